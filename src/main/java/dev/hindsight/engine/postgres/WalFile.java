@@ -1,0 +1,28 @@
+package dev.hindsight.engine.postgres;
+
+import java.time.Instant;
+
+/**
+ * One WAL object in the repository: bytes [startOffset, endOffset) of segment {@code segno} on
+ * {@code timeline}, durable since {@code receivedAt}. A <em>sealed</em> object holds a whole
+ * segment; a <em>piece</em> holds the open segment's tail as flushed each second.
+ * {@code receivedAt} bounds the commits it holds: every commit in it happened at or before then.
+ */
+public record WalFile(int timeline, long segno, long startOffset, long endOffset, Instant receivedAt) {
+    public boolean sealed() {
+        return startOffset == 0 && endOffset == Lsn.SEGMENT_SIZE;
+    }
+
+    public Lsn start() {
+        return Lsn.of(segno, startOffset);
+    }
+
+    public Lsn end() {
+        return Lsn.of(segno, endOffset);
+    }
+
+    /** PostgreSQL's name for the segment this object belongs to. */
+    public String segmentName() {
+        return Lsn.of(segno, 0).walFileName(timeline);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.hindsight.repo;
+
+import dev.hindsight.engine.postgres.Lsn;
+import dev.hindsight.engine.postgres.WalFile;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every object name in a repository is decided here, and nowhere else.
+ *
+ * <pre>
+ * keyring.json, keyring.json.copy                     the wrapped data key (plain JSON, written twice)
+ * catalog/catalog-000000000042, …-000000000042.copy   catalog version 42 (written twice)
+ * servers/{server}/backups/{backup}/manifest          a backup's manifest
+ * servers/{server}/backups/{backup}/bundle-{w}-{n}    file data packed by worker w, n-th bundle
+ * servers/{server}/wal/{TLI}/{segment}-{start}-{end}-{millis}   WAL bytes [start,end) of a segment
+ * servers/{server}/wal/{TLI}.history                  a timeline history file
+ * </pre>
+ * WAL objects carry their range and receive time in the name so that the log inventory is a
+ * listing: it grows every second, and rewriting a catalog every second would not scale.
+ */
+public final class Layout {
+    public static final String KEYRING = "keyring.json";
+    public static final String COPY_SUFFIX = ".copy";
+    public static final String CATALOG_PREFIX = "catalog/";
+
+    private static final Pattern CATALOG = Pattern.compile("catalog/catalog-(\\d{12})(\\.copy)?");
+    private static final Pattern WAL = Pattern.compile(
+            ".*/wal/([0-9A-F]{8})/([0-9A-F]{24})-([0-9a-f]{8})-([0-9a-f]{8})-(\\d+)");
+    private static final Pattern HISTORY = Pattern.compile(".*/wal/([0-9A-F]{8})\\.history");
+
+    private Layout() {
+    }
+
+    public static String keyringCopy() {
+        return KEYRING + COPY_SUFFIX;
+    }
+
+    public static String catalog(long sequence) {
+        return String.format("catalog/catalog-%012d", sequence);
+    }
+
+    public static String catalogCopy(long sequence) {
+        return catalog(sequence) + COPY_SUFFIX;
+    }
+
+    /** The catalog sequence a key names, if it names a catalog version or its copy. */
+    public static Optional<Long> catalogSequence(String key) {
+        Matcher m = CATALOG.matcher(key);
+        return m.matches() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
+    }
+
+    public static String serverPrefix(String serverId) {
+        return "servers/" + serverId + "/";
+    }
+
+    public static String backupPrefix(String serverId, String backupId) {
+        return serverPrefix(serverId) + "backups/" + backupId + "/";
+    }
+
+    public static String manifest(String serverId, String backupId) {
+        return backupPrefix(serverId, backupId) + "manifest";
+    }
+
+    public static String bundle(String serverId, String backupId, int worker, int sequence) {
+        return backupPrefix(serverId, backupId) + String.format("bundle-%02d-%06d", worker, sequence);
+    }
+
+    public static String walPrefix(String serverId) {
+        return serverPrefix(serverId) + "wal/";
+    }
+
+    public static String walTimelinePrefix(String serverId, int timeline) {
+        return walPrefix(serverId) + String.format("%08X/", timeline);
+    }
+
+    public static String wal(String serverId, WalFile file) {
+        return walTimelinePrefix(serverId, file.timeline()) + String.format("%s-%08x-%08x-%d",
+                file.segmentName(), file.startOffset(), file.endOffset(), file.receivedAt().toEpochMilli());
+    }
+
+    /** Parses a key made by {@link #wal}; empty for any other key. */
+    public static Optional<WalFile> parseWal(String key) {
+        Matcher m = WAL.matcher(key);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        int timeline = Integer.parseUnsignedInt(m.group(1), 16);
+        String segment = m.group(2);
+        if (Integer.parseUnsignedInt(segment.substring(0, 8), 16) != timeline) {
+            return Optional.empty();
+        }
+        long segmentsPerXLogId = 0x100000000L / Lsn.SEGMENT_SIZE;
+        long segno = Long.parseLong(segment.substring(8, 16), 16) * segmentsPerXLogId
+                + Long.parseLong(segment.substring(16, 24), 16);
+        return Optional.of(new WalFile(timeline, segno,
+                Long.parseLong(m.group(3), 16), Long.parseLong(m.group(4), 16),
+                Instant.ofEpochMilli(Long.parseLong(m.group(5)))));
+    }
+
+    public static String timelineHistory(String serverId, int timeline) {
+        return walPrefix(serverId) + String.format("%08X.history", timeline);
+    }
+
+    /** The timeline a history key names; empty for any other key. */
+    public static Optional<Integer> parseTimelineHistory(String key) {
+        Matcher m = HISTORY.matcher(key);
+        return m.matches() ? Optional.of(Integer.parseUnsignedInt(m.group(1), 16)) : Optional.empty();
+    }
+}

@@ -1,0 +1,3 @@
+package dev.hindsight.repo.catalog;
+
+public enum BackupKind { FULL }

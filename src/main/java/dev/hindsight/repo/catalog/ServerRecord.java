@@ -1,0 +1,45 @@
+package dev.hindsight.repo.catalog;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A server as the repository remembers it: enough to restore it with nothing but the repository
+ * and the key (identity, logins, backup settings). Host-local details (port, data directory)
+ * live in the control database instead.
+ *
+ * @param id               stable id, also the repository prefix; a restore gets a new one (a new lineage)
+ * @param systemIdentifier PostgreSQL's database system identifier, as text
+ * @param agentUser        the login Hindsight itself uses for backups and log capture
+ * @param restoredFrom     id of the server this one was restored from, or null
+ */
+public record ServerRecord(
+        String id,
+        String name,
+        String engine,
+        String engineVersion,
+        String systemIdentifier,
+        Instant createdAt,
+        Instant deletedAt,
+        String adminUser,
+        String adminPassword,
+        String agentUser,
+        String agentPassword,
+        int retentionDays,
+        Duration fullBackupInterval,
+        String restoredFrom) {
+
+    public boolean deleted() {
+        return deletedAt != null;
+    }
+
+    public ServerRecord withDeletedAt(Instant when) {
+        return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, when,
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom);
+    }
+
+    public ServerRecord withSystemIdentifier(String system, String version) {
+        return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.hindsight.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A dumb, write-once object store. Keys are relative paths separated by '/', made only by
+ * {@link dev.hindsight.repo.Layout}. Implementations: {@link FileStore}; S3 and Azure Blob later.
+ *
+ * <p>Contract every implementation keeps (and the store contract test checks):
+ * <ul>
+ *   <li>an object becomes visible only when complete ({@link ObjectWriter#commit()}), atomically;</li>
+ *   <li>an object is never overwritten: committing an existing key fails with {@link ObjectExistsException};</li>
+ *   <li>{@link #list} shows only committed objects, sorted by key;</li>
+ *   <li>{@link #delete} is idempotent.</li>
+ * </ul>
+ */
+public interface Store {
+    /** Starts a new object; see {@link ObjectWriter} for when it becomes visible. */
+    ObjectWriter create(String key) throws IOException;
+
+    /** Reads a whole object; {@link NoSuchObjectException} if missing. */
+    InputStream open(String key) throws IOException;
+
+    /** Reads {@code length} bytes from {@code offset}; {@link NoSuchObjectException} if missing. */
+    InputStream open(String key, long offset, long length) throws IOException;
+
+    Optional<ObjectInfo> stat(String key) throws IOException;
+
+    /** Every committed object whose key starts with {@code prefix}, sorted by key. */
+    List<ObjectInfo> list(String prefix) throws IOException;
+
+    /** Removes an object; does nothing if it is not there. */
+    void delete(String key) throws IOException;
+
+    /** A short description for messages, e.g. {@code file:/var/backups/hindsight}. */
+    String describe();
+}
