@@ -1,0 +1,113 @@
+package dev.hindsight.api;
+
+import dev.hindsight.HindsightException;
+import dev.hindsight.control.CreateRequest;
+import dev.hindsight.control.Operation;
+import dev.hindsight.control.RestoreRequestBody;
+import dev.hindsight.control.RestoreService;
+import dev.hindsight.control.ServerService;
+import dev.hindsight.util.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.UnauthorizedResponse;
+import io.javalin.json.JavalinJackson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+
+/**
+ * The daemon's HTTP API, on 127.0.0.1 only. Every request under /api must carry the token from
+ * the home directory ({@code Authorization: Bearer …}); others get 401.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    private final Javalin app;
+
+    public ApiServer(ServerService servers, RestoreService restores, String token, int port) {
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        app = Javalin.create(config -> {
+            config.jetty.host = "127.0.0.1";
+            config.jetty.port = port;
+            config.startup.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.routes.before("/api/*", ctx -> {
+                String given = ctx.header("Authorization");
+                if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+                    throw new UnauthorizedResponse("missing or wrong token");
+                }
+            });
+            config.routes.get("/api/servers", ctx -> ctx.json(servers.list()));
+            config.routes.post("/api/servers", ctx -> ctx.status(201).json(servers.create(body(ctx, CreateRequest.class))));
+            config.routes.get("/api/servers/{name}", ctx -> ctx.json(servers.show(ctx.pathParam("name"))));
+            config.routes.delete("/api/servers/{name}", ctx -> {
+                servers.delete(ctx.pathParam("name"));
+                ctx.status(204);
+            });
+            config.routes.get("/api/servers/{name}/connection-string", ctx -> ctx.json(
+                    Map.of("connectionString", servers.connectionString(ctx.pathParam("name")))));
+            config.routes.get("/api/servers/{name}/backups", ctx -> ctx.json(servers.backups(ctx.pathParam("name"))));
+            config.routes.post("/api/servers/{name}/backups", ctx -> ctx.status(202).json(
+                    servers.startBackup(ctx.pathParam("name"))));
+            config.routes.post("/api/restores", ctx -> {
+                RestoreRequestBody request = body(ctx, RestoreRequestBody.class);
+                restores.check(request);
+                Operation op = servers.operations().submit("restore", request.name(),
+                        progress -> restores.restore(request, progress));
+                ctx.status(202).json(op);
+            });
+            config.routes.get("/api/operations/{id}", ctx -> ctx.json(servers.db().operation(ctx.pathParam("id"))
+                    .orElseThrow(() -> HindsightException.notFound("no operation " + ctx.pathParam("id"), null))));
+            config.routes.exception(HindsightException.class, (e, ctx) -> error(ctx, statusOf(e), e.getMessage(),
+                    e.hint(), e.kind().name()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("Request {} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, String.valueOf(e.getMessage()), "see the daemon's log for details", "FAILED");
+            });
+        });
+    }
+
+    private static <T> T body(Context ctx, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(ctx.body(), type);
+        } catch (Exception e) {
+            throw HindsightException.invalid("malformed request body: " + e.getMessage().lines().findFirst().orElse(""),
+                    "send a JSON object with the documented fields");
+        }
+    }
+
+    private static void error(Context ctx, int status, String message, String hint, String kind) {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("error", message);
+        body.put("hint", hint);
+        body.put("kind", kind);
+        ctx.status(status).json(body);
+    }
+
+    static int statusOf(HindsightException e) {
+        return switch (e.kind()) {
+            case INVALID_INPUT -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case UNAVAILABLE -> 503;
+            case CORRUPT, FAILED -> 500;
+        };
+    }
+
+    public ApiServer start() {
+        app.start();
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

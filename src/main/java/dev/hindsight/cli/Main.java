@@ -1,0 +1,45 @@
+package dev.hindsight.cli;
+
+import dev.hindsight.HindsightException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code hindsight} command line. */
+@Command(name = "hindsight", mixinStandardHelpOptions = true, version = "hindsight 0.1",
+        description = "Automated backups and point-in-time restore for PostgreSQL.",
+        subcommands = {ServeCommand.class, ServerCommand.class, BackupCommand.class, OfflineRestoreCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs one command with its output going to the given writers (tests read them). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof HindsightException h) {
+                commandLine.getErr().println("error: " + h.getMessage());
+                if (h.hint() != null) {
+                    commandLine.getErr().println("hint: " + h.hint());
+                }
+                return ExitCodes.of(h.kind());
+            }
+            commandLine.getErr().println("error: " + e);
+            return ExitCodes.FAILED;
+        });
+        cli.setParameterExceptionHandler((e, args1) -> {
+            e.getCommandLine().getErr().println("error: " + e.getMessage());
+            e.getCommandLine().getErr().println("hint: see `" + e.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help`");
+            return ExitCodes.INVALID;
+        });
+        return cli.execute(args);
+    }
+}

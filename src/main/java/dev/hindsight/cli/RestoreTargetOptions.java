@@ -1,0 +1,41 @@
+package dev.hindsight.cli;
+
+import dev.hindsight.HindsightException;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** Exactly one of --restore-time T, --latest, --earliest. */
+final class RestoreTargetOptions {
+    @Option(names = "--restore-time", paramLabel = "TIME", description = "ISO-8601 UTC, e.g. 2026-11-21T09:30:00Z")
+    String restoreTime;
+    @Option(names = "--latest", description = "the latest restore point")
+    boolean latest;
+    @Option(names = "--earliest", description = "the earliest restore point")
+    boolean earliest;
+
+    Instant time() {
+        if (restoreTime == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(restoreTime);
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.OffsetDateTime.parse(restoreTime).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw HindsightException.invalid("cannot read restore time '" + restoreTime + "'",
+                        "use ISO-8601 with a zone, e.g. 2026-11-21T09:30:00Z or 2026-11-21T10:30:00+01:00");
+            }
+        }
+    }
+
+    void checkExactlyOne() {
+        int given = (restoreTime != null ? 1 : 0) + (latest ? 1 : 0) + (earliest ? 1 : 0);
+        if (given != 1) {
+            throw HindsightException.invalid("give exactly one restore target",
+                    "use --restore-time 2026-11-21T09:30:00Z, --latest or --earliest");
+        }
+    }
+}

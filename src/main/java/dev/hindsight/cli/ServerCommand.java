@@ -1,0 +1,9 @@
+package dev.hindsight.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "server", description = "Create, inspect, restore and delete database servers.",
+        subcommands = {ServerCreateCommand.class, ServerListCommand.class, ServerShowCommand.class,
+                ServerConnectionStringCommand.class, ServerRestoreCommand.class, ServerDeleteCommand.class})
+final class ServerCommand {
+}

@@ -1,0 +1,40 @@
+package dev.hindsight.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hindsight.control.CreateRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "create", description = "Create a managed server; returns once it accepts connections. "
+        + "Its first full backup starts at once.")
+final class ServerCreateCommand extends DaemonCommand {
+    @Option(names = "--name", required = true, description = "3-63 characters: a-z, 0-9, -")
+    String name;
+    @Option(names = "--engine", defaultValue = "postgres", description = "postgres (default)")
+    String engine;
+    @Option(names = "--admin-user", description = "admin login (default: hsadmin)")
+    String adminUser;
+    @Option(names = "--admin-password", description = "admin password (default: generated)")
+    String adminPassword;
+    @Option(names = "--port", description = "port on 127.0.0.1 (default: a free one)")
+    Integer port;
+    @Option(names = "--backup-retention", paramLabel = "DAYS", description = "1-35 days (default: 7)")
+    Integer retention;
+    @Option(names = "--full-interval", paramLabel = "DURATION", description = "time between full backups, e.g. 24h (default)")
+    String fullInterval;
+    @Mixin
+    OutputOption output;
+
+    @Override
+    public Integer call() {
+        JsonNode server = client().post("/api/servers", new CreateRequest(name, engine, adminUser, adminPassword,
+                port, retention, fullInterval));
+        ServerShowCommand.print(out(), server, output);
+        if (!output.json()) {
+            out().println("Its first full backup is running; see `hindsight backup list --server " + name + "`.");
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

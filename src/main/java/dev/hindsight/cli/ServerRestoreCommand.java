@@ -1,0 +1,48 @@
+package dev.hindsight.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hindsight.control.RestoreRequestBody;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "restore", description = "Restore a server to a point in time as a NEW server; returns once it is "
+        + "promoted and accepting connections.")
+final class ServerRestoreCommand extends DaemonCommand {
+    @Option(names = "--source-server", required = true)
+    String source;
+    @Option(names = "--name", required = true, description = "name of the new server")
+    String name;
+    @Option(names = "--port", description = "port of the new server (default: a free one)")
+    Integer port;
+    @Mixin
+    RestoreTargetOptions target;
+    @Option(names = "--no-wait", description = "return at once with the operation id")
+    boolean noWait;
+    @Mixin
+    OutputOption output;
+
+    @Override
+    public Integer call() {
+        target.checkExactlyOne();
+        ApiClient client = client();
+        JsonNode op = client.post("/api/restores", new RestoreRequestBody(source, name, target.time(), target.latest,
+                target.earliest, port));
+        if (noWait) {
+            OutputOption.printJson(out(), op);
+            return ExitCodes.OK;
+        }
+        JsonNode result = OperationWaiter.await(client, op.path("id").asText(), err());
+        if (output.json()) {
+            OutputOption.printJson(out(), result);
+        } else {
+            out().println("Restored " + source + " to " + result.path("pointInTime").asText() + " as new server "
+                    + name + " (from backup " + result.path("backupId").asText() + ").");
+            out().println("Note: " + result.path("note").asText());
+            out().println(result.path("connectionString").asText());
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

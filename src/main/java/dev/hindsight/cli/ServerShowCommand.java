@@ -1,0 +1,37 @@
+package dev.hindsight.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Iterator;
+import java.util.Map;
+
+@Command(name = "show", description = "Show a server: state, settings, restore window, last backup, log capture lag.")
+final class ServerShowCommand extends DaemonCommand {
+    @Option(names = "--name", required = true)
+    String name;
+    @Mixin
+    OutputOption output;
+
+    @Override
+    public Integer call() {
+        print(out(), client().get("/api/servers/" + name), output);
+        return ExitCodes.OK;
+    }
+
+    static void print(PrintWriter out, JsonNode server, OutputOption output) {
+        if (output.json()) {
+            OutputOption.printJson(out, server);
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = server.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            out.printf("%-24s %s%n", f.getKey() + ":", f.getValue().isNull() ? "-" : f.getValue().asText());
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.hindsight.control;
+
+import dev.hindsight.HindsightException;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The embedded control database (SQLite): servers on this host and operations. It holds no
+ * backup metadata — that lives in the repository — so it can be rebuilt from there.
+ */
+public final class ControlDb implements AutoCloseable {
+    private final Connection connection;
+
+    public ControlDb(Path file) {
+        try {
+            connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA busy_timeout=5000");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS servers (
+                          name TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, engine TEXT NOT NULL,
+                          port INTEGER NOT NULL, dir TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL)""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS operations (
+                          id TEXT PRIMARY KEY, kind TEXT NOT NULL, server TEXT, status TEXT NOT NULL,
+                          phase TEXT, done INTEGER, total INTEGER, error TEXT, hint TEXT, result TEXT,
+                          started_at TEXT NOT NULL, finished_at TEXT)""");
+            }
+        } catch (SQLException e) {
+            throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
+                    "cannot open the control database " + file + ": " + e.getMessage(),
+                    "check that the home directory is writable and no other daemon uses it", e);
+        }
+    }
+
+    public synchronized void insertServer(ManagedServer s) {
+        update("INSERT INTO servers(name, id, engine, port, dir, state, created_at) VALUES (?,?,?,?,?,?,?)",
+                s.name(), s.id(), s.engine(), s.port(), s.dir().toString(), s.state(), s.createdAt().toString());
+    }
+
+    public synchronized void setServerState(String name, String state) {
+        update("UPDATE servers SET state = ? WHERE name = ?", state, name);
+    }
+
+    public synchronized void deleteServer(String name) {
+        update("DELETE FROM servers WHERE name = ?", name);
+    }
+
+    public synchronized Optional<ManagedServer> server(String name) {
+        List<ManagedServer> found = servers("SELECT * FROM servers WHERE name = ?", name);
+        return found.stream().findFirst();
+    }
+
+    public synchronized List<ManagedServer> servers() {
+        return servers("SELECT * FROM servers ORDER BY name");
+    }
+
+    public synchronized boolean portTaken(int port) {
+        return !servers("SELECT * FROM servers WHERE port = ?", port).isEmpty();
+    }
+
+    public synchronized void insertOperation(Operation op) {
+        update("INSERT INTO operations(id, kind, server, status, phase, done, total, started_at) VALUES (?,?,?,?,?,?,?,?)",
+                op.id(), op.kind(), op.server(), op.status(), op.phase(), op.done(), op.total(), op.startedAt().toString());
+    }
+
+    public synchronized void progress(String id, String phase, long done, long total) {
+        update("UPDATE operations SET phase = ?, done = ?, total = ? WHERE id = ?", phase, done, total, id);
+    }
+
+    public synchronized void finishOperation(String id, String status, String error, String hint, String result) {
+        update("UPDATE operations SET status = ?, error = ?, hint = ?, result = ?, finished_at = ? WHERE id = ?",
+                status, error, hint, result, Instant.now().toString(), id);
+    }
+
+    /** Operations a previous daemon left running when it stopped: they will never finish. */
+    public synchronized void failInterruptedOperations() {
+        update("UPDATE operations SET status = ?, error = ?, finished_at = ? WHERE status = ?",
+                Operation.FAILED, "interrupted: the daemon stopped while this was running",
+                Instant.now().toString(), Operation.RUNNING);
+    }
+
+    public synchronized Optional<Operation> operation(String id) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM operations WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String finished = rs.getString("finished_at");
+                return Optional.of(new Operation(rs.getString("id"), rs.getString("kind"), rs.getString("server"),
+                        rs.getString("status"), rs.getString("phase"), rs.getLong("done"), rs.getLong("total"),
+                        rs.getString("error"), rs.getString("hint"), rs.getString("result"),
+                        Instant.parse(rs.getString("started_at")), finished == null ? null : Instant.parse(finished)));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private List<ManagedServer> servers(String sql, Object... args) {
+        try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+            List<ManagedServer> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new ManagedServer(rs.getString("name"), rs.getString("id"), rs.getString("engine"),
+                        rs.getInt("port"), Path.of(rs.getString("dir")), rs.getString("state"),
+                        Instant.parse(rs.getString("created_at"))));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private void update(String sql, Object... args) {
+        try (PreparedStatement ps = prepare(sql, args)) {
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps;
+    }
+
+    private static HindsightException failure(SQLException e) {
+        return new HindsightException(HindsightException.Kind.FAILED,
+                "control database error: " + e.getMessage(), null, e);
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        connection.close();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.hindsight.control;
+
+import dev.hindsight.HindsightException;
+import dev.hindsight.util.Json;
+import dev.hindsight.util.Progress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs long requests in the background as {@link Operation}s the CLI can follow: progress is
+ * recorded at most a few times a second, and the outcome (a result or an error with its hint)
+ * when it ends.
+ */
+public final class Operations implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Operations.class);
+    private static final long PROGRESS_EVERY_MILLIS = 250;
+
+    /** The work of one operation; returns what to report as its result (serialized to JSON). */
+    @FunctionalInterface
+    public interface Work {
+        Object run(Progress progress) throws Exception;
+    }
+
+    private final ControlDb db;
+    private final Clock clock;
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "operation");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Operations(ControlDb db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    public Operation submit(String kind, String server, Work work) {
+        Operation op = new Operation(UUID.randomUUID().toString(), kind, server, Operation.RUNNING, "starting",
+                0, -1, null, null, null, clock.instant(), null);
+        db.insertOperation(op);
+        pool.submit(() -> execute(op, work));
+        return op;
+    }
+
+    private void execute(Operation op, Work work) {
+        long[] last = {0};
+        Progress progress = (phase, done, total) -> {
+            long now = System.currentTimeMillis();
+            synchronized (last) {
+                if (now - last[0] < PROGRESS_EVERY_MILLIS) {
+                    return;
+                }
+                last[0] = now;
+            }
+            db.progress(op.id(), phase, done, total);
+        };
+        try {
+            Object result = work.run(progress);
+            db.finishOperation(op.id(), Operation.SUCCEEDED, null, null,
+                    result == null ? null : Json.MAPPER.writeValueAsString(result));
+        } catch (HindsightException e) {
+            log.warn("{} of {} failed: {}", op.kind(), op.server(), e.getMessage());
+            db.finishOperation(op.id(), Operation.FAILED, e.getMessage(), e.hint(), null);
+        } catch (Exception e) {
+            log.error("{} of {} failed", op.kind(), op.server(), e);
+            db.finishOperation(op.id(), Operation.FAILED, String.valueOf(e.getMessage()),
+                    "see the daemon's log for details", null);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.hindsight.control;
+
+import dev.hindsight.HindsightException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Where the repository passphrase comes from: {@code HINDSIGHT_PASSPHRASE}, else a key file
+ * given at start, else (the embedded default) a passphrase generated once into the home with
+ * mode 0600 — announced loudly, because without it the backups cannot be read.
+ */
+public final class Passphrase {
+    private static final Logger log = LoggerFactory.getLogger(Passphrase.class);
+
+    private Passphrase() {
+    }
+
+    public static char[] resolve(Home home, Path keyFile, boolean mayGenerate) throws IOException {
+        String env = System.getenv("HINDSIGHT_PASSPHRASE");
+        if (env != null && !env.isEmpty()) {
+            return env.toCharArray();
+        }
+        if (keyFile != null) {
+            return read(keyFile);
+        }
+        Path generated = home.generatedPassphrase();
+        if (Files.exists(generated)) {
+            return read(generated);
+        }
+        if (!mayGenerate) {
+            throw HindsightException.invalid("no passphrase: HINDSIGHT_PASSPHRASE is not set and "
+                    + generated + " does not exist", "set HINDSIGHT_PASSPHRASE or pass --passphrase-file FILE");
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Files.writeString(generated, value + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+        Files.setPosixFilePermissions(generated, PosixFilePermissions.fromString("rw-------"));
+        log.warn("Generated a repository passphrase into {} (mode 0600). Keep a copy somewhere else: "
+                + "without it no backup in this repository can be read.", generated);
+        return value.toCharArray();
+    }
+
+    private static char[] read(Path file) throws IOException {
+        if (!Files.isReadable(file)) {
+            throw HindsightException.invalid("cannot read the passphrase file " + file,
+                    "check the path and its permissions");
+        }
+        String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (text.isEmpty()) {
+            throw HindsightException.invalid("the passphrase file " + file + " is empty",
+                    "write the passphrase into it, or set HINDSIGHT_PASSPHRASE");
+        }
+        return text.toCharArray();
+    }
+}

@@ -1,0 +1,310 @@
+package dev.hindsight.control;
+
+import dev.hindsight.HindsightException;
+import dev.hindsight.engine.Engine;
+import dev.hindsight.engine.Engines;
+import dev.hindsight.engine.LogCapture;
+import dev.hindsight.jobs.BackupJob;
+import dev.hindsight.jobs.CaptureManager;
+import dev.hindsight.plan.RestoreWindow;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.BackupRecord;
+import dev.hindsight.repo.catalog.Catalog;
+import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.FreePort;
+import dev.hindsight.util.Progress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Server lifecycle on this host: create, list, show, delete; and on-demand backups. */
+public final class ServerService {
+    private static final Logger log = LoggerFactory.getLogger(ServerService.class);
+    public static final String AGENT_USER = "hindsight_agent";
+    public static final Duration DEFAULT_FULL_INTERVAL = Duration.ofDays(1);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Home home;
+    private final ControlDb db;
+    private final Repository repository;
+    private final Engines engines;
+    private final CaptureManager captures;
+    private final Operations operations;
+    private final BackupJob backups;
+    private final Clock clock;
+    /** Names being created, restored or deleted right now: one request per name at a time. */
+    private final Set<String> busyNames = ConcurrentHashMap.newKeySet();
+    private final Set<String> backingUp = ConcurrentHashMap.newKeySet();
+
+    public ServerService(Home home, ControlDb db, Repository repository, Engines engines, CaptureManager captures,
+                         Operations operations, Clock clock) {
+        this.home = home;
+        this.db = db;
+        this.repository = repository;
+        this.engines = engines;
+        this.captures = captures;
+        this.operations = operations;
+        this.clock = clock;
+        this.backups = new BackupJob(repository, captures, clock);
+    }
+
+    public Home home() {
+        return home;
+    }
+
+    public ControlDb db() {
+        return db;
+    }
+
+    public Repository repository() {
+        return repository;
+    }
+
+    public Engines engines() {
+        return engines;
+    }
+
+    public Operations operations() {
+        return operations;
+    }
+
+    public CaptureManager captures() {
+        return captures;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Creates a managed server; returns once it accepts connections. The first full backup starts at once. */
+    public ServerView create(CreateRequest request) throws IOException {
+        Validation.serverName(request.name());
+        int retention = request.backupRetentionDays() == null ? Validation.DEFAULT_RETENTION_DAYS
+                : request.backupRetentionDays();
+        Validation.retentionDays(retention);
+        Duration interval = request.fullBackupInterval() == null ? DEFAULT_FULL_INTERVAL
+                : parseInterval(request.fullBackupInterval());
+        String adminUser = request.adminUser() == null ? "hsadmin" : request.adminUser();
+        Validation.adminUser(adminUser, AGENT_USER);
+        String adminPassword = request.adminPassword() == null ? newPassword() : request.adminPassword();
+        Validation.adminPassword(adminPassword);
+        if (request.port() != null) {
+            Validation.port(request.port());
+        }
+        Engine engine = engines.get(request.engine() == null ? "postgres" : request.engine());
+        claimName(request.name());
+        try {
+            engine.checkInstalled();
+            int port = choosePort(request.port());
+            String id = newId();
+            ManagedServer host = new ManagedServer(request.name(), id, engine.name(), port,
+                    home.serverDir(request.name(), id), "provisioning", clock.instant());
+            Engine.Credentials admin = new Engine.Credentials(adminUser, adminPassword);
+            Engine.Credentials agent = new Engine.Credentials(AGENT_USER, newPassword());
+            db.insertServer(host);
+            Engine.Provisioned provisioned;
+            try {
+                provisioned = engine.provision(host, admin, agent);
+            } catch (RuntimeException e) {
+                db.deleteServer(host.name());
+                Files2.deleteTree(host.dir());
+                throw e;
+            }
+            ServerRecord record = new ServerRecord(id, request.name(), engine.name(), provisioned.version(),
+                    provisioned.systemIdentifier(), clock.instant(), null, admin.user(), admin.password(),
+                    agent.user(), agent.password(), retention, interval, null);
+            repository.updateCatalog(c -> c.withServer(record));
+            db.setServerState(host.name(), "running");
+            protect(engine, record, host.withState("running"));
+            return show(request.name());
+        } finally {
+            busyNames.remove(request.name());
+        }
+    }
+
+    /** Starts log capture and the first full backup of a server that just came to be. */
+    void protect(Engine engine, ServerRecord record, ManagedServer host) throws IOException {
+        captures.start(engine, record, host);
+        startBackup(record.name());
+    }
+
+    /** Starts a full backup in the background; returns its operation. */
+    public Operation startBackup(String name) throws IOException {
+        ManagedServer host = managed(name);
+        ServerRecord record = live(name);
+        if (!backingUp.add(record.id())) {
+            throw HindsightException.conflict("a backup of server " + name + " is already running",
+                    "wait for it: `hindsight backup list --server " + name + "`");
+        }
+        try {
+            BackupRecord backup = backups.register(record);
+            Engine engine = engines.get(record.engine());
+            return operations.submit("backup", name, progress -> {
+                try {
+                    return backups.run(engine, record, host, backup, progress);
+                } finally {
+                    backingUp.remove(record.id());
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            backingUp.remove(record.id());
+            throw e;
+        }
+    }
+
+    public List<BackupRecord> backups(String name) throws IOException {
+        ServerRecord record = live(name);
+        return repository.catalog().backupsOf(record.id());
+    }
+
+    public List<ServerView> list() throws IOException {
+        List<ServerView> out = new java.util.ArrayList<>();
+        for (ManagedServer s : db.servers()) {
+            out.add(show(s.name()));
+        }
+        return out;
+    }
+
+    public ServerView show(String name) throws IOException {
+        ManagedServer host = managed(name);
+        Catalog catalog = repository.catalog();
+        ServerRecord record = catalog.server(host.id()).orElseThrow(() -> notFound(name));
+        Engine engine = engines.get(record.engine());
+        Optional<LogCapture> capture = captures.capture(record.id());
+        Instant caughtUp = capture.flatMap(LogCapture::caughtUpAt).orElse(null);
+        Optional<RestoreWindow> window = engine.window(repository, record, caughtUp);
+        Optional<BackupRecord> lastFull = catalog.backupsOf(record.id()).stream()
+                .filter(BackupRecord::isCompleted).max(Comparator.comparing(BackupRecord::finishedAt));
+        Double lag = caughtUp == null ? null : Math.max(0, Duration.between(caughtUp, clock.instant()).toMillis() / 1000.0);
+        String state = host.state();
+        if ("running".equals(state) && !engine.isRunning(host)) {
+            state = "stopped";
+        }
+        return new ServerView(record.name(), record.id(), record.engine(), record.engineVersion(), state,
+                host.port(), record.retentionDays(), record.fullBackupInterval().toString(),
+                window.map(RestoreWindow::earliest).orElse(null), window.map(RestoreWindow::latest).orElse(null),
+                lastFull.map(BackupRecord::id).orElse(null), lastFull.map(BackupRecord::finishedAt).orElse(null),
+                lag, capture.flatMap(LogCapture::durablePosition).orElse(null),
+                capture.flatMap(LogCapture::lastError).orElse(null),
+                record.restoredFrom() == null ? null : catalog.server(record.restoredFrom()).map(ServerRecord::name)
+                        .orElse(record.restoredFrom()),
+                record.createdAt());
+    }
+
+    public String connectionString(String name) throws IOException {
+        ManagedServer host = managed(name);
+        ServerRecord record = live(name);
+        return engines.get(record.engine()).connectionString(host,
+                new Engine.Credentials(record.adminUser(), record.adminPassword()));
+    }
+
+    /** Stops and removes a server from this host; its backups stay in the repository. */
+    public void delete(String name) throws IOException {
+        ManagedServer host = managed(name);
+        claimName(name);
+        try {
+            ServerRecord record = live(name);
+            captures.stop(record.id());
+            db.setServerState(name, "deleting");
+            engines.get(record.engine()).stop(host);
+            repository.updateCatalog(c -> c.withServer(record.withDeletedAt(clock.instant())));
+            Files2.deleteTree(host.dir());
+            db.deleteServer(name);
+            log.info("Deleted server {} ({}); its backups stay in the repository", name, record.id());
+        } finally {
+            busyNames.remove(name);
+        }
+    }
+
+    void claimName(String name) throws IOException {
+        if (!busyNames.add(name)) {
+            throw HindsightException.conflict("server " + name + " is being created, restored or deleted right now",
+                    "wait for that to finish");
+        }
+        if (db.server(name).isPresent() || repository.catalog().liveServerNamed(name).isPresent()) {
+            busyNames.remove(name);
+            throw HindsightException.conflict("a server named " + name + " already exists",
+                    "choose another name, or delete the existing server first");
+        }
+    }
+
+    void releaseName(String name) {
+        busyNames.remove(name);
+    }
+
+    int choosePort(Integer requested) {
+        if (requested != null) {
+            if (db.portTaken(requested) || !portFree(requested)) {
+                throw HindsightException.conflict("port " + requested + " is already in use",
+                        "choose another port, or leave --port out to get a free one");
+            }
+            return requested;
+        }
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int port = FreePort.find();
+            if (!db.portTaken(port)) {
+                return port;
+            }
+        }
+        throw new HindsightException(HindsightException.Kind.UNAVAILABLE, "no free port found", "pass --port N");
+    }
+
+    private static boolean portFree(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public ManagedServer managed(String name) {
+        Validation.serverName(name);
+        return db.server(name).orElseThrow(() -> notFound(name));
+    }
+
+    public ServerRecord live(String name) throws IOException {
+        ManagedServer host = managed(name);
+        return repository.catalog().server(host.id()).orElseThrow(() -> notFound(name));
+    }
+
+    static HindsightException notFound(String name) {
+        return HindsightException.notFound("no server named " + name + " on this host",
+                "list servers with `hindsight server list`");
+    }
+
+    static Duration parseInterval(String text) {
+        try {
+            Duration d = Duration.parse(text.toUpperCase().startsWith("P") ? text : "PT" + text);
+            if (d.compareTo(Duration.ofMinutes(5)) < 0 || d.compareTo(Duration.ofDays(35)) > 0) {
+                throw new IllegalArgumentException();
+            }
+            return d;
+        } catch (RuntimeException e) {
+            throw HindsightException.invalid("invalid full backup interval '" + text + "'",
+                    "give a duration between 5 minutes and 35 days, e.g. 24h, 12h, P7D");
+        }
+    }
+
+    static String newId() {
+        byte[] b = new byte[5];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    static String newPassword() {
+        byte[] b = new byte[18];
+        RANDOM.nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.hindsight.control;
+
+import java.time.Instant;
+
+/**
+ * What {@code server show} prints: state, engine, settings and the restore window.
+ *
+ * @param logCaptureLagSeconds how far behind the server's writes the durable log is (null if unknown)
+ * @param logCapturePosition   the position up to which the log is durable in the repository
+ */
+public record ServerView(
+        String name,
+        String id,
+        String engine,
+        String version,
+        String state,
+        int port,
+        int backupRetentionDays,
+        String fullBackupInterval,
+        Instant earliestRestorePoint,
+        Instant latestRestorePoint,
+        String lastFullBackupId,
+        Instant lastFullBackupAt,
+        Double logCaptureLagSeconds,
+        String logCapturePosition,
+        String logCaptureError,
+        String restoredFrom,
+        Instant createdAt) {
+}

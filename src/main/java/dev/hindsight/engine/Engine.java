@@ -1,0 +1,79 @@
+package dev.hindsight.engine;
+
+import dev.hindsight.control.ManagedServer;
+import dev.hindsight.plan.RestorePlan;
+import dev.hindsight.plan.RestoreRequest;
+import dev.hindsight.plan.RestoreWindow;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.Progress;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What Hindsight needs from a database engine. Everything above this interface (the daemon,
+ * schedules, the CLI) is the same for every engine; positions cross it as engine-formatted text.
+ */
+public interface Engine {
+    /** The name users type: {@code postgres}. */
+    String name();
+
+    /** Fails with an UNAVAILABLE error and an install hint when the engine's binaries are missing. */
+    void checkInstalled();
+
+    /** Creates, configures and starts a new server; cleans up after itself if it fails midway. */
+    Provisioned provision(ManagedServer server, Credentials admin, Credentials agent);
+
+    void start(ManagedServer server);
+
+    void stop(ManagedServer server);
+
+    boolean isRunning(ManagedServer server);
+
+    /** Starts continuous log capture into the repository (one thread; survives restarts of the server). */
+    LogCapture startCapture(ServerRecord record, ManagedServer server, Repository repository);
+
+    /**
+     * Takes a full backup while the server runs. Returns once the backup's files are in the
+     * repository; it is restorable once the capture holds its stop position.
+     */
+    BackupResult fullBackup(ServerRecord record, ManagedServer server, Repository repository, String backupId,
+                            Progress progress) throws IOException;
+
+    /** The server's restore window according to the repository, or empty if nothing is restorable yet. */
+    Optional<RestoreWindow> window(Repository repository, ServerRecord record, Instant caughtUpAt) throws IOException;
+
+    RestorePlan planRestore(Repository repository, ServerRecord record, RestoreRequest request, Instant caughtUpAt,
+                            Instant now) throws IOException;
+
+    /**
+     * Writes a data directory that, when started, recovers to the plan's target: backup files,
+     * staged logs under {@code stagingDir}, recovery settings, this host's listen settings
+     * ({@code port}, {@code socketDir}) and default client access rules. Needs nothing but the
+     * repository.
+     */
+    void prepareRestore(Repository repository, RestorePlan plan, ServerRecord source, Path dataDir,
+                        Path stagingDir, int port, Path socketDir, Progress progress) throws IOException;
+
+    /** Starts a prepared data directory as {@code server}, waits until recovery ended and it is promoted. */
+    void recoverAndPromote(Repository repository, ManagedServer server, RestorePlan plan, Path stagingDir,
+                           Credentials agent, Duration timeout) throws IOException;
+
+    /** A URI clients of this engine accept, with the admin login. */
+    String connectionString(ManagedServer server, Credentials admin);
+
+    record Credentials(String user, String password) {
+    }
+
+    record Provisioned(String version, String systemIdentifier) {
+    }
+
+    /** A finished full backup as the engine reports it. */
+    record BackupResult(String startPosition, String stopPosition, int timeline, Instant consistentAt,
+                        long files, long logicalBytes, long storedBytes) {
+    }
+}

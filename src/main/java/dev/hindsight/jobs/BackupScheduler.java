@@ -1,0 +1,47 @@
+package dev.hindsight.jobs;
+
+import dev.hindsight.HindsightException;
+import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.ServerService;
+import dev.hindsight.plan.Schedule;
+import dev.hindsight.repo.catalog.Catalog;
+import dev.hindsight.repo.catalog.ServerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/** Starts the full backups the {@link Schedule} says are due. One pass per call. */
+public final class BackupScheduler {
+    private static final Logger log = LoggerFactory.getLogger(BackupScheduler.class);
+
+    private final ServerService servers;
+
+    public BackupScheduler(ServerService servers) {
+        this.servers = servers;
+    }
+
+    public void pass() throws IOException {
+        Catalog catalog = servers.repository().catalog();
+        for (ManagedServer host : servers.db().servers()) {
+            if (!"running".equals(host.state())) {
+                continue;
+            }
+            Optional<ServerRecord> record = catalog.server(host.id());
+            if (record.isEmpty()) {
+                continue;
+            }
+            Optional<String> due = Schedule.fullBackupDue(catalog.backupsOf(host.id()),
+                    record.get().fullBackupInterval(), servers.clock().instant());
+            if (due.isPresent()) {
+                log.info("Scheduled full backup of {}: {}", host.name(), due.get());
+                try {
+                    servers.startBackup(host.name());
+                } catch (HindsightException e) {
+                    log.info("Scheduled backup of {} not started: {}", host.name(), e.getMessage());
+                }
+            }
+        }
+    }
+}

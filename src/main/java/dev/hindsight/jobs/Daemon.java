@@ -1,0 +1,203 @@
+package dev.hindsight.jobs;
+
+import dev.hindsight.HindsightException;
+import dev.hindsight.api.ApiServer;
+import dev.hindsight.control.ControlDb;
+import dev.hindsight.control.Home;
+import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.Operations;
+import dev.hindsight.control.Passphrase;
+import dev.hindsight.control.RestoreService;
+import dev.hindsight.control.ServerService;
+import dev.hindsight.engine.Engine;
+import dev.hindsight.engine.Engines;
+import dev.hindsight.engine.postgres.PostgresEngine;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.BackupStatus;
+import dev.hindsight.repo.catalog.Catalog;
+import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.store.FileStore;
+import dev.hindsight.util.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code hindsight serve}: owns every long-running loop (server supervision, log capture, the
+ * backup schedule) and serves the API the CLI uses. One daemon per home (a file lock says so).
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final Home home;
+    private final FileChannel lockChannel;
+    private final ControlDb db;
+    private final CaptureManager captures;
+    private final Operations operations;
+    private final ServerService servers;
+    private final ApiServer api;
+    private final ScheduledExecutorService loops = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "daemon-loop");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private Daemon(Home home, FileChannel lockChannel, Path passphraseFile, int apiPort) throws IOException {
+        this.home = home;
+        this.lockChannel = lockChannel;
+        Clock clock = Clock.systemUTC();
+        Repository repository = Repository.openOrCreate(new FileStore(home.repository()),
+                Passphrase.resolve(home, passphraseFile, true));
+        db = new ControlDb(home.controlDb());
+        db.failInterruptedOperations();
+        Engines engines = new Engines(List.of(new PostgresEngine(home)));
+        captures = new CaptureManager(repository);
+        operations = new Operations(db, clock);
+        servers = new ServerService(home, db, repository, engines, captures, operations, clock);
+        failInterruptedBackups(repository, clock);
+        resumeServers(engines, repository);
+        String token = newToken();
+        api = new ApiServer(servers, new RestoreService(servers), token, apiPort).start();
+        writeOwnerOnly(home.token(), token);
+        writeOwnerOnly(home.endpoint(), Json.MAPPER.writeValueAsString(Map.of("port", api.port(),
+                "pid", ProcessHandle.current().pid())));
+        Supervisor supervisor = new Supervisor(db, engines);
+        BackupScheduler scheduler = new BackupScheduler(servers);
+        loops.scheduleWithFixedDelay(guard("supervisor", supervisor::pass), 5, 5, TimeUnit.SECONDS);
+        loops.scheduleWithFixedDelay(guard("scheduler", () -> {
+            try {
+                scheduler.pass();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), 30, 30, TimeUnit.SECONDS);
+        log.info("Hindsight is serving on http://127.0.0.1:{} (home {}, repository {})", api.port(), home.dir(),
+                repository.store().describe());
+    }
+
+    public static Daemon start(Home home, Path passphraseFile, int apiPort) throws IOException {
+        home.ensureExists();
+        FileChannel channel = FileChannel.open(home.dir().resolve("daemon.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            channel.close();
+            throw HindsightException.conflict("another Hindsight daemon is already serving " + home.dir(),
+                    "use that one, or stop it first");
+        }
+        try {
+            return new Daemon(home, channel, passphraseFile, apiPort);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    /** Backups a previous daemon left RUNNING can never complete: say so in the catalog. */
+    private void failInterruptedBackups(Repository repository, Clock clock) throws IOException {
+        Catalog catalog = repository.catalog();
+        List<String> ids = db.servers().stream().map(ManagedServer::id).toList();
+        boolean any = catalog.backups().stream().anyMatch(b -> b.status() == BackupStatus.RUNNING
+                && ids.contains(b.serverId()));
+        if (any) {
+            repository.updateCatalog(c -> {
+                Catalog next = c;
+                for (var b : c.backups()) {
+                    if (b.status() == BackupStatus.RUNNING && ids.contains(b.serverId())) {
+                        next = next.withBackup(b.failed(clock.instant(), "interrupted: the daemon stopped during the backup"));
+                    }
+                }
+                return next;
+            });
+        }
+    }
+
+    /** Adopts the servers of this host: starts those that are down, resumes their log capture. */
+    private void resumeServers(Engines engines, Repository repository) throws IOException {
+        Catalog catalog = repository.catalog();
+        for (ManagedServer host : db.servers()) {
+            Optional<ServerRecord> record = catalog.server(host.id());
+            if (record.isEmpty() || !("running".equals(host.state()) || "failed".equals(host.state()))) {
+                log.warn("Server {} is in state {} and not in the catalog as live; leaving it alone", host.name(),
+                        host.state());
+                continue;
+            }
+            Engine engine = engines.get(host.engine());
+            try {
+                if (!engine.isRunning(host)) {
+                    engine.start(host);
+                }
+                db.setServerState(host.name(), "running");
+            } catch (RuntimeException e) {
+                log.error("Could not start server {}: {}", host.name(), e.getMessage());
+                db.setServerState(host.name(), "failed");
+            }
+            captures.start(engine, record.get(), host);
+        }
+    }
+
+    private static Runnable guard(String name, Runnable body) {
+        return () -> {
+            try {
+                body.run();
+            } catch (RuntimeException e) {
+                log.error("The {} pass failed; it runs again shortly", name, e);
+            }
+        };
+    }
+
+    private static String newToken() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static void writeOwnerOnly(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void close() throws IOException {
+        loops.shutdownNow();
+        api.close();
+        captures.close();
+        try {
+            operations.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            db.close();
+        } catch (java.sql.SQLException e) {
+            log.warn("Closing the control database: {}", e.getMessage());
+        }
+        Files.deleteIfExists(home.endpoint());
+        lockChannel.close();
+        log.info("Hindsight daemon stopped");
+    }
+}

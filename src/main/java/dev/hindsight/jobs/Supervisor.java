@@ -1,0 +1,44 @@
+package dev.hindsight.jobs;
+
+import dev.hindsight.control.ControlDb;
+import dev.hindsight.control.ManagedServer;
+import dev.hindsight.engine.Engine;
+import dev.hindsight.engine.Engines;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps managed servers running: a server the daemon should run that is not running is
+ * started again, and the event is logged. One pass per call; the daemon calls it every few seconds.
+ */
+public final class Supervisor {
+    private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+
+    private final ControlDb db;
+    private final Engines engines;
+
+    public Supervisor(ControlDb db, Engines engines) {
+        this.db = db;
+        this.engines = engines;
+    }
+
+    public void pass() {
+        for (ManagedServer server : db.servers()) {
+            if (!"running".equals(server.state()) && !"failed".equals(server.state())) {
+                continue;
+            }
+            Engine engine = engines.get(server.engine());
+            try {
+                if (!engine.isRunning(server)) {
+                    log.warn("Server {} is not running; starting it again", server.name());
+                    engine.start(server);
+                    db.setServerState(server.name(), "running");
+                    log.info("Server {} is running again", server.name());
+                }
+            } catch (RuntimeException e) {
+                log.error("Could not start server {}: {}", server.name(), e.getMessage());
+                db.setServerState(server.name(), "failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.hindsight.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hindsight.control.Home;
+import dev.hindsight.jobs.Daemon;
+import dev.hindsight.util.Json;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A Hindsight home with an in-process daemon, and the real CLI pointed at it. Servers created
+ * through it are deleted at close.
+ */
+final class HindsightFixture implements AutoCloseable {
+    record Result(int exit, String out, String err) {
+        JsonNode json() {
+            try {
+                return Json.MAPPER.readTree(out);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + out + "\nstderr: " + err, e);
+            }
+        }
+
+        Result ok() {
+            if (exit != 0) {
+                throw new AssertionError("exit " + exit + "\nstdout: " + out + "\nstderr: " + err);
+            }
+            return this;
+        }
+    }
+
+    final Path home;
+    private Daemon daemon;
+    private final List<String> created = new ArrayList<>();
+
+    HindsightFixture() throws IOException {
+        home = Files.createTempDirectory(Path.of("/tmp"), "hindsight-it-");
+        daemon = Daemon.start(new Home(home), null, 0);
+    }
+
+    void restartDaemon() throws IOException {
+        daemon.close();
+        daemon = Daemon.start(new Home(home), null, 0);
+    }
+
+    void stopDaemon() throws IOException {
+        if (daemon != null) {
+            daemon.close();
+            daemon = null;
+        }
+    }
+
+    void startDaemon() throws IOException {
+        daemon = Daemon.start(new Home(home), null, 0);
+    }
+
+    Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!args[0].equals("restore")) {
+            all.add("--home=" + home);
+        }
+        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        if (exit == 0 && args.length > 2 && (args[1].equals("create") || args[1].equals("restore"))) {
+            for (int i = 0; i < args.length - 1; i++) {
+                if (args[i].equals("--name")) {
+                    created.add(args[i + 1]);
+                }
+            }
+        }
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    Connection connect(String server) throws SQLException {
+        String uri = cli("server", "show-connection-string", "--name", server).ok().out().strip();
+        // postgresql://user:password@127.0.0.1:port/postgres
+        String rest = uri.substring("postgresql://".length());
+        String credentials = rest.substring(0, rest.lastIndexOf('@'));
+        String hostPart = rest.substring(rest.lastIndexOf('@') + 1);
+        String user = java.net.URLDecoder.decode(credentials.substring(0, credentials.indexOf(':')),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String password = java.net.URLDecoder.decode(credentials.substring(credentials.indexOf(':') + 1),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return DriverManager.getConnection("jdbc:postgresql://" + hostPart, user, password);
+    }
+
+    JsonNode backups(String server) {
+        return cli("backup", "list", "--server", server, "--output", "json").ok().json();
+    }
+
+    /** Waits until the server's backups satisfy {@code done}; fails after {@code timeout}. */
+    void awaitBackups(String server, Predicate<JsonNode> done, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = backups(server);
+            if (done.test(last)) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("backups of " + server + " did not get there in " + timeout + ": " + last);
+    }
+
+    static boolean anyCompleted(JsonNode backups) {
+        for (JsonNode b : backups) {
+            if ("COMPLETED".equals(b.path("status").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (daemon == null) {
+            startDaemon();
+        }
+        for (String name : created) {
+            cli("server", "delete", "--name", name);
+        }
+        daemon.close();
+        dev.hindsight.control.Files2.deleteTree(home);
+    }
+}

@@ -1,0 +1,219 @@
+package dev.hindsight.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The PITR proof through the CLI and the daemon: under a running write load, record table
+ * checksums at T, damage the data after T, restore to T as a new server, compare exactly.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PitrEndToEndIT {
+    HindsightFixture hs;
+
+    @BeforeAll
+    void start() throws Exception {
+        hs = new HindsightFixture();
+        hs.cli("server", "create", "--name", "prod", "--admin-user", "app", "--admin-password", "s3cret-pw",
+                "--output", "json").ok();
+        hs.awaitBackups("prod", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        hs.close();
+    }
+
+    /** Serial writer: every transaction takes the lock, so the test can find a quiet instant. */
+    static final class Load implements AutoCloseable {
+        final ReentrantLock gate = new ReentrantLock();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong committed = new AtomicLong();
+        final Thread thread;
+
+        Load(Connection c) {
+            thread = new Thread(() -> {
+                long i = 0;
+                try (Statement s = c.createStatement()) {
+                    while (running.get()) {
+                        gate.lock();
+                        try {
+                            s.execute("INSERT INTO orders(customer, amount) VALUES (" + (i % 97) + ", " + i + ")");
+                            s.execute("UPDATE accounts SET balance = balance + 1 WHERE id = " + (i % 50 + 1));
+                            committed.incrementAndGet();
+                        } finally {
+                            gate.unlock();
+                        }
+                        i++;
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "load");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+    }
+
+    static Map<String, String> checksums(Connection c) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Statement s = c.createStatement()) {
+            for (String table : new String[]{"accounts", "orders"}) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ','"
+                        + " ORDER BY id)), '') FROM " + table + " t")) {
+                    rs.next();
+                    out.put(table, rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    static boolean tableExists(Connection c, String table) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    @Test
+    void restoreToTimeUnderLoadProvesTheData() throws Exception {
+        Map<String, String> atT;
+        Instant t;
+        try (Connection c = hs.connect("prod"); Connection loadConn = hs.connect("prod")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE accounts(id int PRIMARY KEY, balance bigint)");
+                s.execute("INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 50) g");
+                s.execute("CREATE TABLE orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
+            }
+            try (Load load = new Load(loadConn)) {
+                Thread.sleep(3000);
+                load.gate.lock();
+                try {
+                    atT = checksums(c);
+                    Thread.sleep(20);
+                    t = Instant.now();
+                    Thread.sleep(20);
+                } finally {
+                    load.gate.unlock();
+                }
+                Thread.sleep(1500);
+                assertThat(load.committed.get()).as("the load ran").isGreaterThan(100);
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE orders");
+                s.execute("UPDATE accounts SET balance = -1");
+            }
+        }
+        Thread.sleep(2500);
+        HindsightFixture.Result restored = hs.cli("server", "restore", "--source-server", "prod", "--name",
+                "prod-at-t", "--restore-time", t.toString()).ok();
+        assertThat(restored.out()).contains("postgresql://app:s3cret-pw@127.0.0.1:")
+                .contains("pg_hba.conf) were not restored");
+        try (Connection r = hs.connect("prod-at-t")) {
+            assertThat(checksums(r)).isEqualTo(atT);
+        }
+        JsonNode show = hs.cli("server", "show", "--name", "prod-at-t", "--output", "json").ok().json();
+        assertThat(show.path("state").asText()).isEqualTo("running");
+        assertThat(show.path("restoredFrom").asText()).isEqualTo("prod");
+        try (Connection source = hs.connect("prod")) {
+            assertThat(tableExists(source, "orders")).as("the source is untouched by the restore").isFalse();
+        }
+    }
+
+    @Test
+    void latestHoldsWhatWasCommittedASecondAgoAndEarliestPredatesTheTables() throws Exception {
+        Map<String, String> before;
+        try (Connection c = hs.connect("prod"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS accounts(id int PRIMARY KEY, balance bigint)");
+            s.execute("CREATE TABLE IF NOT EXISTS orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
+            s.execute("INSERT INTO orders(customer, amount) SELECT g, g FROM generate_series(1, 1000) g");
+            before = checksums(c);
+        }
+        Thread.sleep(1500);
+        hs.cli("server", "restore", "--source-server", "prod", "--name", "prod-latest", "--latest").ok();
+        try (Connection r = hs.connect("prod-latest")) {
+            assertThat(checksums(r)).isEqualTo(before);
+        }
+        hs.cli("server", "restore", "--source-server", "prod", "--name", "prod-earliest", "--earliest").ok();
+        try (Connection r = hs.connect("prod-earliest")) {
+            assertThat(tableExists(r, "orders")).as("the first backup was taken before any table existed").isFalse();
+        }
+    }
+
+    @Test
+    void badRestoreTargetsAreRefusedAndCreateNothing() {
+        HindsightFixture.Result future = hs.cli("server", "restore", "--source-server", "prod", "--name", "prod-x",
+                "--restore-time", Instant.now().plusSeconds(3600).toString());
+        assertThat(future.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(future.err()).contains("is in the future");
+        HindsightFixture.Result before = hs.cli("server", "restore", "--source-server", "prod", "--name", "prod-x",
+                "--restore-time", "2020-01-01T00:00:00Z");
+        assertThat(before.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(before.err()).contains("outside the restore window").contains("earliest");
+        HindsightFixture.Result none = hs.cli("server", "restore", "--source-server", "prod", "--name", "prod-x");
+        assertThat(none.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(none.err()).contains("exactly one restore target");
+        assertThat(hs.cli("server", "show", "--name", "prod-x").exit()).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
+    void createErrorsAreClearAndLeaveNothingBehind() throws Exception {
+        HindsightFixture.Result badName = hs.cli("server", "create", "--name", "Bad_Name");
+        assertThat(badName.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(badName.err()).contains("invalid server name").contains("hint:");
+        HindsightFixture.Result taken = hs.cli("server", "create", "--name", "prod");
+        assertThat(taken.exit()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(taken.err()).contains("already exists");
+        HindsightFixture.Result retention = hs.cli("server", "create", "--name", "other", "--backup-retention", "36");
+        assertThat(retention.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(retention.err()).contains("between 1 and 35");
+        assertThat(hs.cli("server", "create", "--name", "zero", "--backup-retention", "0").exit())
+                .isEqualTo(ExitCodes.INVALID);
+        JsonNode list = hs.cli("server", "list", "--output", "json").ok().json();
+        assertThat(list.findValuesAsText("name")).doesNotContain("other", "zero", "Bad_Name");
+        assertThat(java.nio.file.Files.list(hs.home.resolve("servers")).map(p -> p.getFileName().toString())
+                .filter(n -> n.startsWith("other") || n.startsWith("zero"))).isEmpty();
+    }
+
+    @Test
+    void showReportsTheWindowAndTheConnectionStringWorks() throws Exception {
+        JsonNode show = hs.cli("server", "show", "--name", "prod", "--output", "json").ok().json();
+        assertThat(show.path("engine").asText()).isEqualTo("postgres");
+        assertThat(show.path("version").asText()).startsWith("15");
+        assertThat(show.path("backupRetentionDays").asInt()).isEqualTo(7);
+        Instant earliest = Instant.parse(show.path("earliestRestorePoint").asText());
+        Instant latest = Instant.parse(show.path("latestRestorePoint").asText());
+        assertThat(earliest).isBefore(latest);
+        assertThat(Duration.between(latest, Instant.now())).isLessThan(Duration.ofSeconds(5));
+        assertThat(show.path("lastFullBackupId").asText()).isNotBlank();
+        try (Connection c = hs.connect("prod"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_user")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("app");
+        }
+    }
+}
