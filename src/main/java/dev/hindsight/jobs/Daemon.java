@@ -66,7 +66,7 @@ public final class Daemon implements AutoCloseable {
                 Passphrase.resolve(home, passphraseFile, true));
         db = new ControlDb(home.controlDb());
         db.failInterruptedOperations();
-        Engines engines = new Engines(List.of(new PostgresEngine(home)));
+        Engines engines = new Engines(List.of(new PostgresEngine()));
         captures = new CaptureManager(repository);
         operations = new Operations(db, clock);
         servers = new ServerService(home, db, repository, engines, captures, operations, clock);

@@ -1,12 +1,17 @@
 package dev.hindsight.repo;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.store.ObjectWriter;
 import dev.hindsight.store.Store;
+import dev.hindsight.util.Json;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -21,76 +26,140 @@ public final class Repository {
         void write(OutputStream out) throws IOException;
     }
 
-    private Repository() {
-        throw new UnsupportedOperationException("implemented by the repository task");
+    private final Store store;
+    private final Codec codec;
+    private final String keyId;
+    private final CatalogHistory catalogs = new CatalogHistory(this);
+    private final Clock clock = Clock.systemUTC();
+
+    private Repository(Store store, Keyring.Unlocked key) {
+        this.store = store;
+        this.codec = new Codec(key.dataKey());
+        this.keyId = key.keyId();
     }
 
     /**
      * Opens the repository in {@code store}, creating its keyring on first use.
      *
-     * @throws dev.hindsight.HindsightException (CORRUPT kind, with a hint) when the passphrase is wrong
+     * @throws dev.hindsight.HindsightException INVALID_INPUT (with a hint) when the passphrase is
+     *         wrong, CORRUPT when both copies of the keyring are unreadable; nothing is written then
      */
     public static Repository openOrCreate(Store store, char[] passphrase) throws IOException {
-        throw new UnsupportedOperationException();
+        return new Repository(store, Keyring.openOrCreate(store, passphrase));
     }
 
-    /** Opens an existing repository; a clear error if there is none or the passphrase is wrong. */
+    /**
+     * Opens an existing repository; a clear error if there is none (NOT_FOUND) or the passphrase
+     * is wrong (INVALID_INPUT).
+     */
     public static Repository open(Store store, char[] passphrase) throws IOException {
-        throw new UnsupportedOperationException();
+        return new Repository(store, Keyring.open(store, passphrase));
     }
 
     public Store store() {
-        throw new UnsupportedOperationException();
+        return store;
+    }
+
+    /** The id of the repository's data key: not secret, for messages and for telling repositories apart. */
+    public String keyId() {
+        return keyId;
     }
 
     /**
      * Writes one object: the body is encoded as it is written, and the object is published
-     * only when the body is complete. Returns the stored (encoded) size.
+     * only when the body is complete. Returns the stored (encoded) size. If the body throws,
+     * nothing is published. The body may close the stream it is given.
      */
     public long write(String key, BodyWriter body) throws IOException {
-        throw new UnsupportedOperationException();
+        try (ObjectWriter out = store.create(key)) {
+            Encoder encoder = codec.encoder(key, new KeepOpen(out));
+            try {
+                body.write(encoder);
+                encoder.finish();
+            } catch (Throwable e) {
+                encoder.abort();
+                throw e;
+            }
+            out.commit();
+            return out.written();
+        }
     }
 
     public long writeBytes(String key, byte[] plain) throws IOException {
-        throw new UnsupportedOperationException();
+        return write(key, out -> out.write(plain));
     }
 
-    /** Reads and decodes an object; a {@link CorruptObjectException} if it fails its checksums. */
+    /**
+     * Reads and decodes an object; a {@link CorruptObjectException} if it fails its checksums.
+     * Reading to the end verifies the whole object; a reader that stops early has not.
+     */
     public InputStream read(String key) throws IOException {
-        throw new UnsupportedOperationException();
+        return codec.decoder(key, store.open(key));
     }
 
     public byte[] readBytes(String key) throws IOException {
-        throw new UnsupportedOperationException();
+        try (InputStream in = read(key)) {
+            return in.readAllBytes();
+        }
     }
 
     public List<ObjectInfo> list(String prefix) throws IOException {
-        throw new UnsupportedOperationException();
+        return store.list(prefix);
     }
 
     public void delete(String key) throws IOException {
-        throw new UnsupportedOperationException();
+        store.delete(key);
     }
 
     /** The newest readable catalog version (empty if none was written yet). */
     public Catalog catalog() throws IOException {
-        throw new UnsupportedOperationException();
+        return catalogs.newest().catalog();
     }
 
     /**
      * Applies a change to the newest catalog and writes the result as the next version, twice.
-     * Serialized within this process; returns the catalog as written.
+     * Serialized within this process; returns the catalog as written. If another process wrote
+     * the same version meanwhile, the change is applied again to its result, so {@code change}
+     * must be a function of its argument only.
      */
-    public Catalog updateCatalog(UnaryOperator<Catalog> change) throws IOException {
-        throw new UnsupportedOperationException();
+    public synchronized Catalog updateCatalog(UnaryOperator<Catalog> change) throws IOException {
+        return catalogs.update(change, clock.instant());
     }
 
     /** Serializes any value to JSON and writes it as one object. */
     public long writeJson(String key, Object value) throws IOException {
-        throw new UnsupportedOperationException();
+        return writeBytes(key, Json.MAPPER.writeValueAsBytes(value));
     }
 
     public <T> T readJson(String key, Class<T> type) throws IOException {
-        throw new UnsupportedOperationException();
+        byte[] json = readBytes(key);
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IOException("object " + key + " in " + store.describe() + " decodes but is not a valid "
+                    + type.getSimpleName() + ": " + e.getOriginalMessage()
+                    + " (was it written by a different Hindsight version?)", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "repository " + keyId + " at " + store.describe();
+    }
+
+    /** The encoder closes its raw stream, but closing an ObjectWriter before its commit abandons it. */
+    private static final class KeepOpen extends FilterOutputStream {
+        KeepOpen(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

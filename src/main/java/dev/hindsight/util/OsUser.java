@@ -161,7 +161,7 @@ public final class OsUser {
             throw new UncheckedIOException("could not read permissions of " + dir, e);
         }
         return Processes.runAllowingFailure(command(List.of("test", "-x", dir.toString())), java.util.Map.of(),
-                Duration.ofSeconds(10)).succeeded();
+                Path.of("/"), Duration.ofSeconds(10)).succeeded();
     }
 
     @Override

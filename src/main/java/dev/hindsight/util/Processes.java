@@ -5,6 +5,7 @@ import dev.hindsight.HindsightException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +51,39 @@ public final class Processes {
 
     /** Runs {@code command} and returns whatever exit code it had; still fails on timeout. */
     public static Result runAllowingFailure(List<String> command, Map<String, String> env, Duration timeout) {
-        try (Running running = start(command, env)) {
+        return runAllowingFailure(command, env, null, timeout);
+    }
+
+    public static Result runAllowingFailure(List<String> command, Map<String, String> env, Path workDir, Duration timeout) {
+        try (Running running = start(command, env, workDir)) {
             return running.await(timeout);
         }
     }
 
+    public static Result run(List<String> command, Map<String, String> env, Path workDir, Duration timeout) {
+        Result result = runAllowingFailure(command, env, workDir, timeout);
+        if (!result.succeeded()) {
+            throw failure(result);
+        }
+        return result;
+    }
+
     /** Starts {@code command} in the background; {@link Running#await} collects it. */
     public static Running start(List<String> command, Map<String, String> env) {
+        return start(command, env, null);
+    }
+
+    /**
+     * As {@link #start(List, Map)}, in {@code workDir} (null: this JVM's). Programs run as another
+     * user need a directory that user can enter: initdb and pg_ctl fail if they cannot resolve
+     * their current directory.
+     */
+    public static Running start(List<String> command, Map<String, String> env, Path workDir) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (workDir != null) {
+            builder.directory(workDir.toFile());
+        }
         builder.environment().putAll(env);
         try {
             return new Running(List.copyOf(command), builder.start());

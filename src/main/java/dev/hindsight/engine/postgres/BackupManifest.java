@@ -1,0 +1,96 @@
+package dev.hindsight.engine.postgres;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything needed to rebuild a data directory from a backup, stored as JSON beside its
+ * bundles. Each file is a list of {@link Extent}s that name their bundle by full key, so a later
+ * differential manifest can point at extents of the full it is based on without copying them.
+ * LSNs are written in PostgreSQL's text form so a manifest can be read by a person.
+ *
+ * @param format        manifest format version ({@link #FORMAT}); readers refuse newer ones
+ * @param startLsn      where replay must start: the backup checkpoint's redo location
+ * @param checkpointLsn the checkpoint record written by {@code pg_backup_start}
+ * @param stopLsn       replay must reach this position before the copy is consistent
+ * @param backupLabel   the {@code backup_label} text that {@code pg_backup_stop} returned
+ * @param tablespaceMap the {@code tablespace_map} text; empty when there are no tablespaces
+ */
+public record BackupManifest(
+        int format,
+        String backupId,
+        String serverId,
+        String engine,
+        int timeline,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = LsnText.class) Lsn startLsn,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = LsnText.class) Lsn checkpointLsn,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = LsnText.class) Lsn stopLsn,
+        Instant startedAt,
+        Instant stoppedAt,
+        String backupLabel,
+        String tablespaceMap,
+        List<ManifestDir> directories,
+        List<ManifestFile> files) {
+
+    public static final int FORMAT = 1;
+    public static final String ENGINE = "postgres";
+
+    public BackupManifest {
+        directories = List.copyOf(directories);
+        files = List.copyOf(files);
+    }
+
+    /** Bytes of file data the manifest describes (what a restore writes). */
+    public long logicalBytes() {
+        return files.stream().mapToLong(ManifestFile::size).sum();
+    }
+
+    /** A directory of the data directory, by path relative to it ('/'-separated). */
+    public record ManifestDir(String path, int mode) {
+    }
+
+    /**
+     * One file as it was read: {@code size} bytes whose SHA-256 is {@code sha256} (lower-case
+     * hex), spread over extents ordered by file offset that together cover [0, size).
+     */
+    public record ManifestFile(String path, long size, int mode, Instant mtime, String sha256,
+                               List<Extent> extents) {
+        public ManifestFile {
+            extents = List.copyOf(extents);
+        }
+    }
+
+    /**
+     * {@code length} bytes of a file starting at {@code fileOffset}, found at {@code bundleOffset}
+     * of the decoded object {@code bundle} (a full repository key).
+     */
+    public record Extent(String bundle, long bundleOffset, long length, long fileOffset) {
+    }
+
+    /** Reads an LSN from its {@code X/X} text form. */
+    static final class LsnText extends StdDeserializer<Lsn> {
+        private static final long serialVersionUID = 1L;
+
+        LsnText() {
+            super(Lsn.class);
+        }
+
+        @Override
+        public Lsn deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            try {
+                return Lsn.parse(text);
+            } catch (IllegalArgumentException e) {
+                return (Lsn) ctxt.handleWeirdStringValue(Lsn.class, text, "not an LSN (X/X)");
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.hindsight.engine.postgres;
+
+import dev.hindsight.engine.LogCapture;
+import dev.hindsight.repo.catalog.ServerRecord;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** {@link PgWalCapture} seen through the engine-neutral {@link LogCapture}. */
+final class PgLogCapture implements LogCapture {
+    private final PgWalCapture capture;
+
+    private PgLogCapture(PgWalCapture capture) {
+        this.capture = capture;
+    }
+
+    /** The slot of a server: one per server id, so a restored server never shares its source's. */
+    static String slotName(ServerRecord record) {
+        return "hindsight_" + record.id().replaceAll("[^a-z0-9_]", "_");
+    }
+
+    static PgLogCapture start(PgCluster cluster, ServerRecord record, WalArchive archive) {
+        PgWalCapture capture = new PgWalCapture(
+                () -> cluster.connectReplication(record.agentUser(), record.agentPassword()), archive,
+                slotName(record));
+        capture.start();
+        return new PgLogCapture(capture);
+    }
+
+    @Override
+    public Optional<String> durablePosition() {
+        return Optional.ofNullable(capture.durableLsn()).map(Lsn::toString);
+    }
+
+    @Override
+    public Optional<Instant> caughtUpAt() {
+        return capture.lastCaughtUpAt();
+    }
+
+    @Override
+    public boolean awaitDurable(String position, Duration timeout) throws InterruptedException {
+        return capture.awaitDurable(Lsn.parse(position), timeout);
+    }
+
+    @Override
+    public Optional<String> lastError() {
+        PgWalCapture.State state = capture.state();
+        if (state != PgWalCapture.State.RETRYING && state != PgWalCapture.State.FAILED
+                && state != PgWalCapture.State.CONNECTING) {
+            return Optional.empty();
+        }
+        return capture.lastError().map(e -> state.name().toLowerCase() + ": " + e.getMessage());
+    }
+
+    @Override
+    public void close() {
+        capture.close();
+    }
+}

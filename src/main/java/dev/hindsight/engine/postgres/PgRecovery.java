@@ -1,0 +1,139 @@
+package dev.hindsight.engine.postgres;
+
+import dev.hindsight.HindsightException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Turns a materialized data directory into a running, promoted server: recovery settings in
+ * {@value PgRecoverySettings#FILE} (included from postgresql.conf), recovery.signal, start,
+ * wait until replay reached the target and the server promoted itself.
+ *
+ * <p>A time target has one twist. PostgreSQL 13+ refuses to promote when the WAL ends before any
+ * commit later than the target ("recovery ended before configured recovery target was reached"),
+ * which is what happens whenever the server was idle after the target. The staged WAL is then
+ * replayed to its end instead (target Latest, same staging). That is the state at the target:
+ * the refusal means no commit record in the staged WAL is later than the target, so replaying
+ * all of it applies exactly the transactions committed at or before the target, no more.
+ */
+public final class PgRecovery {
+    /** Why a recovering server is running, and how it ended. */
+    public record Promotion(int timeline, Lsn switchLsn, RecoveryTarget targetUsed, boolean replayedToEnd) {
+    }
+
+    static final String TARGET_NOT_REACHED = "recovery ended before configured recovery target was reached";
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final Path dataDir;
+    private final Path walStagingDir;
+    private final PgRecoveryFiles files;
+    private RecoveryTarget target;
+
+    /** @param walStagingDir holds the WAL segments (and history files) recovery may ask for */
+    public PgRecovery(Path dataDir, Path walStagingDir) {
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.walStagingDir = walStagingDir.toAbsolutePath().normalize();
+        this.files = new PgRecoveryFiles(this.dataDir);
+    }
+
+    /** Writes the recovery settings for {@code target}; the server must not be running. */
+    public void prepare(RecoveryTarget target) throws IOException {
+        files.requireDataDirectory();
+        files.writeSettings(PgRecoverySettings.during(target, walStagingDir));
+        files.ensureIncluded();
+        files.signalRecovery();
+        this.target = target;
+    }
+
+    /**
+     * Starts the server and waits until it has promoted itself, retrying a time target once as
+     * Latest (see the class comment). Afterwards the recovery settings are removed again.
+     */
+    public Promotion startAndAwaitPromotion(PgRecoveryServer server, Duration timeout)
+            throws IOException, InterruptedException {
+        if (target == null) {
+            throw new IllegalStateException("prepare(target) first");
+        }
+        Instant deadline = Instant.now().plus(timeout);
+        RecoveryTarget asked = target;
+        while (!attempt(server, deadline)) {
+            String log = server.logTail(80);
+            if (target instanceof RecoveryTarget.Time && log.contains(TARGET_NOT_REACHED)) {
+                prepare(RecoveryTarget.latest());
+                continue;
+            }
+            throw new HindsightException(HindsightException.Kind.FAILED,
+                    "PostgreSQL in " + dataDir + " stopped while recovering to " + describe(asked)
+                            + "; last lines of its log:\n" + log,
+                    "the WAL in " + walStagingDir + " must reach the backup's stop LSN and continue without gaps"
+                            + " up to the target; see the log above");
+        }
+        Promotion promotion = new Promotion(timeline(server), files.switchLsn(), target,
+                !target.equals(asked));
+        files.writeSettings(PgRecoverySettings.after());
+        return promotion;
+    }
+
+    /** One start: true once promoted, false if the server stopped. */
+    private boolean attempt(PgRecoveryServer server, Instant deadline) throws InterruptedException {
+        try {
+            server.start(remaining(deadline));
+        } catch (RuntimeException e) {
+            if (!server.isRunning()) {
+                return false;
+            }
+            // pg_ctl gave up waiting, but the server is still replaying: keep watching it
+        }
+        while (Instant.now().isBefore(deadline)) {
+            if (!server.isRunning()) {
+                return false;
+            }
+            if (promoted(server)) {
+                return true;
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
+                "PostgreSQL in " + dataDir + " did not finish recovery to " + describe(target) + " in time; log:\n"
+                        + server.logTail(30),
+                "a long WAL range takes long to replay: allow more time; the server is left running");
+    }
+
+    private static boolean promoted(PgRecoveryServer server) {
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+            return rs.next() && !rs.getBoolean(1);
+        } catch (SQLException e) {
+            return false; // still starting up, or not yet consistent
+        }
+    }
+
+    private static int timeline(PgRecoveryServer server) {
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_walfile_name(pg_current_wal_lsn())")) {
+            rs.next();
+            return Integer.parseUnsignedInt(rs.getString(1).substring(0, 8), 16);
+        } catch (SQLException e) {
+            return 0; // promoted, but gone again: the caller will notice on its own
+        }
+    }
+
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() ? Duration.ofSeconds(1) : left;
+    }
+
+    private static String describe(RecoveryTarget t) {
+        if (t instanceof RecoveryTarget.Time time) {
+            return "time " + time.at();
+        }
+        return t instanceof RecoveryTarget.Immediate ? "the consistent point" : "the end of the WAL";
+    }
+}

@@ -1,0 +1,87 @@
+package dev.hindsight.engine.postgres;
+
+import dev.hindsight.HindsightException;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The text of the recovery settings file ({@value #FILE}) that a restored data directory
+ * includes from postgresql.conf. Pure: no files touched here, so it is tested without a server.
+ */
+final class PgRecoverySettings {
+    static final String FILE = "hindsight-recovery.conf";
+    static final String INCLUDE_LINE = "include_if_exists = '" + FILE + "'";
+
+    /** PostgreSQL keeps microseconds; an explicit +00 offset makes the server's TimeZone irrelevant. */
+    private static final DateTimeFormatter PG_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'").withZone(ZoneOffset.UTC);
+
+    /** The include line in any spacing, with or without '=', optionally commented at the end. */
+    private static final Pattern INCLUDE = Pattern.compile(
+            "\\s*include_if_exists\\s*=?\\s*'" + Pattern.quote(FILE) + "'\\s*(#.*)?");
+
+    /**
+     * A restored copy is a new lineage: if the source's settings archive WAL somewhere, this copy
+     * must not push its own WAL into the source's archive. Use ALTER SYSTEM to archive on purpose.
+     */
+    private static final String ARCHIVE_OFF = "archive_mode = off\n";
+
+    private PgRecoverySettings() {
+    }
+
+    static String during(RecoveryTarget target, Path walStagingDir) {
+        StringBuilder conf = new StringBuilder("""
+                # Written by Hindsight for one recovery; emptied of these settings after promotion.
+                # The staging directory holds every WAL segment the restore needs; a segment that is
+                # not there makes cp fail at once, which tells PostgreSQL the archive has no more.
+                """);
+        conf.append("restore_command = ").append(quote(restoreCommand(walStagingDir))).append('\n');
+        conf.append("recovery_target_timeline = 'latest'\n");
+        if (target instanceof RecoveryTarget.Time t) {
+            conf.append("recovery_target_time = ").append(quote(formatTime(t.at()))).append('\n');
+            conf.append("recovery_target_inclusive = on\n");
+        } else if (target instanceof RecoveryTarget.Immediate) {
+            conf.append("recovery_target = 'immediate'\n");
+        }
+        conf.append("recovery_target_action = 'promote'\n");
+        conf.append(ARCHIVE_OFF);
+        return conf.toString();
+    }
+
+    /** After promotion: nothing about recovery, so a restart is a plain start. */
+    static String after() {
+        return "# Written by Hindsight: recovery finished and this server was promoted.\n" + ARCHIVE_OFF;
+    }
+
+    static String formatTime(Instant at) {
+        // truncating is exact: commit times have microsecond precision, so no commit lies in
+        // (truncated, at] and "committed at or before at" selects the same transactions
+        return PG_TIME.format(at.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** cp "<dir>/%f" "%p", run by PostgreSQL through /bin/sh. */
+    static String restoreCommand(Path walStagingDir) {
+        String dir = walStagingDir.toAbsolutePath().normalize().toString();
+        if (dir.matches(".*[\"$`\\\\%\\n'].*")) {
+            throw HindsightException.invalid("the WAL staging directory " + dir
+                    + " has a character that cannot be quoted safely in restore_command",
+                    "stage WAL under a path of letters, digits, '-', '_', '.' and '/'");
+        }
+        return "cp \"" + dir + "/%f\" \"%p\"";
+    }
+
+    /** A postgresql.conf string literal. */
+    static String quote(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    /** True if postgresql.conf already includes the settings file (a restore of a restore). */
+    static boolean includes(String postgresqlConf) {
+        return postgresqlConf.lines().anyMatch(l -> INCLUDE.matcher(l).matches());
+    }
+}

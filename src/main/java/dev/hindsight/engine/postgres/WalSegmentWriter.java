@@ -1,0 +1,99 @@
+package dev.hindsight.engine.postgres;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+
+/**
+ * Turns the received WAL of one timeline into archive objects. The open segment is kept whole in
+ * memory (16 MiB): {@link #flush} writes its not-yet-durable tail as a piece, and a segment that
+ * fills is written as one sealed object, after which its pieces are dropped. Bytes below the
+ * durable position (re-received after a restart) only fill the buffer, so nothing is written twice.
+ * Single-threaded: owned by the capture thread.
+ */
+final class WalSegmentWriter {
+    private static final Logger log = LoggerFactory.getLogger(WalSegmentWriter.class);
+    private static final int SEGMENT = (int) Lsn.SEGMENT_SIZE;
+
+    private final WalArchive archive;
+    private final int timeline;
+    private final Clock clock;
+    private final byte[] buffer = new byte[SEGMENT];
+    private long segno;
+    /** Bytes [0, received) of the segment are in {@link #buffer}. */
+    private int received;
+    /** Everything before this position is in the archive. */
+    private Lsn durable;
+
+    /** @param start a segment start: where the stream begins; @param durable how far the archive already holds WAL */
+    WalSegmentWriter(WalArchive archive, int timeline, Lsn start, Lsn durable, Clock clock) {
+        if (start.offsetInSegment() != 0 || durable.isBefore(start)) {
+            throw new IllegalArgumentException("must start at a segment start at or before the durable end: "
+                    + start + ", durable " + durable);
+        }
+        this.archive = archive;
+        this.timeline = timeline;
+        this.clock = clock;
+        this.segno = start.segment();
+        this.durable = durable;
+    }
+
+    /** Appends WAL that begins at {@code at}, which must be exactly where the previous data ended. */
+    void append(Lsn at, ByteBuffer data) throws IOException {
+        if (!at.equals(received())) {
+            throw new IllegalStateException("WAL from the server starts at " + at + " but " + received()
+                    + " was expected next (timeline " + timeline + ")");
+        }
+        while (data.hasRemaining()) {
+            int n = Math.min(SEGMENT - received, data.remaining());
+            data.get(buffer, received, n);
+            received += n;
+            if (received == SEGMENT) {
+                seal();
+            }
+        }
+    }
+
+    /** Writes the received but not yet durable bytes of the open segment as a piece; false if there were none. */
+    boolean flush() throws IOException {
+        Lsn end = received();
+        if (!end.isAfter(durable)) {
+            return false;
+        }
+        long from = durable.segment() == segno ? durable.offsetInSegment() : 0;
+        archive.put(new WalFile(timeline, segno, from, received, clock.instant()), buffer, (int) from);
+        durable = end;
+        return true;
+    }
+
+    private void seal() throws IOException {
+        Lsn end = Lsn.of(segno + 1, 0);
+        if (end.isAfter(durable)) {
+            archive.put(new WalFile(timeline, segno, 0, SEGMENT, clock.instant()), buffer, 0);
+            durable = end;
+        }
+        try {
+            archive.dropPiecesCoveredBySeal(timeline, segno);
+        } catch (IOException e) {
+            // harmless: staging prefers the sealed object, and the next session retries the drop
+            log.warn("could not drop the pieces of sealed WAL segment {}: {}", Lsn.of(segno, 0).walFileName(timeline), e.toString());
+        }
+        segno++;
+        received = 0;
+    }
+
+    Lsn received() {
+        return Lsn.of(segno, received);
+    }
+
+    Lsn durable() {
+        return durable;
+    }
+
+    int timeline() {
+        return timeline;
+    }
+}

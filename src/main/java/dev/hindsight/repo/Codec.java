@@ -1,0 +1,79 @@
+package dev.hindsight.repo;
+
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.SecureRandom;
+
+/**
+ * The object format: plaintext → zstd → frames of ≤ 64 KiB, each sealed with AES-256-GCM and
+ * checksummed with CRC32C (layout in {@link ObjectFormat}). Every frame is bound to the object's
+ * key, its index and whether it is the last, so frames cannot be reordered, dropped, cut off or
+ * moved to another object without the reader noticing. Thread-safe; each stream is not.
+ */
+public final class Codec {
+    public static final int DEFAULT_LEVEL = 3;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SecretKey macKey;
+    private final int level;
+    private final int workers;
+
+    /** A codec for the repository data key, at zstd level {@value #DEFAULT_LEVEL}, compressing on the caller's thread. */
+    public Codec(SecretKey dataKey) {
+        this(dataKey, DEFAULT_LEVEL, 0);
+    }
+
+    /**
+     * @param level   zstd level (1 is fastest; 3 is zstd's default)
+     * @param workers extra zstd threads per stream; 0 compresses on the writing thread
+     */
+    public Codec(SecretKey dataKey, int level, int workers) {
+        byte[] raw = dataKey.getEncoded();
+        if (raw == null || raw.length != 32) {
+            throw new IllegalArgumentException("the data key must be 256 bits, not "
+                    + (raw == null ? "unexportable" : raw.length * 8 + " bits"));
+        }
+        if (level < -7 || level > 22) {
+            throw new IllegalArgumentException("zstd level " + level + " is out of range (-7 to 22; 3 is the default)");
+        }
+        if (workers < 0) {
+            throw new IllegalArgumentException("zstd workers must be >= 0, not " + workers);
+        }
+        this.macKey = new SecretKeySpec(raw, "HmacSHA256");
+        this.level = level;
+        this.workers = workers;
+    }
+
+    /**
+     * Encodes one object named {@code objectKey} onto {@code raw}. The header is written at once;
+     * {@link Encoder#close()} writes the final frame and closes {@code raw}.
+     */
+    public Encoder encoder(String objectKey, OutputStream raw) throws IOException {
+        byte[] salt = new byte[ObjectFormat.SALT_SIZE];
+        byte[] noncePrefix = new byte[ObjectFormat.NONCE_PREFIX_SIZE];
+        RANDOM.nextBytes(salt);
+        RANDOM.nextBytes(noncePrefix);
+        ObjectFormat.Header header = new ObjectFormat.Header(salt, noncePrefix);
+        FrameCipher cipher = new FrameCipher(macKey, header, objectKey, Cipher.ENCRYPT_MODE);
+        return new Encoder(raw, new FrameWriter(raw, cipher, header.encode()), level, workers);
+    }
+
+    /**
+     * Decodes the object named {@code objectKey} from {@code raw}, which it closes when closed.
+     * Damage, truncation or bytes of another object raise {@link CorruptObjectException}; the
+     * header is checked at once, the frames as they are read, and the end of the stream is only
+     * reported once the final frame has been verified.
+     */
+    public InputStream decoder(String objectKey, InputStream raw) throws IOException {
+        try {
+            return new Decoder(objectKey, new FrameReader(objectKey, raw, macKey));
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.hindsight.engine.postgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hindsight.util.Json;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BackupManifestTest {
+    static BackupManifest sample() {
+        return new BackupManifest(BackupManifest.FORMAT, "b-20261121-0930", "srv-1", BackupManifest.ENGINE, 3,
+                Lsn.parse("0/2000028"), Lsn.parse("0/2000060"), Lsn.parse("1/FF000100"),
+                Instant.parse("2026-11-21T09:30:00.123456Z"), Instant.parse("2026-11-21T09:30:04Z"),
+                "START WAL LOCATION: 0/2000028 (file 000000030000000000000002)\nSTART TIMELINE: 3\n", "",
+                List.of(new BackupManifest.ManifestDir("base", 0700), new BackupManifest.ManifestDir("pg_wal", 0700)),
+                List.of(new BackupManifest.ManifestFile("base/5/16384", 12L << 20, 0600,
+                                Instant.parse("2026-11-21T09:29:59.5Z"), "ab".repeat(32),
+                                List.of(new BackupManifest.Extent("servers/srv-1/backups/b/bundle-00-000000", 0, 4 << 20, 0),
+                                        new BackupManifest.Extent("servers/srv-1/backups/b/bundle-01-000000", 8 << 20,
+                                                8 << 20, 4 << 20))),
+                        new BackupManifest.ManifestFile("global/pg_filenode.map", 0, 0600,
+                                Instant.parse("2026-11-21T09:00:00Z"), "e3b0c442".repeat(8), List.of())));
+    }
+
+    @Test
+    void roundTripsThroughJson() throws Exception {
+        BackupManifest m = sample();
+        byte[] json = Json.MAPPER.writeValueAsBytes(m);
+        assertThat(Json.MAPPER.readValue(json, BackupManifest.class)).isEqualTo(m);
+    }
+
+    @Test
+    void writesLsnsAndTimesAsReadableText() throws Exception {
+        JsonNode tree = Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(sample()));
+        assertThat(tree.get("startLsn").asText()).isEqualTo("0/2000028");
+        assertThat(tree.get("stopLsn").asText()).isEqualTo("1/FF000100");
+        assertThat(tree.get("startedAt").asText()).isEqualTo("2026-11-21T09:30:00.123456Z");
+        assertThat(tree.get("engine").asText()).isEqualTo("postgres");
+        assertThat(tree.at("/files/0/extents/1/bundle").asText()).endsWith("bundle-01-000000");
+        assertThat(tree.at("/files/0/mode").asInt()).isEqualTo(0600);
+    }
+
+    @Test
+    void sumsLogicalBytes() {
+        assertThat(sample().logicalBytes()).isEqualTo(12L << 20);
+    }
+
+    @Test
+    void rejectsAnLsnThatIsNotOne() {
+        String json = "{\"format\":1,\"startLsn\":\"nonsense\",\"directories\":[],\"files\":[]}";
+        assertThatThrownBy(() -> Json.MAPPER.readValue(json, BackupManifest.class))
+                .hasMessageContaining("nonsense").hasMessageContaining("not an LSN");
+    }
+
+    @Test
+    void orderedExtentsMergeNeighboursAndMustCoverTheFile() {
+        String b0 = "bundle-00-000000";
+        List<BackupManifest.Extent> merged = PgExtents.ordered(List.of(
+                new BackupManifest.Extent(b0, 100, 50, 50),
+                new BackupManifest.Extent(b0, 0, 50, 0),
+                new BackupManifest.Extent("bundle-01-000000", 0, 10, 100)), 110, "f");
+        assertThat(merged).containsExactly(new BackupManifest.Extent(b0, 0, 50, 0),
+                new BackupManifest.Extent(b0, 100, 50, 50), new BackupManifest.Extent("bundle-01-000000", 0, 10, 100));
+        assertThat(PgExtents.ordered(List.of(new BackupManifest.Extent(b0, 0, 50, 0),
+                new BackupManifest.Extent(b0, 50, 30, 50)), 80, "f"))
+                .containsExactly(new BackupManifest.Extent(b0, 0, 80, 0));
+        assertThatThrownBy(() -> PgExtents.ordered(List.of(new BackupManifest.Extent(b0, 0, 50, 0)), 60, "base/1/2"))
+                .hasMessageContaining("base/1/2").hasMessageContaining("cover 50 bytes");
+        assertThatThrownBy(() -> PgExtents.ordered(List.of(new BackupManifest.Extent(b0, 0, 50, 10)), 60, "f"))
+                .hasMessageContaining("gap");
+    }
+
+    @Test
+    void readsTheBackupLabel() {
+        PgBackupLabel label = PgBackupLabel.parse("""
+                START WAL LOCATION: 0/2000028 (file 000000010000000000000002)
+                CHECKPOINT LOCATION: 0/2000060
+                BACKUP METHOD: streamed
+                BACKUP FROM: primary
+                START TIME: 2026-11-21 09:30:00 UTC
+                LABEL: hindsight b1
+                START TIMELINE: 1
+                """);
+        assertThat(label).isEqualTo(new PgBackupLabel(Lsn.parse("0/2000028"), Lsn.parse("0/2000060"), 1));
+        assertThatThrownBy(() -> PgBackupLabel.parse("LABEL: x\n")).hasMessageContaining("START WAL LOCATION");
+    }
+}
