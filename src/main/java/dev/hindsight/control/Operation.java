@@ -1,5 +1,7 @@
 package dev.hindsight.control;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
 import java.time.Instant;
 
 /**
@@ -8,7 +10,7 @@ import java.time.Instant;
  * @param result JSON of what the operation produced, once it succeeded
  */
 public record Operation(String id, String kind, String server, String status, String phase,
-                        long done, long total, String error, String hint, String result,
+                        long done, long total, String error, String hint, @JsonRawValue String result,
                         Instant startedAt, Instant finishedAt) {
     public static final String RUNNING = "running";
     public static final String SUCCEEDED = "succeeded";

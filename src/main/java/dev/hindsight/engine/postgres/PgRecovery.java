@@ -48,6 +48,7 @@ public final class PgRecovery {
         files.requireDataDirectory();
         files.writeSettings(PgRecoverySettings.during(target, walStagingDir));
         files.ensureIncluded();
+        files.neutralizeAutoConf();
         files.signalRecovery();
         this.target = target;
     }

@@ -45,6 +45,19 @@ final class PgRecoveryFiles {
         }
     }
 
+    /** Comments out ALTER SYSTEM settings that would override the recovery settings. */
+    void neutralizeAutoConf() throws IOException {
+        Path auto = dataDir.resolve("postgresql.auto.conf");
+        if (!Files.isRegularFile(auto)) {
+            return;
+        }
+        String text = Files.readString(auto, StandardCharsets.UTF_8);
+        String neutral = PgRecoverySettings.neutralizeAutoConf(text);
+        if (!neutral.equals(text)) {
+            Files.writeString(auto, neutral, StandardCharsets.UTF_8); // same file: owner and mode stay
+        }
+    }
+
     /** recovery.signal = targeted recovery that ends in promotion; standby.signal would never promote. */
     void signalRecovery() throws IOException {
         Files.deleteIfExists(dataDir.resolve("standby.signal"));

@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +33,12 @@ final class PgRecoverySettings {
      * must not push its own WAL into the source's archive. Use ALTER SYSTEM to archive on purpose.
      */
     private static final String ARCHIVE_OFF = "archive_mode = off\n";
+
+    private static final Pattern SETTING = Pattern.compile("\\s*([A-Za-z_.]+)\\s*=?.*");
+    private static final Set<String> OVERRIDDEN = Set.of("restore_command", "recovery_target", "recovery_target_time",
+            "recovery_target_name", "recovery_target_lsn", "recovery_target_xid", "recovery_target_inclusive",
+            "recovery_target_action", "recovery_target_timeline", "recovery_end_command", "archive_mode",
+            "archive_command", "archive_library", "primary_conninfo", "primary_slot_name");
 
     private PgRecoverySettings() {
     }
@@ -78,6 +87,24 @@ final class PgRecoverySettings {
     /** A postgresql.conf string literal. */
     static String quote(String value) {
         return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    /**
+     * postgresql.auto.conf (ALTER SYSTEM) is read after postgresql.conf and would override the
+     * recovery settings, or make the copy archive into the source's archive or follow its primary.
+     * Such lines are commented out, with a note; every other line is kept as it was.
+     */
+    static String neutralizeAutoConf(String autoConf) {
+        StringBuilder out = new StringBuilder();
+        for (String line : autoConf.split("\n", -1)) {
+            Matcher m = SETTING.matcher(line);
+            if (m.matches() && OVERRIDDEN.contains(m.group(1).toLowerCase(Locale.ROOT))) {
+                out.append("# disabled by Hindsight's restore (the copy must not use the source's setting): ");
+            }
+            out.append(line).append('\n');
+        }
+        out.setLength(out.length() - 1);
+        return out.toString();
     }
 
     /** True if postgresql.conf already includes the settings file (a restore of a restore). */

@@ -1,5 +1,7 @@
 package dev.hindsight.repo.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.time.Instant;
 
 /**
@@ -47,6 +49,7 @@ public record BackupRecord(
                 start, stop, tli, fileCount, logical, stored, reason);
     }
 
+    @JsonIgnore
     public boolean isCompleted() {
         return status == BackupStatus.COMPLETED;
     }

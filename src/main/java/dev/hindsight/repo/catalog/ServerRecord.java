@@ -1,5 +1,7 @@
 package dev.hindsight.repo.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.time.Duration;
 import java.time.Instant;
 
@@ -29,6 +31,7 @@ public record ServerRecord(
         Duration fullBackupInterval,
         String restoredFrom) {
 
+    @JsonIgnore
     public boolean deleted() {
         return deletedAt != null;
     }

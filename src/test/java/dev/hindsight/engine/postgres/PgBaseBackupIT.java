@@ -16,7 +16,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,11 +48,12 @@ class PgBaseBackupIT {
         pg = TestPostgres.start();
         archive = Files.createDirectories(pg.root().resolve("archive"));
         pg.cluster().osUser().giveOwnership(archive);
-        // after the include of hindsight.conf, so these win; autovacuum off keeps the source idle
-        // after T3, which makes "no commit after the target" certain for the last test
-        Files.writeString(pg.cluster().dataDir().resolve("postgresql.conf"),
-                "archive_mode = on\narchive_command = 'cp %p \"" + archive + "/%f\"'\nautovacuum = off\n",
-                StandardOpenOption.APPEND);
+        // ALTER SYSTEM (postgresql.auto.conf) overrides hindsight.conf, and the restores must
+        // neutralize it; autovacuum off keeps the source idle after T3, which makes "no commit
+        // after the target" certain for the retry test
+        pg.runSql("ALTER SYSTEM SET archive_mode = on",
+                "ALTER SYSTEM SET archive_command = 'cp %p \"" + archive + "/%f\"'",
+                "ALTER SYSTEM SET autovacuum = off");
         pg.cluster().stop();
         pg.cluster().start(Duration.ofMinutes(1));
         pg.pgbenchInit(5);
@@ -123,6 +123,7 @@ class PgBaseBackupIT {
         assertThat(p.replayedToEnd()).isFalse();
         assertThat(Files.readString(run.dataDir().resolve(PgRecoverySettings.FILE))).doesNotContain("restore_command");
         assertThat(run.dataDir().resolve("recovery.signal")).doesNotExist();
+        assertThat(run.show("archive_mode")).as("a copy must not archive into the source's archive").isEqualTo("off");
         run.close();
     }
 

@@ -61,6 +61,14 @@ final class PgRestoreRun implements AutoCloseable {
         return PgTableChecksums.of(() -> cluster.connect(TestPostgres.ADMIN, TestPostgres.ADMIN_PASSWORD, "postgres"));
     }
 
+    String show(String setting) throws Exception {
+        try (var c = cluster.connect(TestPostgres.ADMIN, TestPostgres.ADMIN_PASSWORD, "postgres");
+             var rs = c.createStatement().executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     Path dataDir() {
         return cluster.dataDir();
     }
