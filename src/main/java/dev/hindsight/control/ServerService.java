@@ -212,7 +212,7 @@ public final class ServerService {
     /** Stops and removes a server from this host; its backups stay in the repository. */
     public void delete(String name) throws IOException {
         ManagedServer host = managed(name);
-        claimName(name);
+        lockName(name);
         try {
             ServerRecord record = live(name);
             captures.stop(record.id());
@@ -227,11 +227,17 @@ public final class ServerService {
         }
     }
 
-    void claimName(String name) throws IOException {
+    /** Takes the name for one create, restore or delete at a time. */
+    private void lockName(String name) {
         if (!busyNames.add(name)) {
             throw HindsightException.conflict("server " + name + " is being created, restored or deleted right now",
                     "wait for that to finish");
         }
+    }
+
+    /** Takes a name that no server has yet. */
+    void claimName(String name) throws IOException {
+        lockName(name);
         if (db.server(name).isPresent() || repository.catalog().liveServerNamed(name).isPresent()) {
             busyNames.remove(name);
             throw HindsightException.conflict("a server named " + name + " already exists",

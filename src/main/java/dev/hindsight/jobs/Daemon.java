@@ -95,7 +95,12 @@ public final class Daemon implements AutoCloseable {
         home.ensureExists();
         FileChannel channel = FileChannel.open(home.dir().resolve("daemon.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by a daemon in this very JVM
+        }
         if (lock == null) {
             channel.close();
             throw HindsightException.conflict("another Hindsight daemon is already serving " + home.dir(),

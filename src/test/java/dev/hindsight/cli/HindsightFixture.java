@@ -84,6 +84,19 @@ final class HindsightFixture implements AutoCloseable {
         return new Result(exit, out.toString(), err.toString());
     }
 
+    /** Runs a command with HINDSIGHT_PASSPHRASE-like input given explicitly through a passphrase file. */
+    Result cliWithEnvPassphrase(String passphrase, String... args) throws IOException {
+        Path file = Files.createTempFile("passphrase", ".txt");
+        try {
+            Files.writeString(file, passphrase);
+            String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+            all[args.length] = "--passphrase-file=" + file;
+            return cli(all);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     Connection connect(String server) throws SQLException {
         String uri = cli("server", "show-connection-string", "--name", server).ok().out().strip();
         // postgresql://user:password@127.0.0.1:port/postgres

@@ -216,4 +216,93 @@ class PitrEndToEndIT {
             assertThat(rs.getString(1)).isEqualTo("app");
         }
     }
+
+    @Test
+    void deleteRemovesTheServerButKeepsItsBackups() throws Exception {
+        hs.cli("server", "create", "--name", "short-lived").ok();
+        hs.awaitBackups("short-lived", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
+        hs.cli("server", "delete", "--name", "short-lived").ok();
+        assertThat(hs.cli("server", "show", "--name", "short-lived").exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        try (var dirs = java.nio.file.Files.list(hs.home.resolve("servers"))) {
+            assertThat(dirs.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("short-lived"));
+        }
+        try (var backups = java.nio.file.Files.walk(hs.home.resolve("repository/servers"))) {
+            assertThat(backups.filter(p -> p.getFileName().toString().equals("manifest")).count())
+                    .as("manifests of every server, the deleted one included").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void aServerThatDiesIsStartedAgain() throws Exception {
+        java.nio.file.Path pidFile;
+        try (var dirs = java.nio.file.Files.list(hs.home.resolve("servers"))) {
+            pidFile = dirs.filter(p -> p.getFileName().toString().startsWith("prod-")
+                    && p.getFileName().toString().length() == "prod-".length() + 10).findFirst().orElseThrow()
+                    .resolve("data/postmaster.pid");
+        }
+        long pid = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).strip());
+        new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+        while (true) {
+            try (Connection c = hs.connect("prod"); Statement s = c.createStatement()) {
+                s.execute("SELECT 1");
+                break;
+            } catch (SQLException e) {
+                assertThat(java.time.Instant.now()).as("restarted within a minute").isBefore(deadline);
+                Thread.sleep(500);
+            }
+        }
+        long newPid = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).strip());
+        assertThat(newPid).isNotEqualTo(pid);
+    }
+
+    @Test
+    void offlineRestoreFromTheRepositoryAloneGivesAStartableDataDirectory() throws Exception {
+        Map<String, String> expected;
+        try (Connection c = hs.connect("prod"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS dr_check(id int PRIMARY KEY, note text)");
+            s.execute("INSERT INTO dr_check VALUES (1, 'survives the disaster') ON CONFLICT DO NOTHING");
+            expected = new LinkedHashMap<>();
+            try (ResultSet rs = s.executeQuery("SELECT count(*) || ':' || md5(string_agg(t::text, ',' ORDER BY id)) FROM dr_check t")) {
+                rs.next();
+                expected.put("dr_check", rs.getString(1));
+            }
+        }
+        Thread.sleep(2000);
+        java.nio.file.Path target = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/tmp"), "dr-")
+                .resolve("data");
+        java.nio.file.Path sockets = target.getParent().resolve("run");
+        int port = dev.hindsight.util.FreePort.find();
+        HindsightFixture.Result wrongKey = hs.cliWithEnvPassphrase("wrong passphrase", "restore", "--repository",
+                hs.home.resolve("repository").toString(), "--server", "prod", "--latest", "--target-dir", target.toString());
+        assertThat(wrongKey.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(wrongKey.err()).contains("passphrase does not unlock");
+        assertThat(target).doesNotExist();
+        hs.cli("restore", "--repository", hs.home.resolve("repository").toString(), "--server", "prod", "--latest",
+                "--target-dir", target.toString(), "--port", Integer.toString(port), "--socket-dir", sockets.toString()).ok();
+        var cluster = new dev.hindsight.engine.postgres.PgCluster(dev.hindsight.engine.postgres.PgInstallation.locate(),
+                dev.hindsight.util.OsUser.forDatabase("postgres"), target, sockets, port);
+        try {
+            cluster.start(Duration.ofMinutes(2));
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (true) {
+                try (Connection r = cluster.connect("app", "s3cret-pw", "postgres"); Statement s = r.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), (SELECT count(*) || ':' || "
+                             + "md5(string_agg(t::text, ',' ORDER BY id)) FROM dr_check t)")) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        assertThat(rs.getString(2)).isEqualTo(expected.get("dr_check"));
+                        break;
+                    }
+                } catch (SQLException e) {
+                    // still starting
+                }
+                assertThat(Instant.now()).isBefore(deadline);
+                Thread.sleep(300);
+            }
+        } finally {
+            cluster.stop();
+            dev.hindsight.control.Files2.deleteTree(target.getParent());
+        }
+    }
 }

@@ -9,7 +9,6 @@ import dev.hindsight.util.Progress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -59,6 +58,10 @@ public final class PgBaseBackup {
     /**
      * Takes the backup. {@code server} must be connected as a role allowed to run
      * pg_backup_start/stop; the session must stay open until this returns.
+     *
+     * @throws HindsightException for any failure, with context and a hint; by then the server
+     *                            is out of backup mode and the backup's objects are removed (the
+     *                            checked exceptions are declared for callers written against them)
      */
     public Result run(Connection server, Path dataDir, String backupId) throws IOException, InterruptedException {
         Instant startedAt = Instant.now();

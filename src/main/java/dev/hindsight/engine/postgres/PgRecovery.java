@@ -24,7 +24,14 @@ import java.time.Instant;
  * all of it applies exactly the transactions committed at or before the target, no more.
  */
 public final class PgRecovery {
-    /** Why a recovering server is running, and how it ended. */
+    /**
+     * How recovery ended.
+     *
+     * @param timeline      the new timeline the promoted server writes on
+     * @param switchLsn     where that timeline branched off (from its history file), or null
+     * @param targetUsed    the target of the successful start: Latest after a refused time target
+     * @param replayedToEnd true when a time target was refused and the staged WAL replayed to its end
+     */
     public record Promotion(int timeline, Lsn switchLsn, RecoveryTarget targetUsed, boolean replayedToEnd) {
     }
 
@@ -36,7 +43,10 @@ public final class PgRecovery {
     private final PgRecoveryFiles files;
     private RecoveryTarget target;
 
-    /** @param walStagingDir holds the WAL segments (and history files) recovery may ask for */
+    /**
+     * @param walStagingDir holds the WAL segments (and history files) recovery may ask for; the
+     *                      server's OS user must be able to read it
+     */
     public PgRecovery(Path dataDir, Path walStagingDir) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.walStagingDir = walStagingDir.toAbsolutePath().normalize();

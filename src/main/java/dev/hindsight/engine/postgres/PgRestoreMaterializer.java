@@ -37,11 +37,20 @@ public final class PgRestoreMaterializer {
         return materialize(repo, serverId, backupId, target, parallelism, progress, OsUser.forDatabase("postgres"));
     }
 
-    /** @param owner the OS user the restored server will run as; every file is given to it */
+    /**
+     * @param owner the OS user the restored server will run as; every file is given to it
+     * @throws HindsightException for any failure (CORRUPT for damaged data, NOT_FOUND for a missing
+     *                            backup, CONFLICT for a non-empty target), after removing what it wrote
+     */
     public static Result materialize(Repository repo, String serverId, String backupId, Path target,
                                      int parallelism, Progress progress, OsUser owner)
             throws IOException, InterruptedException {
-        PgRestorePaths paths = PgRestorePaths.prepare(target);
+        PgRestorePaths paths;
+        try {
+            paths = PgRestorePaths.prepare(target);
+        } catch (IOException e) {
+            throw failed(backupId, serverId, target, e);
+        }
         try {
             BackupManifest manifest = readManifest(repo, serverId, backupId);
             createLayout(manifest, paths);
@@ -54,8 +63,20 @@ public final class PgRestoreMaterializer {
             return new Result(manifest, paths.root(), manifest.files().size(), manifest.logicalBytes());
         } catch (IOException | InterruptedException | RuntimeException e) {
             removeContents(paths.root(), e);
-            throw e;
+            throw failed(backupId, serverId, paths.root(), e);
         }
+    }
+
+    private static RuntimeException failed(String backupId, String serverId, Path target, Exception e) {
+        if (e instanceof HindsightException h) {
+            return h; // already says which backup and what to do
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return new HindsightException(HindsightException.Kind.FAILED, "restoring backup " + backupId + " of server "
+                + serverId + " into " + target + " failed: " + e.getMessage(),
+                "check free space and permissions there; what was written has been removed, so run it again", e);
     }
 
     static BackupManifest readManifest(Repository repo, String serverId, String backupId) throws IOException {

@@ -1,0 +1,70 @@
+package dev.hindsight.cli;
+
+import dev.hindsight.control.Home;
+import dev.hindsight.jobs.Daemon;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The daemon's API guard and the CLI's behaviour when no daemon runs. */
+class DaemonApiIT {
+    @TempDir
+    Path home;
+
+    @Test
+    void requestsWithoutTheTokenGet401AndTheTokenIsOwnerOnly() throws Exception {
+        try (Daemon daemon = Daemon.start(new Home(home), null, 0)) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI servers = URI.create("http://127.0.0.1:" + daemon.port() + "/api/servers");
+            assertThat(http.send(HttpRequest.newBuilder(servers).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(servers).header("Authorization", "Bearer wrong").build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            String token = Files.readString(home.resolve("daemon.token")).strip();
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(servers)
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.body()).isEqualTo("[]");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("daemon.token"))))
+                    .isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("passphrase"))))
+                    .isEqualTo("rw-------");
+            HttpResponse<String> malformed = http.send(HttpRequest.newBuilder(servers)
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("{not json"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(malformed.statusCode()).isEqualTo(400);
+            assertThat(malformed.body()).contains("malformed request body");
+            assertThatThrownBy(() -> Daemon.start(new Home(home), null, 0))
+                    .hasMessageContaining("another Hindsight daemon is already serving");
+        }
+    }
+
+    @Test
+    void cliWithoutDaemonSaysHowToStartIt() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "server", "list", "--home=" + home);
+        assertThat(exit).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(err.toString()).contains("daemon is not running").contains("hint: start it with `hindsight serve`");
+    }
+
+    @Test
+    void usageErrorsExitWith2() {
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "server", "create");
+        assertThat(exit).isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString()).contains("Missing required option: '--name=<name>'");
+    }
+}
