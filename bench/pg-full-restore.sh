@@ -21,9 +21,12 @@
 # is removed at exit, also on failure or Ctrl-C; --keep keeps the work directory (servers
 # are stopped all the same).
 #
-# Environment: SCALE (50), LOAD_SECONDS (60), CLIENTS (2), BENCH_DIR (parent of the work
-# directory, default /tmp), OUT_DIR (default bench/out), HINDSIGHT_BIN (the CLI, default
-# bin/hindsight; when set, the jar is not built first).
+# Environment: SCALE (50), LOAD_SECONDS (60), CLIENTS (2),
+#   RATE         pgbench -R (tps) for the load; unset: no limit, so the WAL to replay depends
+#                on how fast each side ran (the tps/WAL line of the report shows it)
+#   BENCH_DIR    parent of the work directory (/tmp)
+#   OUT_DIR      where results.md goes (bench/out)
+#   HINDSIGHT_BIN  the CLI (bin/hindsight; when set, the jar is not built first)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -31,9 +34,10 @@ PGBIN=/usr/lib/postgresql/15/bin
 SCALE=${SCALE:-50}
 LOAD_SECONDS=${LOAD_SECONDS:-60}
 CLIENTS=${CLIENTS:-2}
+RATE=${RATE:-}            # pgbench -R: same transaction count on both sides (default: as fast as it goes)
 OUT_DIR=${OUT_DIR:-$ROOT/bench/out}
 HINDSIGHT_BIN=${HINDSIGHT_BIN:-$ROOT/bin/hindsight}
-CMDLINE="SCALE=$SCALE LOAD_SECONDS=$LOAD_SECONDS CLIENTS=$CLIENTS bench/pg-full-restore.sh${*:+ $*}"
+CMDLINE="SCALE=$SCALE LOAD_SECONDS=$LOAD_SECONDS CLIENTS=$CLIENTS${RATE:+ RATE=$RATE} bench/pg-full-restore.sh${*:+ $*}"
 
 run_anchor=1 run_hindsight=1 keep=0
 for arg in "$@"; do
@@ -98,7 +102,7 @@ run_load() {
   local sql=$1 pgb=$2 p=$3 lsn0 lsn1 out tps
   lsn0=$($sql "$LSN_SQL")
   log "$p: pgbench load: ${LOAD_SECONDS}s, $CLIENTS clients"
-  out=$($pgb -n -c "$CLIENTS" -j "$CLIENTS" -T "$LOAD_SECONDS" 2>&1) || { echo "$out" >&2; return 1; }
+  out=$($pgb -n -c "$CLIENTS" -j "$CLIENTS" -T "$LOAD_SECONDS" ${RATE:+-R "$RATE"} 2>&1) || { echo "$out" >&2; return 1; }
   lsn1=$($sql "$LSN_SQL")
   tps=$(sed -n 's/^tps = \([0-9]*\).*/\1/p' <<<"$out" | head -1)
   record "${p}_load_tps" "${tps:-?}"
@@ -389,7 +393,7 @@ report() {
          "start-fast, archive-async), Hindsight $hindsight_version." \
          "Load average at start / end: $LOAD_AT_START / $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)."
     echo "Data: \`pgbench -i -s $SCALE\` (database $(size "$anchor_db_bytes") / $(size "$hindsight_db_bytes") MB)," \
-         "then ${LOAD_SECONDS} s of \`pgbench -c $CLIENTS -j $CLIENTS\` ($anchor_load_tps / $hindsight_load_tps tps," \
+         "then ${LOAD_SECONDS} s of \`pgbench -c $CLIENTS -j $CLIENTS${RATE:+ -R $RATE}\` ($anchor_load_tps / $hindsight_load_tps tps," \
          "WAL $(size "$anchor_load_wal_bytes") / $(size "$hindsight_load_wal_bytes") MB), target time T after the load," \
          "rows changed after T. Figures are pgBackRest / Hindsight."
     echo

@@ -12,18 +12,27 @@ final class OperationWaiter {
 
     /** Returns the operation's result once it succeeded; throws its error if it failed. */
     static JsonNode await(ApiClient client, String operationId, PrintWriter err) {
+        boolean terminal = System.console() != null;
         String lastLine = "";
+        String lastPhase = "";
         while (true) {
             JsonNode op = client.get("/api/operations/" + operationId);
             String status = op.path("status").asText();
             String line = describe(op);
-            if (!line.equals(lastLine)) {
+            String phase = op.path("phase").asText("");
+            if (terminal && !line.equals(lastLine)) {
                 err.print("\r\033[K" + line);
                 err.flush();
                 lastLine = line;
+            } else if (!terminal && !phase.equals(lastPhase)) {
+                err.println(phase);
+                err.flush();
+                lastPhase = phase;
             }
             if (!"running".equals(status)) {
-                err.println();
+                if (terminal) {
+                    err.println();
+                }
                 err.flush();
                 if ("succeeded".equals(status)) {
                     return op.path("result");

@@ -42,6 +42,8 @@ public final class PgRecovery {
     private final Path walStagingDir;
     private final PgRecoveryFiles files;
     private RecoveryTarget target;
+    /** Why the last start failed, if pg_ctl said so: the cause of the error we report. */
+    private RuntimeException startFailure;
 
     /**
      * @param walStagingDir holds the WAL segments (and history files) recovery may ask for; the
@@ -74,6 +76,7 @@ public final class PgRecovery {
         }
         Instant deadline = Instant.now().plus(timeout);
         RecoveryTarget asked = target;
+        startFailure = null;
         while (!attempt(server, deadline)) {
             String log = server.logTail(80);
             if (target instanceof RecoveryTarget.Time && log.contains(TARGET_NOT_REACHED)) {
@@ -84,7 +87,7 @@ public final class PgRecovery {
                     "PostgreSQL in " + dataDir + " stopped while recovering to " + describe(asked)
                             + "; last lines of its log:\n" + log,
                     "the WAL in " + walStagingDir + " must reach the backup's stop LSN and continue without gaps"
-                            + " up to the target; see the log above");
+                            + " up to the target; see the log above", startFailure);
         }
         Promotion promotion = new Promotion(timeline(server), files.switchLsn(), target,
                 !target.equals(asked));
@@ -97,6 +100,7 @@ public final class PgRecovery {
         try {
             server.start(remaining(deadline));
         } catch (RuntimeException e) {
+            startFailure = e;
             if (!server.isRunning()) {
                 return false;
             }

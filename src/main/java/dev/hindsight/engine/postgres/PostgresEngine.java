@@ -141,7 +141,7 @@ public final class PostgresEngine implements Engine {
         WalArchive archive = new WalArchive(repository, plan.serverId());
         int done = 0;
         for (WalChain.Segment s : plan.segments()) {
-            progress.update("staging WAL", done++, plan.segments().size());
+            progress.update("staging WAL", done++ * Lsn.SEGMENT_SIZE, plan.segments().size() * Lsn.SEGMENT_SIZE);
             archive.stageSegment(s.timeline(), s.segno(), stagingDir);
         }
         for (int timeline : archive.historyTimelines()) {
