@@ -24,6 +24,8 @@
 # Environment: SCALE (50), LOAD_SECONDS (60), CLIENTS (2),
 #   RATE         pgbench -R (tps) for the load; unset: no limit, so the WAL to replay depends
 #                on how fast each side ran (the tps/WAL line of the report shows it)
+#   ANCHOR_PG_CONF  extra postgresql.conf lines for the pgBackRest side's source server,
+#                e.g. 'shared_buffers = 256MB\nmax_wal_size = 2GB' (default: none)
 #   BENCH_DIR    parent of the work directory (/tmp)
 #   OUT_DIR      where results.md goes (bench/out)
 #   HINDSIGHT_BIN  the CLI (bin/hindsight; when set, the jar is not built first)
@@ -34,10 +36,14 @@ PGBIN=/usr/lib/postgresql/15/bin
 SCALE=${SCALE:-50}
 LOAD_SECONDS=${LOAD_SECONDS:-60}
 CLIENTS=${CLIENTS:-2}
+# Extra postgresql.conf lines for the pgBackRest side's source server (\n separates lines).
+# Default: none, i.e. PostgreSQL's defaults, which a Hindsight-managed server uses too; the
+# report warns when the two sources' settings differ (they change the WAL volume).
+ANCHOR_PG_CONF=${ANCHOR_PG_CONF:-}
 RATE=${RATE:-}            # pgbench -R: same transaction count on both sides (default: as fast as it goes)
 OUT_DIR=${OUT_DIR:-$ROOT/bench/out}
 HINDSIGHT_BIN=${HINDSIGHT_BIN:-$ROOT/bin/hindsight}
-CMDLINE="SCALE=$SCALE LOAD_SECONDS=$LOAD_SECONDS CLIENTS=$CLIENTS${RATE:+ RATE=$RATE} bench/pg-full-restore.sh${*:+ $*}"
+CMDLINE="SCALE=$SCALE LOAD_SECONDS=$LOAD_SECONDS CLIENTS=$CLIENTS${RATE:+ RATE=$RATE}${ANCHOR_PG_CONF:+ ANCHOR_PG_CONF='$ANCHOR_PG_CONF'} bench/pg-full-restore.sh${*:+ $*}"
 
 run_anchor=1 run_hindsight=1 keep=0
 for arg in "$@"; do
@@ -151,9 +157,8 @@ wal_level = replica
 archive_mode = on
 archive_command = 'pgbackrest --config=$A/pgbackrest.conf --stanza=bench archive-push %p'
 max_wal_senders = 3
-shared_buffers = 256MB
-max_wal_size = 2GB
 EOF
+  [[ -z $ANCHOR_PG_CONF ]] || printf '%b\n' "$ANCHOR_PG_CONF" | as_pg tee -a "$A/pgdata/postgresql.conf" >/dev/null
   as_pg "$PGBIN/pg_ctl" -D "$A/pgdata" -l "$A/pg.log" -w start >/dev/null
   pgbr stanza-create
   pgbr check
@@ -232,6 +237,7 @@ run_anchor() {
 # ---------------------------------------------------------------------------------------
 # Hindsight (through its CLI; keep every CLI detail in these functions)
 # ---------------------------------------------------------------------------------------
+HS_ADMIN_PASSWORD=bench-password   # the CLI wants 8-128 characters
 hs() { HINDSIGHT_HOME=$HS_HOME "$HINDSIGHT_BIN" "$@"; }
 h_sql() { "$PGBIN/psql" -X -d "$HS_URI" -Atq -v ON_ERROR_STOP=1 -c "$1"; }
 h_rsql() { "$PGBIN/psql" -X -d "$HS_R_URI" -Atq -v ON_ERROR_STOP=1 -c "$1"; }
@@ -256,7 +262,7 @@ hs_daemon_ready() { kill -0 "$HS_PID" 2>/dev/null && HINDSIGHT_HOME=$HS_HOME tim
 hs_create_server() {
   local json port
   log "hindsight: server create bench"
-  json=$(hs server create --name bench --engine postgres --admin-user bench --admin-password benchpw --output json)
+  json=$(hs server create --name bench --engine postgres --admin-user bench --admin-password "$HS_ADMIN_PASSWORD" --output json)
   port=$(jq -r '.port // empty' <<<"$json")
   HS_URI=$(hs_uri bench)
   [[ -n $HS_URI ]] || die "hindsight: no connection string for bench"
@@ -293,6 +299,7 @@ hs_full_backup() {
   record hindsight_backup_s "$(secs "$t0" "$t1")"
   record hindsight_backup_bytes "$(if [[ -n $dir ]]; then du -sb "$dir" | cut -f1; else echo "${stored:-?}"; fi)"
   record hindsight_backup_stored_bytes "${stored:-?}"
+  [[ -n $dir ]] && HS_SERVER_REPO=$(dirname "$(dirname "$dir")")
   record hindsight_backup_logical_bytes "$(jq -r '.logicalBytes // "?"' <<<"$last")"
   log "hindsight: full backup $id took $(secs "$t0" "$t1") s"
 }
@@ -362,6 +369,7 @@ run_hindsight() {
   run_load h_sql h_pgbench hindsight
   pick_target h_sql hindsight
   hs_wait_restorable
+  [[ -n ${HS_SERVER_REPO:-} && -d $HS_SERVER_REPO/wal ]] && record hindsight_wal_repo_bytes "$(du -sb "$HS_SERVER_REPO/wal" | cut -f1)"
   hs_restore
   hs_verify
   record hindsight_done yes
@@ -377,7 +385,7 @@ report() {
            anchor_checksum_ok anchor_db_bytes anchor_load_tps anchor_load_wal_bytes anchor_settings anchor_version anchor_target
            hindsight_backup_s hindsight_backup_bytes hindsight_backup_stored_bytes hindsight_backup_logical_bytes
            hindsight_restore_s hindsight_checksum_ok hindsight_db_bytes hindsight_load_tps hindsight_load_wal_bytes
-           hindsight_settings hindsight_version hindsight_target' k
+           hindsight_settings hindsight_version hindsight_target hindsight_wal_repo_bytes' k
   for k in $v; do [[ -n ${!k:-} ]] || printf -v "$k" '%s' '–'; done
   ratio() { awk -v h="$1" -v a="$2" 'BEGIN { if (h+0 > 0 && a+0 > 0) printf "%.2f", h / a; else printf "–" }'; }
   size() { [[ $1 =~ ^[0-9]+$ ]] && mb "$1" || echo "$1"; }
@@ -405,9 +413,14 @@ report() {
     echo "| pgbench_accounts at T = restored | $anchor_checksum_ok | $hindsight_checksum_ok | | |"
     echo
     echo "Details: pgBackRest restore command alone $anchor_restore_files_s s, PostgreSQL redo (its log's 'redo done … elapsed') $anchor_redo_s s," \
-         "WAL archive in repository $(size "$anchor_wal_repo_bytes") MB. Hindsight backup storedBytes" \
-         "$(size "$hindsight_backup_stored_bytes") MB, logicalBytes $(size "$hindsight_backup_logical_bytes") MB."
+         "WAL archive in repository $(size "$anchor_wal_repo_bytes") MB. Hindsight: backup storedBytes" \
+         "$(size "$hindsight_backup_stored_bytes") MB, logicalBytes $(size "$hindsight_backup_logical_bytes") MB," \
+         "WAL in repository $(size "$hindsight_wal_repo_bytes") MB (both WAL figures: everything since the server was set up, pgbench -i included)."
     echo "Source server settings: pgBackRest side: $anchor_settings; Hindsight side: $hindsight_settings."
+    if [[ $anchor_settings != – && $hindsight_settings != – && $anchor_settings != "$hindsight_settings" ]]; then
+      echo
+      echo "**Warning: the two source servers ran with different settings; the WAL volume and replay times are not comparable.**"
+    fi
     echo "Full backup time includes the start-fast checkpoint and waiting for the stop WAL segment;" \
          "restore time runs from the restore command to pg_is_in_recovery() = f (pgBackRest: restore + pg_ctl start + replay + promotion)."
     echo "The two sides run one after the other, each on its own source server. Sizes: \`du -sb\` of the backup's directory."
