@@ -6,6 +6,7 @@ import dev.hindsight.engine.LogCapture;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ public final class RestoreService {
             progress.update("recovering to " + plan.pointInTime(), 0, -1);
             engine.recoverAndPromote(servers.repository(), host, plan, staging,
                     new Engine.Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT);
-            Files2.deleteTree(staging);
+            FileTrees.deleteRecursively(staging);
             ServerRecord record = new ServerRecord(id, body.name(), source.engine(), source.engineVersion(),
                     source.systemIdentifier(), servers.clock().instant(), null, source.adminUser(),
                     source.adminPassword(), source.agentUser(), source.agentPassword(), source.retentionDays(),
@@ -104,7 +105,11 @@ public final class RestoreService {
         } catch (RuntimeException e) {
             log.warn("Could not stop the half-restored server {}: {}", host.name(), e.getMessage());
         }
-        Files2.deleteTree(host.dir());
+        try {
+            FileTrees.deleteRecursively(host.dir());
+        } catch (IOException e) {
+            log.warn("Could not remove {} of the failed restore: {}", host.dir(), e.getMessage());
+        }
         servers.db().deleteServer(host.name());
     }
 

@@ -12,6 +12,7 @@ import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.util.FreePort;
+import dev.hindsight.util.FileTrees;
 import dev.hindsight.util.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +119,7 @@ public final class ServerService {
                 provisioned = engine.provision(host, admin, agent);
             } catch (RuntimeException e) {
                 db.deleteServer(host.name());
-                Files2.deleteTree(host.dir());
+                FileTrees.deleteRecursively(host.dir());
                 throw e;
             }
             ServerRecord record = new ServerRecord(id, request.name(), engine.name(), provisioned.version(),
@@ -219,7 +220,7 @@ public final class ServerService {
             db.setServerState(name, "deleting");
             engines.get(record.engine()).stop(host);
             repository.updateCatalog(c -> c.withServer(record.withDeletedAt(clock.instant())));
-            Files2.deleteTree(host.dir());
+            FileTrees.deleteRecursively(host.dir());
             db.deleteServer(name);
             log.info("Deleted server {} ({}); its backups stay in the repository", name, record.id());
         } finally {

@@ -44,7 +44,7 @@ class DaemonCrashIT {
         }
         daemon.destroy();
         daemon.waitFor();
-        dev.hindsight.control.Files2.deleteTree(home);
+        dev.hindsight.util.FileTrees.deleteRecursively(home);
     }
 
     void startDaemon() throws IOException, InterruptedException {

@@ -146,6 +146,6 @@ final class HindsightFixture implements AutoCloseable {
             cli("server", "delete", "--name", name);
         }
         daemon.close();
-        dev.hindsight.control.Files2.deleteTree(home);
+        dev.hindsight.util.FileTrees.deleteRecursively(home);
     }
 }

@@ -302,7 +302,7 @@ class PitrEndToEndIT {
             }
         } finally {
             cluster.stop();
-            dev.hindsight.control.Files2.deleteTree(target.getParent());
+            dev.hindsight.util.FileTrees.deleteRecursively(target.getParent());
         }
     }
 }
