@@ -28,7 +28,8 @@
 #                e.g. 'shared_buffers = 256MB\nmax_wal_size = 2GB' (default: none)
 #   BENCH_DIR    parent of the work directory (/tmp)
 #   OUT_DIR      where results.md goes (bench/out)
-#   HINDSIGHT_BIN  the CLI (bin/hindsight; when set, the jar is not built first)
+#   HINDSIGHT_BIN  the CLI to run (default: the jar that scripts/setup builds, copied into the
+#                work directory so that no rebuild happens during the run)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -42,7 +43,7 @@ CLIENTS=${CLIENTS:-2}
 ANCHOR_PG_CONF=${ANCHOR_PG_CONF:-}
 RATE=${RATE:-}            # pgbench -R: same transaction count on both sides (default: as fast as it goes)
 OUT_DIR=${OUT_DIR:-$ROOT/bench/out}
-HINDSIGHT_BIN=${HINDSIGHT_BIN:-$ROOT/bin/hindsight}
+HINDSIGHT_BIN=${HINDSIGHT_BIN:-}
 CMDLINE="SCALE=$SCALE LOAD_SECONDS=$LOAD_SECONDS CLIENTS=$CLIENTS${RATE:+ RATE=$RATE}${ANCHOR_PG_CONF:+ ANCHOR_PG_CONF='$ANCHOR_PG_CONF'} bench/pg-full-restore.sh${*:+ $*}"
 
 run_anchor=1 run_hindsight=1 keep=0
@@ -429,10 +430,24 @@ report() {
   log "written: $md"
 }
 
+# The jar just built, copied into the work directory: bin/hindsight would rebuild when someone
+# edits src/ during the run, and a Maven build inside a timed command spoils the figure.
+pin_hindsight_jar() {
+  local built=$ROOT/${HINDSIGHT_BUILD_DIR:-target}/hindsight.jar
+  [[ -f $built ]] || die "no $built (scripts/setup should have built it)"
+  cp "$built" "$WORK/hindsight.jar"
+  cat >"$WORK/hindsight" <<EOF
+#!/usr/bin/env bash
+exec java \${HINDSIGHT_JAVA_OPTS:-} -jar "$WORK/hindsight.jar" "\$@"
+EOF
+  chmod 755 "$WORK/hindsight"
+  HINDSIGHT_BIN=$WORK/hindsight
+}
+
 # ---------------------------------------------------------------------------------------
 main() {
   (( EUID == 0 )) || die "run as root (PostgreSQL commands run as the postgres OS user through runuser)"
-  if (( run_hindsight )) && [[ $HINDSIGHT_BIN == "$ROOT/bin/hindsight" ]]; then
+  if (( run_hindsight )) && [[ -z $HINDSIGHT_BIN ]]; then
     "$ROOT/scripts/setup" --bench
   else
     "$ROOT/scripts/setup" --bench --no-build
@@ -444,6 +459,7 @@ main() {
   trap 'main_cleanup' EXIT
   trap 'exit 130' INT TERM
   log "work directory $WORK; $CMDLINE"
+  (( run_hindsight )) && [[ -z $HINDSIGHT_BIN ]] && pin_hindsight_jar
 
   local failed=0 rc
   if (( run_anchor )); then

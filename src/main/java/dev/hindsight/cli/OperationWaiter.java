@@ -41,7 +41,7 @@ final class OperationWaiter {
                         op.hasNonNull("hint") ? op.get("hint").asText() : null);
             }
             try {
-                Thread.sleep(300);
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new HindsightException(HindsightException.Kind.FAILED, "interrupted while waiting; operation "

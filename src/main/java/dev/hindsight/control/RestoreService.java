@@ -72,11 +72,8 @@ public final class RestoreService {
             Files.createDirectories(host.runDir());
             log.info("Restoring server {} to {} ({}) as {} from backup {}", source.name(), plan.pointInTime(),
                     plan.target(), body.name(), plan.backup().id());
-            engine.prepareRestore(servers.repository(), plan, source, host.dataDir(), staging, host.port(),
-                    host.runDir(), progress);
-            progress.update("recovering to " + plan.pointInTime(), 0, -1);
-            engine.recoverAndPromote(servers.repository(), host, plan, staging,
-                    new Engine.Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT);
+            engine.restoreAndPromote(servers.repository(), plan, source, host, staging,
+                    new Engine.Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT, progress);
             FileTrees.deleteRecursively(staging);
             ServerRecord record = new ServerRecord(id, body.name(), source.engine(), source.engineVersion(),
                     source.systemIdentifier(), servers.clock().instant(), null, source.adminUser(),

@@ -59,9 +59,13 @@ public interface Engine {
     void prepareRestore(Repository repository, RestorePlan plan, ServerRecord source, Path dataDir,
                         Path stagingDir, int port, Path socketDir, Progress progress) throws IOException;
 
-    /** Starts a prepared data directory as {@code server}, waits until recovery ended and it is promoted. */
-    void recoverAndPromote(Repository repository, ManagedServer server, RestorePlan plan, Path stagingDir,
-                           Credentials agent, Duration timeout) throws IOException;
+    /**
+     * Restores into a new managed server and returns once it is promoted and accepts
+     * connections: like {@link #prepareRestore}, but recovery starts as soon as the files are in
+     * place, replaying logs while later ones are still being staged.
+     */
+    void restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source, ManagedServer server,
+                           Path stagingDir, Credentials agent, Duration timeout, Progress progress) throws IOException;
 
     /** A URI clients of this engine accept, with the admin login. */
     String connectionString(ManagedServer server, Credentials admin);

@@ -107,7 +107,19 @@ public final class OsUser {
         view.setGroup(group);
     }
 
+    /** Looked up once: giveOwnership runs per staged WAL segment during a restore. */
+    private volatile String primaryGroup;
+
     private String primaryGroup() {
+        String known = primaryGroup;
+        if (known != null) {
+            return known;
+        }
+        primaryGroup = lookUpPrimaryGroup();
+        return primaryGroup;
+    }
+
+    private String lookUpPrimaryGroup() {
         Processes.Result r = Processes.run(List.of("id", "-gn", name), Duration.ofSeconds(10));
         return r.output().strip();
     }

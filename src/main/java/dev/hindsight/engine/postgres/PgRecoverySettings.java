@@ -73,7 +73,19 @@ final class PgRecoverySettings {
         return PG_TIME.format(at.truncatedTo(ChronoUnit.MICROS));
     }
 
-    /** cp "<dir>/%f" "%p", run by PostgreSQL through /bin/sh. */
+    /**
+     * Marks a staging directory that is still being filled: while it exists, restore_command
+     * waits for a segment that is not there yet instead of reporting the end of the archive,
+     * so recovery can replay the first segments while later ones are still being staged.
+     */
+    public static final String STAGING_IN_PROGRESS = ".staging-in-progress";
+
+    /**
+     * Waits while a segment is still to come, then moves it into place: a rename within one
+     * file system, so no segment is copied twice. A segment that was moved already and is asked
+     * for again (recovery restarted) is in pg_wal, where PostgreSQL looks when this command fails.
+     * Run by PostgreSQL through /bin/sh.
+     */
     static String restoreCommand(Path walStagingDir) {
         String dir = walStagingDir.toAbsolutePath().normalize().toString();
         if (dir.matches(".*[\"$`\\\\%\\n'].*")) {
@@ -81,10 +93,12 @@ final class PgRecoverySettings {
                     + " has a character that cannot be quoted safely in restore_command",
                     "stage WAL under a path of letters, digits, '-', '_', '.' and '/'");
         }
-        return "cp \"" + dir + "/%f\" \"%p\"";
+        // only segment names (no dot) are waited for: history files are staged before recovery
+        // starts, and recovery probes for timelines that do not exist
+        return "case \"%f\" in *.*) ;; *) while [ ! -f \"" + dir + "/%f\" ] && [ -f \"" + dir + "/"
+                + STAGING_IN_PROGRESS + "\" ]; do sleep 0.05; done ;; esac; mv \"" + dir + "/%f\" \"%p\"";
     }
 
-    /** A postgresql.conf string literal. */
     static String quote(String value) {
         return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }

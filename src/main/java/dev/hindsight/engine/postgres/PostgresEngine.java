@@ -15,6 +15,7 @@ import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Progress;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +25,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** PostgreSQL behind the {@link Engine} interface: managed clusters on this host. */
 public final class PostgresEngine implements Engine {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PostgresEngine.class);
     static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     static final String OS_USER_IF_ROOT = "postgres";
 
@@ -116,58 +120,42 @@ public final class PostgresEngine implements Engine {
     @Override
     public void prepareRestore(Repository repository, RestorePlan plan, ServerRecord source, Path dataDir,
                                Path stagingDir, int port, Path socketDir, Progress progress) throws IOException {
-        OsUser owner = OsUser.forDatabase(OS_USER_IF_ROOT);
-        try {
-            PgRestoreMaterializer.materialize(repository, plan.serverId(), plan.backup().id(), dataDir,
-                    Runtime.getRuntime().availableProcessors(), progress, owner);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        stageWal(repository, plan, stagingDir, progress);
-        owner.ensureTraversable(stagingDir);
-        owner.giveOwnership(stagingDir);
-        Files.createDirectories(socketDir);
-        PgCluster cluster = new PgCluster(PgInstallation.locate(), owner, dataDir, socketDir, port);
-        cluster.writeManagedConfig(port);
-        cluster.writeDefaultHba(source.agentUser());
-        new PgRecovery(dataDir, stagingDir).prepare(recoveryTarget(plan));
-        owner.giveOwnership(dataDir);
-    }
-
-    private static void stageWal(Repository repository, RestorePlan plan, Path stagingDir, Progress progress)
-            throws IOException {
-        Files.createDirectories(stagingDir);
-        WalArchive archive = new WalArchive(repository, plan.serverId());
-        int done = 0;
-        for (WalChain.Segment s : plan.segments()) {
-            progress.update("staging WAL", done++ * Lsn.SEGMENT_SIZE, plan.segments().size() * Lsn.SEGMENT_SIZE);
-            archive.stageSegment(s.timeline(), s.segno(), stagingDir);
-        }
-        for (int timeline : archive.historyTimelines()) {
-            archive.stageHistory(timeline, stagingDir);
-        }
-    }
-
-    static RecoveryTarget recoveryTarget(RestorePlan plan) {
-        return switch (plan.target().kind()) {
-            case LATEST -> RecoveryTarget.latest();
-            case EARLIEST -> RecoveryTarget.immediate();
-            case TIME -> RecoveryTarget.time(plan.target().time());
-        };
+        PgRestore restore = new PgRestore(repository, plan, OsUser.forDatabase(OS_USER_IF_ROOT));
+        restore.materialize(dataDir, progress);
+        restore.openStaging(stagingDir);
+        restore.stageSegments(stagingDir, progress);
+        restore.configure(dataDir, stagingDir, port, socketDir, source.agentUser());
     }
 
     @Override
-    public void recoverAndPromote(Repository repository, ManagedServer server, RestorePlan plan, Path stagingDir,
-                                  Credentials agent, Duration timeout) throws IOException {
-        PgCluster cluster = cluster(server);
+    public void restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source,
+                                  ManagedServer server, Path stagingDir, Credentials agent, Duration timeout,
+                                  Progress progress) throws IOException {
+        PgRestore restore = new PgRestore(repository, plan, OsUser.forDatabase(OS_USER_IF_ROOT));
+        restore.materialize(server.dataDir(), progress);
+        restore.openStaging(stagingDir);
+        restore.configure(server.dataDir(), stagingDir, server.port(), server.runDir(), source.agentUser());
+        CompletableFuture<Void> staging = restore.stageSegmentsInBackground(stagingDir, progress);
         PgRecovery recovery = new PgRecovery(server.dataDir(), stagingDir);
-        recovery.prepare(recoveryTarget(plan));
+        recovery.prepare(restore.target());
         try {
-            recovery.startAndAwaitPromotion(PgRecoveryServer.of(cluster, agent.user(), agent.password()), timeout);
+            recovery.startAndAwaitPromotion(PgRecoveryServer.of(cluster(server), agent.user(), agent.password()),
+                    timeout);
+            staging.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            throw new IOException("interrupted while recovering", e);
+        } catch (CompletionException e) {
+            // recovery met the end of the staged WAL early: the promoted server is not what was asked for
+            if (e.getCause() instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException("staging the WAL failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            staging.cancel(false);
         }
         keepTimelineHistories(server, new WalArchive(repository, server.id()));
     }

@@ -16,7 +16,7 @@ class PgRecoverySettingsTest {
     void timeTargetIsUtcWithMicroseconds() {
         String conf = PgRecoverySettings.during(RecoveryTarget.time(Instant.parse("2026-11-21T09:30:00.123456789Z")), STAGING);
         assertThat(conf).contains("recovery_target_time = '2026-11-21 09:30:00.123456+00'\n")
-                .contains("restore_command = 'cp \"/var/lib/hindsight/restore-1/wal/%f\" \"%p\"'\n")
+                .contains("mv \"/var/lib/hindsight/restore-1/wal/%f\" \"%p\"'\n")
                 .contains("recovery_target_action = 'promote'\n")
                 .contains("recovery_target_timeline = 'latest'\n")
                 .doesNotContain("recovery_target = ");
@@ -44,7 +44,44 @@ class PgRecoverySettingsTest {
             assertThatThrownBy(() -> PgRecoverySettings.restoreCommand(Path.of(bad)))
                     .isInstanceOf(HindsightException.class).hasMessageContaining("restore_command");
         }
-        assertThat(PgRecoverySettings.restoreCommand(Path.of("/tmp/a b/wal"))).isEqualTo("cp \"/tmp/a b/wal/%f\" \"%p\"");
+        assertThat(PgRecoverySettings.restoreCommand(Path.of("/tmp/a b/wal")))
+                .contains("[ ! -f \"/tmp/a b/wal/%f\" ]").endsWith("mv \"/tmp/a b/wal/%f\" \"%p\"");
+    }
+
+    /** Runs restore_command as PostgreSQL would (through /bin/sh, %f and %p replaced). */
+    private static Process restore(Path staging, String file, Path target) throws Exception {
+        String command = PgRecoverySettings.restoreCommand(staging).replace("%f", file).replace("%p", target.toString());
+        return new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true).start();
+    }
+
+    @Test
+    void restoreCommandWaitsForASegmentStillBeingStagedThenMovesIt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path staging = java.nio.file.Files.createDirectories(dir.resolve("wal"));
+        Path marker = java.nio.file.Files.createFile(staging.resolve(PgRecoverySettings.STAGING_IN_PROGRESS));
+        Path target = dir.resolve("RECOVERYXLOG");
+        Process waiting = restore(staging, "000000010000000000000003", target);
+        Thread.sleep(300);
+        assertThat(waiting.isAlive()).as("waits while staging is in progress").isTrue();
+        java.nio.file.Files.writeString(staging.resolve("000000010000000000000003"), "segment");
+        assertThat(waiting.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(waiting.exitValue()).isZero();
+        assertThat(java.nio.file.Files.readString(target)).isEqualTo("segment");
+        assertThat(staging.resolve("000000010000000000000003")).doesNotExist();
+
+        Process endOfArchive = restore(staging, "000000010000000000000004", target);
+        Thread.sleep(200);
+        java.nio.file.Files.delete(marker);
+        assertThat(endOfArchive.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(endOfArchive.exitValue()).as("staging finished without it: the end of the archive").isNotZero();
+        java.nio.file.Files.writeString(marker, "");
+        Process history = restore(staging, "00000002.history", target);
+        assertThat(history.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).as("never waits for a history file").isTrue();
+        assertThat(history.exitValue()).isNotZero();
+        java.nio.file.Files.delete(marker);
+        Process missing = restore(staging, "000000010000000000000005", target);
+        assertThat(missing.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(missing.exitValue()).isNotZero();
     }
 
     @Test

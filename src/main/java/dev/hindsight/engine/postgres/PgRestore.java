@@ -1,0 +1,123 @@
+package dev.hindsight.engine.postgres;
+
+import dev.hindsight.plan.RestorePlan;
+import dev.hindsight.plan.WalChain;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.util.OsUser;
+import dev.hindsight.util.Progress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The steps of a PostgreSQL restore, shared by the daemon (into a new managed server) and the
+ * offline disaster-recovery command (into a data directory): put the backup's files in place,
+ * stage the WAL the plan needs, and configure recovery to the plan's target.
+ */
+final class PgRestore {
+    private static final Logger log = LoggerFactory.getLogger(PgRestore.class);
+
+    private final Repository repository;
+    private final RestorePlan plan;
+    private final OsUser owner;
+
+    PgRestore(Repository repository, RestorePlan plan, OsUser owner) {
+        this.repository = repository;
+        this.plan = plan;
+        this.owner = owner;
+    }
+
+    void materialize(Path dataDir, Progress progress) throws IOException {
+        long started = System.nanoTime();
+        try {
+            PgRestoreMaterializer.Result files = PgRestoreMaterializer.materialize(repository, plan.serverId(),
+                    plan.backup().id(), dataDir, Runtime.getRuntime().availableProcessors(), progress, owner);
+            log.info("Restored {} files ({} bytes) of backup {} in {} ms", files.files(), files.bytes(),
+                    plan.backup().id(), millisSince(started));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while restoring files", e);
+        }
+    }
+
+    /** This host's listen settings, default client access rules, and recovery to the plan's target. */
+    void configure(Path dataDir, Path stagingDir, int port, Path socketDir, String agentUser) throws IOException {
+        Files.createDirectories(socketDir);
+        PgCluster cluster = new PgCluster(PgInstallation.locate(), owner, dataDir, socketDir, port);
+        cluster.writeManagedConfig(port);
+        cluster.writeDefaultHba(agentUser);
+        new PgRecovery(dataDir, stagingDir).prepare(target());
+        owner.giveOwnership(dataDir);
+    }
+
+    RecoveryTarget target() {
+        return switch (plan.target().kind()) {
+            case LATEST -> RecoveryTarget.latest();
+            case EARLIEST -> RecoveryTarget.immediate();
+            case TIME -> RecoveryTarget.time(plan.target().time());
+        };
+    }
+
+    /** Creates the staging directory, owned by the database user, with every timeline history in it. */
+    void openStaging(Path stagingDir) throws IOException {
+        Files.createDirectories(stagingDir.resolve(".incoming"));
+        owner.ensureTraversable(stagingDir);
+        owner.giveOwnership(stagingDir);
+        WalArchive archive = new WalArchive(repository, plan.serverId());
+        for (int timeline : archive.historyTimelines()) {
+            publish(archive.stageHistory(timeline, stagingDir.resolve(".incoming")), stagingDir);
+        }
+    }
+
+    /** Stages every segment of the plan, in order; each appears complete and owned by the database user. */
+    void stageSegments(Path stagingDir, Progress progress) throws IOException {
+        long started = System.nanoTime();
+        WalArchive archive = new WalArchive(repository, plan.serverId());
+        long total = plan.segments().size() * Lsn.SEGMENT_SIZE;
+        long done = 0;
+        for (WalChain.Segment s : plan.segments()) {
+            progress.update("staging WAL", done, total);
+            publish(archive.stageSegment(s.timeline(), s.segno(), stagingDir.resolve(".incoming")), stagingDir);
+            done += Lsn.SEGMENT_SIZE;
+        }
+        log.info("Staged {} WAL segments in {} ms", plan.segments().size(), millisSince(started));
+    }
+
+    /**
+     * Stages the segments in the background while recovery already replays: restore_command
+     * waits for a segment that is still to come as long as the in-progress marker exists. The
+     * marker goes when staging ends, also when it fails — the caller must then fail the restore.
+     */
+    CompletableFuture<Void> stageSegmentsInBackground(Path stagingDir, Progress progress) throws IOException {
+        Path marker = stagingDir.resolve(PgRecoverySettings.STAGING_IN_PROGRESS);
+        Files.writeString(marker, "");
+        return CompletableFuture.runAsync(() -> {
+            try {
+                stageSegments(stagingDir, progress);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                try {
+                    Files.deleteIfExists(marker);
+                } catch (IOException e) {
+                    log.error("Could not remove {}: recovery may wait for WAL that will not come", marker, e);
+                }
+            }
+        });
+    }
+
+    private void publish(Path staged, Path stagingDir) throws IOException {
+        owner.giveOwnership(staged);
+        Files.move(staged, stagingDir.resolve(staged.getFileName()), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+}
