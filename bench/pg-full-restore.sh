@@ -344,7 +344,7 @@ hs_cleanup() {
     HINDSIGHT_HOME=$HS_HOME timeout 120 "$HINDSIGHT_BIN" server delete --name bench-r >/dev/null 2>&1 || true
     HINDSIGHT_HOME=$HS_HOME timeout 120 "$HINDSIGHT_BIN" server delete --name bench >/dev/null 2>&1 || true
     kill -TERM "$HS_PID" 2>/dev/null || true
-    local i; for i in $(seq 1 100); do kill -0 "$HS_PID" 2>/dev/null || break; sleep 0.2; done
+    local _; for _ in $(seq 1 100); do kill -0 "$HS_PID" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$HS_PID" 2>/dev/null || true
   fi
   # database servers the daemon may have left running under its home
@@ -379,6 +379,7 @@ run_hindsight() {
 # ---------------------------------------------------------------------------------------
 # report
 # ---------------------------------------------------------------------------------------
+# shellcheck disable=SC2154  # the variables come from results.env
 report() {
   # shellcheck disable=SC1091
   source "$WORK/results.env"
