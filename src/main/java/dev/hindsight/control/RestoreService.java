@@ -88,26 +88,12 @@ public final class RestoreService {
                     HBA_NOTE);
         } catch (IOException | RuntimeException e) {
             if (host != null) {
-                cleanUp(engine, host);
+                servers.discard(engine, host);
             }
             throw e;
         } finally {
             servers.releaseName(body.name());
         }
-    }
-
-    private void cleanUp(Engine engine, ManagedServer host) {
-        try {
-            engine.stop(host);
-        } catch (RuntimeException e) {
-            log.warn("Could not stop the half-restored server {}: {}", host.name(), e.getMessage());
-        }
-        try {
-            FileTrees.deleteRecursively(host.dir());
-        } catch (IOException e) {
-            log.warn("Could not remove {} of the failed restore: {}", host.dir(), e.getMessage());
-        }
-        servers.db().deleteServer(host.name());
     }
 
     static RestoreRequest toRequest(RestoreRequestBody body) {

@@ -114,24 +114,41 @@ public final class ServerService {
             Engine.Credentials admin = new Engine.Credentials(adminUser, adminPassword);
             Engine.Credentials agent = new Engine.Credentials(AGENT_USER, newPassword());
             db.insertServer(host);
-            Engine.Provisioned provisioned;
+            ServerRecord record;
             try {
-                provisioned = engine.provision(host, admin, agent);
-            } catch (RuntimeException e) {
-                db.deleteServer(host.name());
-                FileTrees.deleteRecursively(host.dir());
+                Engine.Provisioned provisioned = engine.provision(host, admin, agent);
+                record = new ServerRecord(id, request.name(), engine.name(), provisioned.version(),
+                        provisioned.systemIdentifier(), clock.instant(), null, admin.user(), admin.password(),
+                        agent.user(), agent.password(), retention, interval, null);
+                repository.updateCatalog(c -> c.withServer(record));
+            } catch (IOException | RuntimeException e) {
+                discard(engine, host);
                 throw e;
             }
-            ServerRecord record = new ServerRecord(id, request.name(), engine.name(), provisioned.version(),
-                    provisioned.systemIdentifier(), clock.instant(), null, admin.user(), admin.password(),
-                    agent.user(), agent.password(), retention, interval, null);
-            repository.updateCatalog(c -> c.withServer(record));
             db.setServerState(host.name(), "running");
             protect(engine, record, host.withState("running"));
             return show(request.name());
         } finally {
             busyNames.remove(request.name());
         }
+    }
+
+    /**
+     * Removes a server that never became acknowledged (a create or restore failed or was
+     * interrupted): stops it, deletes its directory and its control row. Its name is free again.
+     */
+    public void discard(Engine engine, ManagedServer host) {
+        try {
+            engine.stop(host);
+        } catch (RuntimeException e) {
+            log.warn("Could not stop the unfinished server {}: {}", host.name(), e.getMessage());
+        }
+        try {
+            FileTrees.deleteRecursively(host.dir());
+        } catch (IOException e) {
+            log.warn("Could not remove {} of the unfinished server {}: {}", host.dir(), host.name(), e.getMessage());
+        }
+        db.deleteServer(host.name());
     }
 
     /** Starts log capture and the first full backup of a server that just came to be. */

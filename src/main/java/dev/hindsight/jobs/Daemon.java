@@ -142,16 +142,13 @@ public final class Daemon implements AutoCloseable {
         Catalog catalog = repository.catalog();
         for (ManagedServer host : db.servers()) {
             Optional<ServerRecord> record = catalog.server(host.id());
-            if (record.isEmpty()) {
-                log.warn("Server {} ({}) is not in the repository's catalog; leaving it alone", host.name(), host.id());
-                continue;
-            }
-            if (!"running".equals(host.state()) && !"failed".equals(host.state())) {
-                log.warn("Server {} was left in state '{}' (an interrupted create, restore or delete); leaving it "
-                        + "alone", host.name(), host.state());
-                continue;
-            }
             Engine engine = engines.get(host.engine());
+            if (record.isEmpty() || record.get().deleted()) {
+                log.warn("Server {} was left in state '{}' by an interrupted create, restore or delete; removing "
+                        + "what it left", host.name(), host.state());
+                servers.discard(engine, host);
+                continue;
+            }
             try {
                 if (!engine.isRunning(host)) {
                     engine.start(host);

@@ -52,6 +52,22 @@ class DaemonApiIT {
     }
 
     @Test
+    void aServerLeftHalfCreatedByAnInterruptedDaemonIsRemovedAtStart() throws Exception {
+        Path dir = Files.createDirectories(home.resolve("servers/half-0123456789/data"));
+        try (dev.hindsight.control.ControlDb db = new dev.hindsight.control.ControlDb(home.resolve("control.db"))) {
+            db.insertServer(new dev.hindsight.control.ManagedServer("half", "0123456789", "postgres", 54999,
+                    dir.getParent(), "provisioning", java.time.Instant.now()));
+        }
+        try (Daemon daemon = Daemon.start(new Home(home), null, 0)) {
+            StringWriter out = new StringWriter();
+            Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "server", "list",
+                    "--output", "json", "--home=" + home);
+            assertThat(out.toString().strip()).isEqualTo("[ ]");
+            assertThat(dir.getParent()).doesNotExist();
+        }
+    }
+
+    @Test
     void cliWithoutDaemonSaysHowToStartIt() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -144,6 +144,33 @@ class PitrEndToEndIT {
         }
     }
 
+    /**
+     * A target in a quiet moment, the damage long after it: the staged WAL holds no transaction
+     * that ended after the target, and the restore must still land exactly on it.
+     */
+    @Test
+    void restoreToAQuietMomentLongBeforeTheDamage() throws Exception {
+        Map<String, String> atT;
+        try (Connection c = hs.connect("prod"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS accounts(id int PRIMARY KEY, balance bigint)");
+            s.execute("CREATE TABLE IF NOT EXISTS orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
+            s.execute("INSERT INTO orders(customer, amount) SELECT g, -g FROM generate_series(1, 500) g");
+            atT = checksums(c);
+        }
+        Thread.sleep(1000);
+        Instant t = Instant.now();
+        Thread.sleep(5000);
+        try (Connection c = hs.connect("prod"); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM orders WHERE amount < 0");
+        }
+        Thread.sleep(1500);
+        hs.cli("server", "restore", "--source-server", "prod", "--name", "prod-quiet", "--restore-time",
+                t.toString()).ok();
+        try (Connection r = hs.connect("prod-quiet")) {
+            assertThat(checksums(r)).isEqualTo(atT);
+        }
+    }
+
     @Test
     void latestHoldsWhatWasCommittedASecondAgoAndEarliestPredatesTheTables() throws Exception {
         Map<String, String> before;

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,6 +27,9 @@ final class PgRestore {
     private final Repository repository;
     private final RestorePlan plan;
     private final OsUser owner;
+    /** Segments already in the staging directory, by index in the plan. */
+    private final java.util.Set<Integer> staged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private RecoveryTarget target;
 
     PgRestore(Repository repository, RestorePlan plan, OsUser owner) {
         this.repository = repository;
@@ -55,12 +60,49 @@ final class PgRestore {
         owner.giveOwnership(dataDir);
     }
 
+    /** The target recovery is configured with; decided by {@link #decideTarget} for a time. */
     RecoveryTarget target() {
+        if (target != null) {
+            return target;
+        }
         return switch (plan.target().kind()) {
             case LATEST -> RecoveryTarget.latest();
             case EARLIEST -> RecoveryTarget.immediate();
             case TIME -> RecoveryTarget.time(plan.target().time());
         };
+    }
+
+    /**
+     * For a time target: PostgreSQL stops at the target only on a transaction that ended after
+     * it; if the staged WAL has none, it refuses ("recovery ended before configured recovery
+     * target was reached") after replaying everything, and a second pass to the end would follow.
+     * So the tail is staged first and read with pg_waldump, from the last segment back until one
+     * holds a transaction end: a later one means recovery to the time; none means the end of the
+     * staged WAL is exactly the state at the target, and recovery to the end gets there at once.
+     */
+    RecoveryTarget decideTarget(Path stagingDir) throws IOException {
+        if (plan.target().kind() != dev.hindsight.plan.RestoreRequest.Kind.TIME) {
+            target = target();
+            return target;
+        }
+        Instant at = plan.target().time();
+        PgInstallation pg = PgInstallation.locate();
+        target = RecoveryTarget.latest();
+        for (int i = plan.segments().size() - 1; i >= 0; i--) {
+            Path file = stageOne(i, stagingDir);
+            List<Instant> ends = PgWalDump.transactionEnds(pg, stagingDir, file.getFileName().toString());
+            if (ends.stream().anyMatch(t -> t.isAfter(at))) {
+                target = RecoveryTarget.time(at);
+                break;
+            }
+            if (!ends.isEmpty()) {
+                break;
+            }
+        }
+        log.info("Recovery to {}: {}", at, target instanceof RecoveryTarget.Time
+                ? "a transaction ended after it in the staged WAL, recovery stops there"
+                : "no transaction ended after it in the staged WAL, replaying all of it reaches it");
+        return target;
     }
 
     /** Creates the staging directory, owned by the database user, with every timeline history in it. */
@@ -74,18 +116,25 @@ final class PgRestore {
         }
     }
 
-    /** Stages every segment of the plan, in order; each appears complete and owned by the database user. */
+    /** Stages every segment of the plan not staged yet, in order; each appears complete and owned by the database user. */
     void stageSegments(Path stagingDir, Progress progress) throws IOException {
         long started = System.nanoTime();
-        WalArchive archive = new WalArchive(repository, plan.serverId());
         long total = plan.segments().size() * Lsn.SEGMENT_SIZE;
-        long done = 0;
-        for (WalChain.Segment s : plan.segments()) {
-            progress.update("staging WAL", done, total);
-            publish(archive.stageSegment(s.timeline(), s.segno(), stagingDir.resolve(".incoming")), stagingDir);
-            done += Lsn.SEGMENT_SIZE;
+        for (int i = 0; i < plan.segments().size(); i++) {
+            progress.update("staging WAL", i * Lsn.SEGMENT_SIZE, total);
+            stageOne(i, stagingDir);
         }
         log.info("Staged {} WAL segments in {} ms", plan.segments().size(), millisSince(started));
+    }
+
+    private Path stageOne(int index, Path stagingDir) throws IOException {
+        WalChain.Segment s = plan.segments().get(index);
+        Path name = stagingDir.resolve(Lsn.of(s.segno(), 0).walFileName(s.timeline()));
+        if (staged.add(index)) {
+            publish(new WalArchive(repository, plan.serverId()).stageSegment(s.timeline(), s.segno(),
+                    stagingDir.resolve(".incoming")), stagingDir);
+        }
+        return name;
     }
 
     /**

@@ -124,6 +124,7 @@ public final class PostgresEngine implements Engine {
         restore.materialize(dataDir, progress);
         restore.openStaging(stagingDir);
         restore.stageSegments(stagingDir, progress);
+        restore.decideTarget(stagingDir);
         restore.configure(dataDir, stagingDir, port, socketDir, source.agentUser());
     }
 
@@ -134,6 +135,7 @@ public final class PostgresEngine implements Engine {
         PgRestore restore = new PgRestore(repository, plan, OsUser.forDatabase(OS_USER_IF_ROOT));
         restore.materialize(server.dataDir(), progress);
         restore.openStaging(stagingDir);
+        restore.decideTarget(stagingDir);
         restore.configure(server.dataDir(), stagingDir, server.port(), server.runDir(), source.agentUser());
         CompletableFuture<Void> staging = restore.stageSegmentsInBackground(stagingDir, progress);
         PgRecovery recovery = new PgRecovery(server.dataDir(), stagingDir);
