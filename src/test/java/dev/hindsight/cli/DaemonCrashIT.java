@@ -9,7 +9,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -72,12 +71,7 @@ class DaemonCrashIT {
     }
 
     Connection connect(String server) throws Exception {
-        String uri = cli("server", "show-connection-string", "--name", server).ok().out().strip();
-        String rest = uri.substring("postgresql://".length());
-        String user = rest.substring(0, rest.indexOf(':'));
-        String password = rest.substring(rest.indexOf(':') + 1, rest.lastIndexOf('@'));
-        return DriverManager.getConnection("jdbc:postgresql://" + rest.substring(rest.lastIndexOf('@') + 1),
-                user, java.net.URLDecoder.decode(password, java.nio.charset.StandardCharsets.UTF_8));
+        return HindsightFixture.connectTo(cli("server", "show-connection-string", "--name", server).ok().out().strip());
     }
 
     @Test

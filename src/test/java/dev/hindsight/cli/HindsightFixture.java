@@ -98,7 +98,11 @@ final class HindsightFixture implements AutoCloseable {
     }
 
     Connection connect(String server) throws SQLException {
-        String uri = cli("server", "show-connection-string", "--name", server).ok().out().strip();
+        return connectTo(cli("server", "show-connection-string", "--name", server).ok().out().strip());
+    }
+
+    /** Opens a JDBC connection from the libpq URI {@code server show-connection-string} prints. */
+    static Connection connectTo(String uri) throws SQLException {
         // postgresql://user:password@127.0.0.1:port/postgres
         String rest = uri.substring("postgresql://".length());
         String credentials = rest.substring(0, rest.lastIndexOf('@'));

@@ -91,6 +91,11 @@ class PitrEndToEndIT {
         return out;
     }
 
+    static void createTablesIfMissing(Statement s) throws SQLException {
+        s.execute("CREATE TABLE IF NOT EXISTS accounts(id int PRIMARY KEY, balance bigint)");
+        s.execute("CREATE TABLE IF NOT EXISTS orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
+    }
+
     static boolean tableExists(Connection c, String table) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
@@ -152,8 +157,7 @@ class PitrEndToEndIT {
     void restoreToAQuietMomentLongBeforeTheDamage() throws Exception {
         Map<String, String> atT;
         try (Connection c = hs.connect("prod"); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS accounts(id int PRIMARY KEY, balance bigint)");
-            s.execute("CREATE TABLE IF NOT EXISTS orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
+            createTablesIfMissing(s);
             s.execute("INSERT INTO orders(customer, amount) SELECT g, -g FROM generate_series(1, 500) g");
             atT = checksums(c);
         }
@@ -175,8 +179,7 @@ class PitrEndToEndIT {
     void latestHoldsWhatWasCommittedASecondAgoAndEarliestPredatesTheTables() throws Exception {
         Map<String, String> before;
         try (Connection c = hs.connect("prod"); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS accounts(id int PRIMARY KEY, balance bigint)");
-            s.execute("CREATE TABLE IF NOT EXISTS orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
+            createTablesIfMissing(s);
             s.execute("INSERT INTO orders(customer, amount) SELECT g, g FROM generate_series(1, 1000) g");
             before = checksums(c);
         }
