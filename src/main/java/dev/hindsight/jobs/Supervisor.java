@@ -22,6 +22,11 @@ public final class Supervisor {
         this.engines = engines;
     }
 
+    /** Re-read just before acting: a delete marks the server before it stops it. */
+    private boolean stillSupervised(String name) {
+        return db.server(name).map(s -> "running".equals(s.state()) || "failed".equals(s.state())).orElse(false);
+    }
+
     public void pass() {
         for (ManagedServer server : db.servers()) {
             if (!"running".equals(server.state()) && !"failed".equals(server.state())) {
@@ -29,7 +34,7 @@ public final class Supervisor {
             }
             Engine engine = engines.get(server.engine());
             try {
-                if (!engine.isRunning(server)) {
+                if (!engine.isRunning(server) && stillSupervised(server.name())) {
                     log.warn("Server {} is not running; starting it again", server.name());
                     engine.start(server);
                     db.setServerState(server.name(), "running");
