@@ -1,0 +1,73 @@
+package dev.hindsight.plan;
+
+import dev.hindsight.engine.postgres.Lsn;
+import dev.hindsight.engine.postgres.WalFile;
+import dev.hindsight.repo.catalog.BackupRecord;
+import dev.hindsight.repo.catalog.BackupStatus;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides what a server's retention policy keeps and deletes, as a pure function of its
+ * backups, its WAL inventory and {@code now}. Everything needed to restore to any point of the
+ * window [now − retention, now] stays: the newest completed full that was consistent before the
+ * window started (the anchor), every backup after it, and all WAL from the anchor's start on.
+ * Older fulls and the WAL before the anchor go, in whole sets. A full that is still running is
+ * never touched; a failed one is deleted once it started before the window (it restores nothing).
+ */
+public final class RetentionPlanner {
+    private RetentionPlanner() {
+    }
+
+    public static RetentionPlan plan(List<BackupRecord> backups, List<WalFile> wal, RetentionPolicy policy,
+                                     Instant now) {
+        Instant windowStart = now.minus(policy.window());
+        List<BackupRecord> completed = backups.stream().filter(BackupRecord::isCompleted)
+                .sorted(Comparator.comparing(BackupRecord::consistentAt)).toList();
+        Optional<BackupRecord> anchor = completed.stream()
+                .filter(b -> !b.consistentAt().isAfter(windowStart)).reduce((a, b) -> b)
+                .or(() -> completed.stream().findFirst());
+
+        List<RetentionPlan.Decision<BackupRecord>> keep = new ArrayList<>();
+        List<RetentionPlan.Decision<BackupRecord>> delete = new ArrayList<>();
+        for (BackupRecord b : backups.stream().sorted(Comparator.comparing(BackupRecord::startedAt)).toList()) {
+            if (b.status() == BackupStatus.RUNNING) {
+                keep.add(new RetentionPlan.Decision<>(b, "still running"));
+            } else if (b.status() == BackupStatus.FAILED) {
+                if (b.startedAt().isBefore(windowStart)) {
+                    delete.add(new RetentionPlan.Decision<>(b, "failed, and started before the window ("
+                            + windowStart + ")"));
+                } else {
+                    keep.add(new RetentionPlan.Decision<>(b, "failed inside the window: kept for inspection"));
+                }
+            } else if (b.equals(anchor.orElse(null))) {
+                keep.add(new RetentionPlan.Decision<>(b, b.consistentAt().isAfter(windowStart)
+                        ? "oldest full backup; the window reaches back before it"
+                        : "newest full backup consistent before the window start " + windowStart
+                        + ": restores to the window's first moments rest on it"));
+            } else if (b.consistentAt().isAfter(anchor.orElseThrow().consistentAt())) {
+                keep.add(new RetentionPlan.Decision<>(b, "newer than the anchor " + anchor.get().id()));
+            } else {
+                delete.add(new RetentionPlan.Decision<>(b, "older than the anchor " + anchor.get().id()
+                        + ", which covers the whole window"));
+            }
+        }
+
+        List<RetentionPlan.Decision<WalFile>> deleteWal = new ArrayList<>();
+        if (anchor.isPresent()) {
+            Lsn start = Lsn.parse(anchor.get().startPosition());
+            for (WalFile f : wal) {
+                if (f.segno() < start.segment()) {
+                    deleteWal.add(new RetentionPlan.Decision<>(f, "before " + start + ", where the anchor "
+                            + anchor.get().id() + " starts replaying"));
+                }
+            }
+        }
+        return new RetentionPlan(windowStart, anchor, keep, delete, deleteWal,
+                anchor.map(BackupRecord::consistentAt));
+    }
+}

@@ -1,0 +1,190 @@
+package dev.hindsight.plan;
+
+import dev.hindsight.HindsightException;
+import dev.hindsight.engine.postgres.Lsn;
+import dev.hindsight.engine.postgres.WalFile;
+import dev.hindsight.repo.catalog.BackupKind;
+import dev.hindsight.repo.catalog.BackupRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Time is counted in hours from T0, and the model server writes one WAL segment per hour:
+ * segment h holds hour h and is sealed at the end of it. A backup taken at hour h starts in
+ * segment h and is consistent five minutes later.
+ */
+class RetentionPlannerTest {
+    static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
+
+    static Instant hour(long h) {
+        return T0.plus(Duration.ofHours(h));
+    }
+
+    static BackupRecord full(String id, long h) {
+        return BackupRecord.running(id, "srv", BackupKind.FULL, hour(h))
+                .completed(hour(h).plusSeconds(300), hour(h).plusSeconds(300), Lsn.of(h, 40).toString(),
+                        Lsn.of(h, 100).toString(), 1, 10, 100, 10);
+    }
+
+    static BackupRecord failed(String id, long h) {
+        return BackupRecord.running(id, "srv", BackupKind.FULL, hour(h)).failed(hour(h).plusSeconds(60), "disk full");
+    }
+
+    static List<WalFile> wal(long fromHour, long toHour) {
+        List<WalFile> out = new ArrayList<>();
+        for (long h = fromHour; h < toHour; h++) {
+            out.add(new WalFile(1, h, 0, Lsn.SEGMENT_SIZE, hour(h + 1)));
+        }
+        return out;
+    }
+
+    /** Daily fulls at midnight for {@code days} days. */
+    static List<BackupRecord> dailyFulls(int days) {
+        List<BackupRecord> out = new ArrayList<>();
+        for (int d = 0; d < days; d++) {
+            out.add(full("d" + d, d * 24L));
+        }
+        return out;
+    }
+
+    static List<String> ids(List<RetentionPlan.Decision<BackupRecord>> decisions) {
+        return decisions.stream().map(d -> d.item().id()).toList();
+    }
+
+    @ParameterizedTest(name = "retention {0} d at day 10 noon → anchor {1}, {2} fulls deleted")
+    @CsvSource({
+            "7,  d3, 3",   // window starts day 3 noon: the day-3 full is the newest before it
+            "3,  d7, 7",
+            "1,  d9, 9",
+            "14, d0, 0",   // the window reaches before the first full: keep everything
+            "35, d0, 0",
+    })
+    void dailyFullsKeepTheNewestFullBeforeTheWindowAndEverythingAfter(int days, String anchor, int deleted) {
+        Instant now = hour(10 * 24 + 12);
+        RetentionPlan plan = RetentionPlanner.plan(dailyFulls(10), wal(0, 252), new RetentionPolicy(days), now);
+        assertThat(plan.anchor().orElseThrow().id()).isEqualTo(anchor);
+        assertThat(plan.deleteBackups()).hasSize(deleted);
+        assertThat(plan.keepBackups()).hasSize(10 - deleted);
+        long anchorHour = Long.parseLong(anchor.substring(1)) * 24;
+        assertThat(plan.deleteWal()).hasSize((int) anchorHour)
+                .allMatch(d -> d.item().segno() < anchorHour);
+        assertThat(plan.earliestRestorePoint()).contains(hour(anchorHour).plusSeconds(300));
+    }
+
+    @Test
+    void growingTheWindowDeletesNothingThatShrinkingWouldKeep() {
+        Instant now = hour(10 * 24 + 12);
+        RetentionPlan seven = RetentionPlanner.plan(dailyFulls(10), wal(0, 252), new RetentionPolicy(7), now);
+        RetentionPlan fourteen = RetentionPlanner.plan(dailyFulls(10), wal(0, 252), new RetentionPolicy(14), now);
+        RetentionPlan three = RetentionPlanner.plan(dailyFulls(10), wal(0, 252), new RetentionPolicy(3), now);
+        assertThat(ids(seven.deleteBackups())).containsAll(ids(fourteen.deleteBackups()));
+        assertThat(ids(three.deleteBackups())).containsAll(ids(seven.deleteBackups()));
+        assertThat(three.deleteWal().size()).isGreaterThan(seven.deleteWal().size());
+    }
+
+    @Test
+    void weeklyFullsWithARetentionChangeMidWeekStillCoverTheWindow() {
+        // fulls every Sunday (hours 0, 168, 336), now Wednesday of the third week
+        List<BackupRecord> weekly = List.of(full("w0", 0), full("w1", 168), full("w2", 336));
+        Instant wednesday = hour(336 + 3 * 24);
+        RetentionPlan before = RetentionPlanner.plan(weekly, wal(0, 408), new RetentionPolicy(7), wednesday);
+        assertThat(before.anchor().orElseThrow().id()).as("7 days back is the previous Wednesday: w1 covers it")
+                .isEqualTo("w1");
+        RetentionPlan after = RetentionPlanner.plan(weekly, wal(0, 408), new RetentionPolicy(2), wednesday);
+        assertThat(after.anchor().orElseThrow().id()).isEqualTo("w2");
+        assertThat(ids(after.deleteBackups())).containsExactly("w0", "w1");
+        assertThat(after.earliestRestorePoint().orElseThrow()).isBefore(wednesday.minus(Duration.ofDays(2)));
+    }
+
+    @Test
+    void failedFullsGoOnceBeforeTheWindowRunningOnesNeverDo() {
+        List<BackupRecord> backups = new ArrayList<>(dailyFulls(10));
+        backups.add(failed("f-old", 24 + 6));
+        backups.add(failed("f-new", 9 * 24 + 6));
+        backups.add(BackupRecord.running("r", "srv", BackupKind.FULL, hour(10 * 24 + 11)));
+        RetentionPlan plan = RetentionPlanner.plan(backups, wal(0, 252), new RetentionPolicy(7), hour(10 * 24 + 12));
+        assertThat(ids(plan.deleteBackups())).contains("f-old").doesNotContain("f-new", "r");
+        assertThat(ids(plan.keepBackups())).contains("f-new", "r");
+        assertThat(plan.deleteBackups()).filteredOn(d -> d.item().id().equals("f-old"))
+                .singleElement().extracting(RetentionPlan.Decision::reason).asString().contains("failed");
+    }
+
+    @Test
+    void aFullThatFailedIsNeverTheAnchor() {
+        List<BackupRecord> backups = List.of(full("d0", 0), failed("d3", 72), full("d6", 144));
+        RetentionPlan plan = RetentionPlanner.plan(backups, wal(0, 200), new RetentionPolicy(4), hour(8 * 24));
+        assertThat(plan.anchor().orElseThrow().id()).isEqualTo("d0");
+        assertThat(plan.deleteWal()).isEmpty();
+    }
+
+    @Test
+    void noBackupsDeletesNothing() {
+        RetentionPlan plan = RetentionPlanner.plan(List.of(), wal(0, 50), new RetentionPolicy(1), hour(100));
+        assertThat(plan.deletesNothing()).isTrue();
+        assertThat(plan.anchor()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 36, -1})
+    void retentionOutOfRangeIsRefused(int days) {
+        assertThatThrownBy(() -> new RetentionPolicy(days)).isInstanceOf(HindsightException.class)
+                .hasMessageContaining("out of range").extracting(e -> ((HindsightException) e).hint())
+                .asString().contains("between 1 and 35");
+    }
+
+    /**
+     * Restore-window truth: after applying the plan, every instant from the window's start (or the
+     * first backup, if later) to the latest WAL is still restorable, for seeded random schedules.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233})
+    void everyInstantOfTheWindowStaysRestorableAfterThePurge(long seed) {
+        Random random = new Random(seed);
+        int hours = 24 * (10 + random.nextInt(40));
+        List<BackupRecord> backups = new ArrayList<>();
+        for (int h = random.nextInt(24); h < hours - 1; h += 6 + random.nextInt(60)) {
+            backups.add(random.nextInt(6) == 0 ? failed("f" + h, h) : full("b" + h, h));
+        }
+        List<WalFile> wal = wal(0, hours);
+        Instant now = hour(hours);
+        RetentionPolicy policy = new RetentionPolicy(1 + random.nextInt(35));
+        RetentionPlan plan = RetentionPlanner.plan(backups, wal, policy, now);
+
+        Set<String> deleted = new HashSet<>(ids(plan.deleteBackups()));
+        List<BackupRecord> keptBackups = backups.stream().filter(b -> !deleted.contains(b.id())).toList();
+        Set<WalFile> deletedWal = new HashSet<>(plan.deleteWal().stream().map(RetentionPlan.Decision::item).toList());
+        List<WalFile> keptWal = wal.stream().filter(f -> !deletedWal.contains(f)).toList();
+
+        Instant firstConsistent = backups.stream().filter(BackupRecord::isCompleted)
+                .map(BackupRecord::consistentAt).min(Instant::compareTo).orElse(null);
+        if (firstConsistent == null) {
+            assertThat(plan.deletesNothing()).isTrue();
+            return;
+        }
+        Instant from = firstConsistent.isAfter(plan.windowStart()) ? firstConsistent : plan.windowStart();
+        RestoreWindow after = RestorePlanner.window(keptBackups, keptWal, null).orElseThrow();
+        assertThat(after.earliest()).as("seed %d, retention %d", seed, policy.retentionDays())
+                .isBeforeOrEqualTo(from);
+        assertThat(after.latest()).isEqualTo(now);
+        for (int i = 0; i < 20; i++) {
+            long span = Duration.between(from, now).toSeconds();
+            Instant t = from.plusSeconds((long) (random.nextDouble() * span));
+            RestorePlan restore = RestorePlanner.plan("s", "srv", keptBackups, keptWal, null,
+                    RestoreRequest.at(t), now);
+            assertThat(deleted).doesNotContain(restore.backup().id());
+        }
+    }
+}
