@@ -54,6 +54,15 @@ public final class ApiClient {
         }
     }
 
+    public JsonNode patch(String path, Object body) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public JsonNode delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }

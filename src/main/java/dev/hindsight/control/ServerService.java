@@ -181,6 +181,22 @@ public final class ServerService {
         }
     }
 
+    /**
+     * Changes backup settings. Everything is checked before anything is written, so a bad value
+     * changes nothing. A shorter retention takes effect at the next purge.
+     */
+    public ServerView update(String name, UpdateRequest request) throws IOException {
+        ServerRecord record = live(name);
+        int retention = request.backupRetentionDays() == null ? record.retentionDays() : request.backupRetentionDays();
+        Validation.retentionDays(retention);
+        Duration interval = request.fullBackupInterval() == null ? record.fullBackupInterval()
+                : parseInterval(request.fullBackupInterval());
+        repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow()
+                .withBackupSettings(retention, interval)));
+        log.info("Server {}: backup retention {} days, full backup every {}", name, retention, interval);
+        return show(name);
+    }
+
     public List<BackupRecord> backups(String name) throws IOException {
         ServerRecord record = live(name);
         return repository.catalog().backupsOf(record.id());

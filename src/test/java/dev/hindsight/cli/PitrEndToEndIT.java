@@ -248,6 +248,24 @@ class PitrEndToEndIT {
     }
 
     @Test
+    void updateChangesRetentionAndABadValueChangesNothing() {
+        JsonNode updated = hs.cli("server", "update", "--name", "prod", "--backup-retention", "14", "--output", "json")
+                .ok().json();
+        assertThat(updated.path("backupRetentionDays").asInt()).isEqualTo(14);
+        for (String bad : new String[]{"0", "36"}) {
+            HindsightFixture.Result refused = hs.cli("server", "update", "--name", "prod", "--backup-retention", bad);
+            assertThat(refused.exit()).isEqualTo(ExitCodes.INVALID);
+            assertThat(refused.err()).contains("out of range").contains("between 1 and 35");
+        }
+        HindsightFixture.Result badInterval = hs.cli("server", "update", "--name", "prod", "--backup-retention", "9",
+                "--full-interval", "1s");
+        assertThat(badInterval.exit()).isEqualTo(ExitCodes.INVALID);
+        JsonNode show = hs.cli("server", "show", "--name", "prod", "--output", "json").ok().json();
+        assertThat(show.path("backupRetentionDays").asInt()).as("nothing changed by refused updates").isEqualTo(14);
+        hs.cli("server", "update", "--name", "prod", "--backup-retention", "7").ok();
+    }
+
+    @Test
     void deleteRemovesTheServerButKeepsItsBackups() throws Exception {
         hs.cli("server", "create", "--name", "short-lived").ok();
         hs.awaitBackups("short-lived", HindsightFixture::anyCompleted, Duration.ofMinutes(3));

@@ -41,6 +41,11 @@ public record ServerRecord(
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom);
     }
 
+    public ServerRecord withBackupSettings(int retention, Duration fullInterval) {
+        return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
+                adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom);
+    }
+
     public ServerRecord withSystemIdentifier(String system, String version) {
         return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom);

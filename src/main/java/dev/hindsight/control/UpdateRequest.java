@@ -1,0 +1,5 @@
+package dev.hindsight.control;
+
+/** Changes to a server's backup settings; null fields stay as they are. */
+public record UpdateRequest(Integer backupRetentionDays, String fullBackupInterval) {
+}
