@@ -197,6 +197,13 @@ public final class ServerService {
         return show(name);
     }
 
+    /** Applies the server's retention policy as of {@code now}: catalog first, objects after. */
+    public dev.hindsight.jobs.PurgeExecutor.Outcome purge(String name, java.time.Instant now) throws IOException {
+        ServerRecord record = live(name);
+        dev.hindsight.plan.RetentionPlan plan = engines.get(record.engine()).planRetention(repository, record, now);
+        return dev.hindsight.jobs.PurgeExecutor.execute(repository, record.id(), plan);
+    }
+
     public List<BackupRecord> backups(String name) throws IOException {
         ServerRecord record = live(name);
         return repository.catalog().backupsOf(record.id());

@@ -47,6 +47,10 @@ public interface Engine {
     /** The server's restore window according to the repository, or empty if nothing is restorable yet. */
     Optional<RestoreWindow> window(Repository repository, ServerRecord record, Instant caughtUpAt) throws IOException;
 
+    /** What the server's retention policy keeps and deletes at {@code now}. */
+    dev.hindsight.plan.RetentionPlan planRetention(Repository repository, ServerRecord record, Instant now)
+            throws IOException;
+
     RestorePlan planRestore(Repository repository, ServerRecord record, RestoreRequest request, Instant caughtUpAt,
                             Instant now) throws IOException;
 

@@ -87,6 +87,8 @@ public final class Daemon implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
         }), 30, 30, TimeUnit.SECONDS);
+        PurgeScheduler purge = new PurgeScheduler(servers);
+        loops.scheduleWithFixedDelay(guard("purge", purge::pass), 10, 60, TimeUnit.MINUTES);
         log.info("Hindsight is serving on http://127.0.0.1:{} (home {}, repository {})", api.port(), home.dir(),
                 repository.store().describe());
     }
@@ -116,6 +118,11 @@ public final class Daemon implements AutoCloseable {
 
     public int port() {
         return api.port();
+    }
+
+    /** The daemon's server service, for in-process callers (tests that pass their own clock). */
+    public ServerService servers() {
+        return servers;
     }
 
     /** Backups a previous daemon left RUNNING can never complete: say so in the catalog. */

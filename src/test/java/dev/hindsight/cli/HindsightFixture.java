@@ -50,6 +50,10 @@ final class HindsightFixture implements AutoCloseable {
         daemon = Daemon.start(new Home(home), null, 0);
     }
 
+    Daemon daemon() {
+        return daemon;
+    }
+
     void restartDaemon() throws IOException {
         daemon.close();
         daemon = Daemon.start(new Home(home), null, 0);

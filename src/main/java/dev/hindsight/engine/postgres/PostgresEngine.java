@@ -8,6 +8,9 @@ import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestorePlanner;
 import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.plan.RestoreWindow;
+import dev.hindsight.plan.RetentionPlan;
+import dev.hindsight.plan.RetentionPlanner;
+import dev.hindsight.plan.RetentionPolicy;
 import dev.hindsight.plan.WalChain;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
@@ -108,6 +111,12 @@ public final class PostgresEngine implements Engine {
             throws IOException {
         return RestorePlanner.window(repository.catalog().backupsOf(record.id()),
                 new WalArchive(repository, record.id()).list(), caughtUpAt);
+    }
+
+    @Override
+    public RetentionPlan planRetention(Repository repository, ServerRecord record, Instant now) throws IOException {
+        return RetentionPlanner.plan(repository.catalog().backupsOf(record.id()),
+                new WalArchive(repository, record.id()).list(), new RetentionPolicy(record.retentionDays()), now);
     }
 
     @Override

@@ -64,6 +64,12 @@ public record Catalog(int format, long sequence, Instant writtenAt,
         return new Catalog(format, sequence, writtenAt, servers, next);
     }
 
+    public Catalog withoutBackups(java.util.Set<String> ids) {
+        List<BackupRecord> next = new ArrayList<>(backups);
+        next.removeIf(b -> ids.contains(b.id()));
+        return new Catalog(format, sequence, writtenAt, servers, next);
+    }
+
     public Catalog updateBackup(String id, UnaryOperator<BackupRecord> change) {
         return withBackup(change.apply(backup(id).orElseThrow(
                 () -> new IllegalStateException("no backup " + id + " in catalog"))));

@@ -1,0 +1,78 @@
+package dev.hindsight.jobs;
+
+import dev.hindsight.engine.postgres.WalFile;
+import dev.hindsight.plan.RetentionPlan;
+import dev.hindsight.repo.Layout;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.BackupRecord;
+import dev.hindsight.repo.catalog.Catalog;
+import dev.hindsight.store.ObjectInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Carries out a {@link RetentionPlan}: the catalog first (the backups leave it), the objects
+ * after. A crash in between leaves only objects no catalog entry refers to, and every run also
+ * removes such leftovers — a backup is registered in the catalog before its first object is
+ * written, so an object under an unknown backup id is never part of a backup in progress.
+ */
+public final class PurgeExecutor {
+    private static final Logger log = LoggerFactory.getLogger(PurgeExecutor.class);
+
+    /**
+     * What a purge removed.
+     *
+     * @param leftovers backups whose objects were found without a catalog entry (an interrupted
+     *                  purge or backup) and removed
+     */
+    public record Outcome(int backups, int walObjects, int leftovers) {
+    }
+
+    private PurgeExecutor() {
+    }
+
+    public static Outcome execute(Repository repository, String serverId, RetentionPlan plan) throws IOException {
+        Set<String> doomed = new HashSet<>();
+        for (RetentionPlan.Decision<BackupRecord> d : plan.deleteBackups()) {
+            doomed.add(d.item().id());
+            log.info("Purging backup {} of server {}: {}", d.item().id(), serverId, d.reason());
+        }
+        if (!doomed.isEmpty()) {
+            repository.updateCatalog(c -> c.withoutBackups(doomed));
+        }
+        Set<String> swept = deleteUnreferencedBackupObjects(repository, serverId);
+        swept.removeAll(doomed);
+        for (RetentionPlan.Decision<WalFile> d : plan.deleteWal()) {
+            repository.delete(Layout.wal(serverId, d.item()));
+        }
+        if (!plan.deleteWal().isEmpty()) {
+            log.info("Purged {} WAL objects of server {} ({})", plan.deleteWal().size(), serverId,
+                    plan.deleteWal().get(0).reason());
+        }
+        return new Outcome(doomed.size(), plan.deleteWal().size(), swept.size());
+    }
+
+    /** Returns the ids of the backups whose objects were removed. */
+    private static Set<String> deleteUnreferencedBackupObjects(Repository repository, String serverId) throws IOException {
+        // list first, catalog second: an object listed belongs to a backup registered before it
+        // was written, so the catalog read afterwards knows that backup (read the other way
+        // round, a backup starting in between would lose its first objects)
+        String prefix = Layout.serverPrefix(serverId) + "backups/";
+        List<ObjectInfo> objects = repository.list(prefix);
+        Catalog catalog = repository.catalog();
+        Set<String> removed = new HashSet<>();
+        for (ObjectInfo o : objects) {
+            String backupId = o.key().substring(prefix.length(), o.key().indexOf('/', prefix.length()));
+            if (catalog.backup(backupId).isEmpty()) {
+                repository.delete(o.key());
+                removed.add(backupId);
+            }
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.hindsight.jobs;
+
+import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.ServerService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Instant;
+
+/** Applies every server's retention policy. One pass per call; the daemon calls it hourly. */
+public final class PurgeScheduler {
+    private static final Logger log = LoggerFactory.getLogger(PurgeScheduler.class);
+
+    private final ServerService servers;
+
+    public PurgeScheduler(ServerService servers) {
+        this.servers = servers;
+    }
+
+    public void pass() {
+        Instant now = servers.clock().instant();
+        for (ManagedServer host : servers.db().servers()) {
+            if (!"running".equals(host.state())) {
+                continue;
+            }
+            try {
+                PurgeExecutor.Outcome outcome = servers.purge(host.name(), now);
+                if (outcome.backups() + outcome.walObjects() + outcome.leftovers() > 0) {
+                    log.info("Retention of {}: purged {} backups, {} WAL objects, {} leftovers", host.name(),
+                            outcome.backups(), outcome.walObjects(), outcome.leftovers());
+                }
+            } catch (IOException | RuntimeException e) {
+                log.error("Purge of {} failed; it runs again next hour", host.name(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.hindsight.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hindsight.engine.postgres.Lsn;
+import dev.hindsight.engine.postgres.WalFile;
+import dev.hindsight.jobs.PurgeExecutor;
+import dev.hindsight.repo.Layout;
+import dev.hindsight.repo.Repository;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The purge as the daemon runs it, with "now" a day ahead: the older full and the WAL before the
+ * newer full go (catalog first, objects after), the earliest restore point moves to the newer
+ * full, and every point from there on still restores.
+ */
+class PurgeEndToEndIT {
+    static String checksum(Connection c) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) || ':' || md5(string_agg(t::text, ',' ORDER BY id)) FROM items t")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void purgeKeepsTheWindowAndDropsWhatItNoLongerNeeds() throws Exception {
+        try (HindsightFixture hs = new HindsightFixture()) {
+            hs.cli("server", "create", "--name", "keep", "--backup-retention", "1").ok();
+            hs.awaitBackups("keep", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
+            String first = hs.backups("keep").get(0).path("id").asText();
+            Instant firstConsistent = Instant.parse(hs.backups("keep").get(0).path("consistentAt").asText());
+            String expected;
+            try (Connection c = hs.connect("keep"); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE items(id int PRIMARY KEY, note text)");
+                s.execute("INSERT INTO items SELECT g, 'before the second full' FROM generate_series(1, 100) g");
+                s.execute("SELECT pg_switch_wal()");
+                s.execute("INSERT INTO items VALUES (1000, 'x')");
+                s.execute("SELECT pg_switch_wal()");
+            }
+            JsonNode second = hs.cli("backup", "create", "--server", "keep", "--output", "json").ok().json();
+            Instant secondConsistent = Instant.parse(second.path("consistentAt").asText());
+            Lsn secondStart = Lsn.parse(second.path("startPosition").asText());
+            try (Connection c = hs.connect("keep"); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO items SELECT g, 'after the second full' FROM generate_series(101, 200) g");
+                expected = checksum(c);
+            }
+            Thread.sleep(1500);
+
+            Repository repo = hs.daemon().servers().repository();
+            String serverId = hs.daemon().servers().live("keep").id();
+            repo.writeBytes(Layout.bundle(serverId, "20200101T000000Z-Fdead", 0, 0), new byte[]{1, 2, 3});
+
+            PurgeExecutor.Outcome outcome = hs.daemon().servers().purge("keep",
+                    secondConsistent.plus(Duration.ofDays(1)).plusSeconds(60));
+            assertThat(outcome.backups()).isEqualTo(1);
+            assertThat(outcome.walObjects()).isPositive();
+            assertThat(outcome.leftovers()).as("the unreferenced bundle").isEqualTo(1);
+
+            assertThat(hs.backups("keep").findValuesAsText("id")).doesNotContain(first)
+                    .contains(second.path("id").asText());
+            assertThat(repo.list(Layout.backupPrefix(serverId, first))).isEmpty();
+            assertThat(repo.list(Layout.backupPrefix(serverId, "20200101T000000Z-Fdead"))).isEmpty();
+            assertThat(repo.list(Layout.walPrefix(serverId)).stream().map(o -> Layout.parseWal(o.key()))
+                    .flatMap(Optional::stream).mapToLong(WalFile::segno).min().orElseThrow())
+                    .isEqualTo(secondStart.segment());
+
+            JsonNode show = hs.cli("server", "show", "--name", "keep", "--output", "json").ok().json();
+            assertThat(Instant.parse(show.path("earliestRestorePoint").asText())).isEqualTo(secondConsistent);
+
+            HindsightFixture.Result tooEarly = hs.cli("server", "restore", "--source-server", "keep", "--name",
+                    "keep-early", "--restore-time",
+                    firstConsistent.plus(Duration.between(firstConsistent, secondConsistent).dividedBy(2)).toString());
+            assertThat(tooEarly.exit()).isEqualTo(ExitCodes.INVALID);
+            assertThat(tooEarly.err()).contains("outside the restore window");
+
+            hs.cli("server", "restore", "--source-server", "keep", "--name", "keep-latest", "--latest").ok();
+            try (Connection r = hs.connect("keep-latest")) {
+                assertThat(checksum(r)).isEqualTo(expected);
+            }
+            hs.cli("server", "restore", "--source-server", "keep", "--name", "keep-earliest", "--earliest").ok();
+            try (Connection r = hs.connect("keep-earliest"); Statement s = r.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("the second full's state").isEqualTo(101);
+            }
+        }
+    }
+}
