@@ -27,7 +27,8 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public ApiServer(ServerService servers, RestoreService restores, String token, int port) {
+    public ApiServer(ServerService servers, RestoreService restores, dev.hindsight.control.UsageService usage,
+                     String token, int port) {
         byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         app = Javalin.create(config -> {
             config.jetty.host = "127.0.0.1";
@@ -51,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.get("/api/servers/{name}/connection-string", ctx -> ctx.json(
                     Map.of("connectionString", servers.connectionString(ctx.pathParam("name")))));
+            config.routes.get("/api/servers/{name}/usage", ctx -> ctx.json(usage.usage(ctx.pathParam("name"))));
             config.routes.get("/api/servers/{name}/backups", ctx -> ctx.json(servers.backups(ctx.pathParam("name"))));
             config.routes.post("/api/servers/{name}/backups", ctx -> ctx.status(202).json(
                     servers.startBackup(ctx.pathParam("name"))));

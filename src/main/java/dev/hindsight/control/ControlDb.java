@@ -1,6 +1,7 @@
 package dev.hindsight.control;
 
 import dev.hindsight.HindsightException;
+import dev.hindsight.plan.Usage;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,6 +37,10 @@ public final class ControlDb implements AutoCloseable {
                           id TEXT PRIMARY KEY, kind TEXT NOT NULL, server TEXT, status TEXT NOT NULL,
                           phase TEXT, done INTEGER, total INTEGER, error TEXT, hint TEXT, result TEXT,
                           started_at TEXT NOT NULL, finished_at TEXT)""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS usage_samples (
+                          server_id TEXT NOT NULL, at TEXT NOT NULL, stored INTEGER NOT NULL,
+                          allowance INTEGER NOT NULL, PRIMARY KEY (server_id, at))""");
             }
         } catch (SQLException e) {
             throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
@@ -68,6 +73,25 @@ public final class ControlDb implements AutoCloseable {
 
     public synchronized boolean portTaken(int port) {
         return !servers("SELECT * FROM servers WHERE port = ?", port).isEmpty();
+    }
+
+    public synchronized void insertUsageSample(String serverId, Usage.Sample sample) {
+        update("INSERT OR REPLACE INTO usage_samples(server_id, at, stored, allowance) VALUES (?,?,?,?)",
+                serverId, sample.at().toString(), sample.storedBytes(), sample.allowanceBytes());
+    }
+
+    /** A server's usage samples, oldest first. */
+    public synchronized List<Usage.Sample> usageSamples(String serverId) {
+        try (PreparedStatement ps = prepare("SELECT at, stored, allowance FROM usage_samples WHERE server_id = ? "
+                + "ORDER BY at", serverId); ResultSet rs = ps.executeQuery()) {
+            List<Usage.Sample> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new Usage.Sample(Instant.parse(rs.getString(1)), rs.getLong(2), rs.getLong(3)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
     }
 
     public synchronized void insertOperation(Operation op) {

@@ -9,6 +9,7 @@ import dev.hindsight.control.Operations;
 import dev.hindsight.control.Passphrase;
 import dev.hindsight.control.RestoreService;
 import dev.hindsight.control.ServerService;
+import dev.hindsight.control.UsageService;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
 import dev.hindsight.engine.postgres.PostgresEngine;
@@ -73,7 +74,8 @@ public final class Daemon implements AutoCloseable {
         failInterruptedBackups(repository, clock);
         resumeServers(engines, repository);
         String token = newToken();
-        api = new ApiServer(servers, new RestoreService(servers), token, apiPort).start();
+        UsageService usage = new UsageService(servers);
+        api = new ApiServer(servers, new RestoreService(servers), usage, token, apiPort).start();
         writeOwnerOnly(home.token(), token);
         writeOwnerOnly(home.endpoint(), Json.MAPPER.writeValueAsString(Map.of("port", api.port(),
                 "pid", ProcessHandle.current().pid())));
@@ -87,6 +89,7 @@ public final class Daemon implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
         }), 30, 30, TimeUnit.SECONDS);
+        loops.scheduleWithFixedDelay(guard("usage sample", usage::sample), 1, 60, TimeUnit.MINUTES);
         PurgeScheduler purge = new PurgeScheduler(servers);
         loops.scheduleWithFixedDelay(guard("purge", purge::pass), 10, 60, TimeUnit.MINUTES);
         log.info("Hindsight is serving on http://127.0.0.1:{} (home {}, repository {})", api.port(), home.dir(),

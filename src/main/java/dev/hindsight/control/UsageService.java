@@ -1,0 +1,102 @@
+package dev.hindsight.control;
+
+import dev.hindsight.plan.Usage;
+import dev.hindsight.plan.UsageReport;
+import dev.hindsight.repo.Layout;
+import dev.hindsight.repo.catalog.BackupKind;
+import dev.hindsight.repo.catalog.BackupRecord;
+import dev.hindsight.repo.catalog.Catalog;
+import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.store.ObjectInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Storage usage per server, measured from the repository's real objects (not from what the
+ * catalog says they should take), and the hourly samples a monthly GB-month figure is made of.
+ */
+public final class UsageService {
+    private static final Logger log = LoggerFactory.getLogger(UsageService.class);
+
+    private final ServerService servers;
+
+    public UsageService(ServerService servers) {
+        this.servers = servers;
+    }
+
+    public UsageReport usage(String name) throws IOException {
+        ServerRecord record = servers.live(name);
+        ManagedServer host = servers.managed(name);
+        return report(record, host, servers.clock().instant());
+    }
+
+    private UsageReport report(ServerRecord record, ManagedServer host, Instant now) throws IOException {
+        String prefix = Layout.serverPrefix(record.id());
+        List<ObjectInfo> objects = servers.repository().list(prefix);
+        Catalog catalog = servers.repository().catalog();
+        UsageReport.Part full = UsageReport.Part.NONE;
+        UsageReport.Part log = UsageReport.Part.NONE;
+        Set<String> counted = new HashSet<>();
+        for (ObjectInfo o : objects) {
+            String rest = o.key().substring(prefix.length());
+            if (rest.startsWith("backups/")) {
+                String backupId = rest.substring("backups/".length(), rest.indexOf('/', "backups/".length()));
+                BackupRecord backup = catalog.backup(backupId).orElse(null);
+                if (backup == null || backup.kind() != BackupKind.FULL) {
+                    continue; // a leftover the next purge removes
+                }
+                boolean first = counted.add(backupId);
+                full = full.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
+            } else if (rest.startsWith("wal/")) {
+                long logical = Layout.parseWal(o.key()).map(f -> f.endOffset() - f.startOffset()).orElse(o.size());
+                log = log.plus(Layout.parseWal(o.key()).isPresent() ? 1 : 0, o.size(), logical);
+            }
+        }
+        long allowance = Usage.defaultAllowance(directorySize(host.dataDir()));
+        return Usage.report(full, UsageReport.Part.NONE, log, allowance,
+                servers.db().usageSamples(record.id()), now);
+    }
+
+    /** Records one sample per server for the current hour. */
+    public void sample() {
+        Instant now = servers.clock().instant();
+        for (ManagedServer host : servers.db().servers()) {
+            try {
+                ServerRecord record = servers.live(host.name());
+                UsageReport r = report(record, host, now);
+                servers.db().insertUsageSample(record.id(), new Usage.Sample(now.truncatedTo(ChronoUnit.HOURS),
+                        r.totalStoredBytes(), r.allowanceBytes()));
+            } catch (IOException | RuntimeException e) {
+                log.warn("Could not sample the storage usage of {}: {}", host.name(), e.getMessage());
+            }
+        }
+    }
+
+    static long directorySize(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.mapToLong(f -> {
+                try {
+                    return Files.isRegularFile(f) ? Files.size(f) : 0;
+                } catch (IOException e) {
+                    return 0; // removed while we walked: a temporary file of the server
+                }
+            }).sum();
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.hindsight.plan;
+
+/**
+ * What a server's backups take, by kind, as stored (compressed and encrypted) and as logical
+ * size, and what of it is billable beyond the free allowance (the provisioned storage size).
+ *
+ * @param gbMonthThisMonth average billable GiB over this month's hourly samples (Azure's method:
+ *                         the sum of hourly usage divided by the hours sampled); null without samples
+ */
+public record UsageReport(
+        Part full,
+        Part differential,
+        Part log,
+        long totalStoredBytes,
+        long totalLogicalBytes,
+        double compressionRatio,
+        long allowanceBytes,
+        long billableBytes,
+        Double gbMonthThisMonth,
+        int samplesThisMonth) {
+
+    /** One kind of backup: how many objects sets, stored and logical bytes. */
+    public record Part(long count, long storedBytes, long logicalBytes) {
+        public static final Part NONE = new Part(0, 0, 0);
+
+        public Part plus(long n, long stored, long logical) {
+            return new Part(count + n, storedBytes + stored, logicalBytes + logical);
+        }
+    }
+}
