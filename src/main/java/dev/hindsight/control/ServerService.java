@@ -119,7 +119,7 @@ public final class ServerService {
                 Engine.Provisioned provisioned = engine.provision(host, admin, agent);
                 record = new ServerRecord(id, request.name(), engine.name(), provisioned.version(),
                         provisioned.systemIdentifier(), clock.instant(), null, admin.user(), admin.password(),
-                        agent.user(), agent.password(), retention, interval, null);
+                        agent.user(), agent.password(), retention, interval, null, null);
                 repository.updateCatalog(c -> c.withServer(record));
             } catch (IOException | RuntimeException e) {
                 discard(engine, host);

@@ -18,6 +18,8 @@ import java.util.Optional;
  * window started (the anchor), every backup after it, and all WAL from the anchor's start on.
  * Older fulls and the WAL before the anchor go, in whole sets. A full that is still running is
  * never touched; a failed one is deleted once it started before the window (it restores nothing).
+ * A full held by long-term retention stays until its hold ends, with the WAL from its start to its
+ * stop position, so it restores to its consistent point on its own.
  */
 public final class RetentionPlanner {
     private RetentionPlanner() {
@@ -44,6 +46,9 @@ public final class RetentionPlanner {
                 } else {
                     keep.add(new RetentionPlan.Decision<>(b, "failed inside the window: kept for inspection"));
                 }
+            } else if (b.heldAt(now) && b.consistentAt().isBefore(anchor.orElseThrow().consistentAt())) {
+                keep.add(new RetentionPlan.Decision<>(b, "long-term retention (" + b.ltr().kind() + ") until "
+                        + b.ltr().until()));
             } else if (b.equals(anchor.orElse(null))) {
                 keep.add(new RetentionPlan.Decision<>(b, b.consistentAt().isAfter(windowStart)
                         ? "oldest full backup; the window reaches back before it"
@@ -60,8 +65,13 @@ public final class RetentionPlanner {
         List<RetentionPlan.Decision<WalFile>> deleteWal = new ArrayList<>();
         if (anchor.isPresent()) {
             Lsn start = Lsn.parse(anchor.get().startPosition());
+            List<long[]> heldRanges = keep.stream().map(RetentionPlan.Decision::item)
+                    .filter(b -> b.isCompleted() && b.heldAt(now))
+                    .map(b -> new long[]{Lsn.parse(b.startPosition()).segment(), Lsn.parse(b.stopPosition()).segment()})
+                    .toList();
             for (WalFile f : wal) {
-                if (f.segno() < start.segment()) {
+                boolean held = heldRanges.stream().anyMatch(r -> f.segno() >= r[0] && f.segno() <= r[1]);
+                if (f.segno() < start.segment() && !held) {
                     deleteWal.add(new RetentionPlan.Decision<>(f, "before " + start + ", where the anchor "
                             + anchor.get().id() + " starts replaying"));
                 }

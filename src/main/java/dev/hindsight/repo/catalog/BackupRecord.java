@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param logicalBytes  bytes read from the server
  * @param storedBytes   bytes the backup's objects take in the repository
  * @param reason        why the backup failed, or a note about it; null if none
+ * @param ltr           the long-term retention hold on this backup, or null; once set it is never
+ *                      shortened, whatever later policy changes say
  */
 public record BackupRecord(
         String id,
@@ -31,22 +33,35 @@ public record BackupRecord(
         long files,
         long logicalBytes,
         long storedBytes,
-        String reason) {
+        String reason,
+        LtrHold ltr) {
 
     public static BackupRecord running(String id, String serverId, BackupKind kind, Instant startedAt) {
         return new BackupRecord(id, serverId, kind, BackupStatus.RUNNING, startedAt, null, null,
-                null, null, 0, 0, 0, 0, null);
+                null, null, 0, 0, 0, 0, null, null);
     }
 
     public BackupRecord failed(Instant when, String why) {
         return new BackupRecord(id, serverId, kind, BackupStatus.FAILED, startedAt, consistentAt, when,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, why);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, why, ltr);
     }
 
     public BackupRecord completed(Instant when, Instant consistent, String start, String stop, int tli,
                                   long fileCount, long logical, long stored) {
         return new BackupRecord(id, serverId, kind, BackupStatus.COMPLETED, startedAt, consistent, when,
-                start, stop, tli, fileCount, logical, stored, reason);
+                start, stop, tli, fileCount, logical, stored, reason, ltr);
+    }
+
+    /** This backup held until {@code hold.until()}, unless an existing hold already lasts longer. */
+    public BackupRecord heldFor(LtrHold hold) {
+        LtrHold kept = ltr != null && !ltr.until().isBefore(hold.until()) ? ltr : hold;
+        return new BackupRecord(id, serverId, kind, status, startedAt, consistentAt, finishedAt,
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, kept);
+    }
+
+    /** Whether long-term retention keeps this backup at {@code now}. */
+    public boolean heldAt(Instant now) {
+        return ltr != null && ltr.until().isAfter(now);
     }
 
     @JsonIgnore

@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param systemIdentifier PostgreSQL's database system identifier, as text
  * @param agentUser        the login Hindsight itself uses for backups and log capture
  * @param restoredFrom     id of the server this one was restored from, or null
+ * @param ltr              the long-term retention policy, or null for none
  */
 public record ServerRecord(
         String id,
@@ -29,7 +30,8 @@ public record ServerRecord(
         String agentPassword,
         int retentionDays,
         Duration fullBackupInterval,
-        String restoredFrom) {
+        String restoredFrom,
+        LtrPolicy ltr) {
 
     @JsonIgnore
     public boolean deleted() {
@@ -38,16 +40,22 @@ public record ServerRecord(
 
     public ServerRecord withDeletedAt(Instant when) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, when,
-                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom);
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr);
     }
 
     public ServerRecord withBackupSettings(int retention, Duration fullInterval) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
-                adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom);
+                adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom, ltr);
+    }
+
+    public ServerRecord withLtr(LtrPolicy policy) {
+        return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom,
+                policy);
     }
 
     public ServerRecord withSystemIdentifier(String system, String version) {
         return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
-                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom);
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr);
     }
 }
