@@ -52,6 +52,8 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.get("/api/servers/{name}/connection-string", ctx -> ctx.json(
                     Map.of("connectionString", servers.connectionString(ctx.pathParam("name")))));
+            config.routes.put("/api/servers/{name}/ltr", ctx -> ctx.json(servers.setLtr(ctx.pathParam("name"),
+                    body(ctx, dev.hindsight.control.LtrRequest.class).toPolicy())));
             config.routes.get("/api/servers/{name}/usage", ctx -> ctx.json(usage.usage(ctx.pathParam("name"))));
             config.routes.get("/api/servers/{name}/backups", ctx -> ctx.json(servers.backups(ctx.pathParam("name"))));
             config.routes.post("/api/servers/{name}/backups", ctx -> ctx.status(202).json(

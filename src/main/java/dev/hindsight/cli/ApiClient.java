@@ -46,18 +46,21 @@ public final class ApiClient {
     }
 
     public JsonNode post(String path, Object body) {
-        try {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body))));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return sendJson("POST", path, body);
     }
 
     public JsonNode patch(String path, Object body) {
+        return sendJson("PATCH", path, body);
+    }
+
+    public JsonNode put(String path, Object body) {
+        return sendJson("PUT", path, body);
+    }
+
+    private JsonNode sendJson(String method, String path, Object body) {
         try {
             return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body))));
+                    .method(method, HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body))));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -9,22 +9,34 @@ import picocli.CommandLine.Option;
 final class BackupListCommand extends DaemonCommand {
     @Option(names = "--server", required = true)
     String server;
+    @Option(names = "--ltr", description = "only backups held by long-term retention")
+    boolean ltr;
     @Mixin
     OutputOption output;
 
     @Override
     public Integer call() {
-        JsonNode backups = client().get("/api/servers/" + server + "/backups");
+        JsonNode all = client().get("/api/servers/" + server + "/backups");
+        com.fasterxml.jackson.databind.node.ArrayNode backups = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.arrayNode();
+        all.forEach(b -> {
+            if (!ltr || b.hasNonNull("ltr")) {
+                backups.add(b);
+            }
+        });
         if (output.json()) {
             OutputOption.printJson(out(), backups);
             return ExitCodes.OK;
         }
-        Table table = new Table("ID", "KIND", "STATUS", "STARTED", "CONSISTENT AT", "FILES", "READ", "STORED", "NOTE");
+        Table table = new Table("ID", "KIND", "STATUS", "STARTED", "CONSISTENT AT", "FILES", "READ", "STORED", "LTR",
+                "NOTE");
         for (JsonNode b : backups) {
             table.row(b.path("id").asText(), b.path("kind").asText(), b.path("status").asText(),
                     b.path("startedAt").asText("-"), b.path("consistentAt").asText("-"), b.path("files").asText(),
                     OperationWaiter.bytes(b.path("logicalBytes").asLong()),
-                    OperationWaiter.bytes(b.path("storedBytes").asLong()), b.path("reason").asText(""));
+                    OperationWaiter.bytes(b.path("storedBytes").asLong()),
+                    b.hasNonNull("ltr") ? b.path("ltr").path("kind").asText() + " until " + b.path("ltr").path("until").asText()
+                            : "-", b.path("reason").asText(""));
         }
         table.print(out());
         return ExitCodes.OK;

@@ -63,8 +63,7 @@ final class OfflineRestoreCommand implements Callable<Integer> {
         }
         ServerRecord source = named.get(0);
         Engine engine = new PostgresEngine();
-        RestoreRequest request = target.latest ? RestoreRequest.latest()
-                : target.earliest ? RestoreRequest.earliest() : RestoreRequest.at(target.time());
+        RestoreRequest request = target.request();
         RestorePlan plan = engine.planRestore(repo, source, request, null, Instant.now());
         Path staging = targetDir.toAbsolutePath().resolveSibling(targetDir.getFileName() + "-wal");
         err.println("Restoring " + server + " to " + plan.pointInTime() + " from backup " + plan.backup().id()

@@ -14,6 +14,18 @@ final class RestoreTargetOptions {
     boolean latest;
     @Option(names = "--earliest", description = "the earliest restore point")
     boolean earliest;
+    @Option(names = "--from-ltr", paramLabel = "BACKUP_ID",
+            description = "one backup's consistent point, e.g. a long-term retention backup")
+    String fromBackup;
+
+    dev.hindsight.plan.RestoreRequest request() {
+        checkExactlyOne();
+        if (fromBackup != null) {
+            return dev.hindsight.plan.RestoreRequest.backup(fromBackup);
+        }
+        return latest ? dev.hindsight.plan.RestoreRequest.latest()
+                : earliest ? dev.hindsight.plan.RestoreRequest.earliest() : dev.hindsight.plan.RestoreRequest.at(time());
+    }
 
     Instant time() {
         if (restoreTime == null) {
@@ -32,10 +44,10 @@ final class RestoreTargetOptions {
     }
 
     void checkExactlyOne() {
-        int given = (restoreTime != null ? 1 : 0) + (latest ? 1 : 0) + (earliest ? 1 : 0);
+        int given = (restoreTime != null ? 1 : 0) + (latest ? 1 : 0) + (earliest ? 1 : 0) + (fromBackup != null ? 1 : 0);
         if (given != 1) {
             throw HindsightException.invalid("give exactly one restore target",
-                    "use --restore-time 2026-11-21T09:30:00Z, --latest or --earliest");
+                    "use --restore-time 2026-11-21T09:30:00Z, --latest, --earliest or --from-ltr BACKUP_ID");
         }
     }
 }

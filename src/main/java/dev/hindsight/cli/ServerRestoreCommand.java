@@ -28,7 +28,7 @@ final class ServerRestoreCommand extends DaemonCommand {
         target.checkExactlyOne();
         ApiClient client = client();
         JsonNode op = client.post("/api/restores", new RestoreRequestBody(source, name, target.time(), target.latest,
-                target.earliest, port));
+                target.earliest, port, target.fromBackup));
         if (noWait) {
             OutputOption.printJson(out(), op);
             return ExitCodes.OK;

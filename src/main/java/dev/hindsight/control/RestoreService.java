@@ -97,10 +97,14 @@ public final class RestoreService {
     }
 
     static RestoreRequest toRequest(RestoreRequestBody body) {
-        int given = (body.restoreTime() != null ? 1 : 0) + (body.latest() ? 1 : 0) + (body.earliest() ? 1 : 0);
+        int given = (body.restoreTime() != null ? 1 : 0) + (body.latest() ? 1 : 0) + (body.earliest() ? 1 : 0)
+                + (body.fromBackup() != null ? 1 : 0);
         if (given != 1) {
             throw HindsightException.invalid("give exactly one restore target",
-                    "use --restore-time 2026-11-21T09:30:00Z, --latest or --earliest");
+                    "use --restore-time 2026-11-21T09:30:00Z, --latest, --earliest or --from-ltr BACKUP_ID");
+        }
+        if (body.fromBackup() != null) {
+            return RestoreRequest.backup(body.fromBackup());
         }
         if (body.latest()) {
             return RestoreRequest.latest();

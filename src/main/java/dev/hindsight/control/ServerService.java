@@ -170,7 +170,9 @@ public final class ServerService {
             Engine engine = engines.get(record.engine());
             return operations.submit("backup", name, progress -> {
                 try {
-                    return backups.run(engine, record, host, backup, progress);
+                    BackupRecord done = backups.run(engine, record, host, backup, progress);
+                    applyLtr(record.id(), clock.instant());
+                    return repository.catalog().backup(done.id()).orElse(done);
                 } finally {
                     backingUp.remove(record.id());
                 }
@@ -197,8 +199,41 @@ public final class ServerService {
         return show(name);
     }
 
-    /** Applies the server's retention policy as of {@code now}: catalog first, objects after. */
+    /** Sets the long-term retention policy and puts its holds on the backups it chooses now. */
+    public ServerView setLtr(String name, dev.hindsight.repo.catalog.LtrPolicy policy) throws IOException {
+        ServerRecord record = live(name);
+        repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow().withLtr(policy)));
+        applyLtr(record.id(), clock.instant());
+        log.info("Server {}: long-term retention {}", name, policy);
+        return show(name);
+    }
+
+    /**
+     * Marks the full backups the server's LTR policy chooses at {@code now} (holds only grow:
+     * a policy change never shortens what an earlier policy promised).
+     */
+    void applyLtr(String serverId, java.time.Instant now) throws IOException {
+        Catalog catalog = repository.catalog();
+        ServerRecord record = catalog.server(serverId).orElseThrow();
+        var holds = dev.hindsight.plan.LtrPlanner.holds(catalog.backupsOf(serverId), record.ltr(), now);
+        boolean changes = catalog.backupsOf(serverId).stream().anyMatch(b -> holds.containsKey(b.id())
+                && !b.equals(b.heldFor(holds.get(b.id()))));
+        if (changes) {
+            repository.updateCatalog(c -> {
+                Catalog next = c;
+                for (BackupRecord b : c.backupsOf(serverId)) {
+                    if (holds.containsKey(b.id())) {
+                        next = next.withBackup(b.heldFor(holds.get(b.id())));
+                    }
+                }
+                return next;
+            });
+        }
+    }
+
+    /** Applies the server's retention policy as of {@code now}: LTR holds, then the catalog, then objects. */
     public dev.hindsight.jobs.PurgeExecutor.Outcome purge(String name, java.time.Instant now) throws IOException {
+        applyLtr(live(name).id(), now);
         ServerRecord record = live(name);
         dev.hindsight.plan.RetentionPlan plan = engines.get(record.engine()).planRetention(repository, record, now);
         return dev.hindsight.jobs.PurgeExecutor.execute(repository, record.id(), plan);
@@ -240,7 +275,7 @@ public final class ServerService {
                 capture.flatMap(LogCapture::lastError).orElse(null),
                 record.restoredFrom() == null ? null : catalog.server(record.restoredFrom()).map(ServerRecord::name)
                         .orElse(record.restoredFrom()),
-                record.createdAt());
+                record.createdAt(), record.ltr());
     }
 
     public String connectionString(String name) throws IOException {

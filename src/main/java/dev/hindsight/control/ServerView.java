@@ -25,5 +25,6 @@ public record ServerView(
         String logCapturePosition,
         String logCaptureError,
         String restoredFrom,
-        Instant createdAt) {
+        Instant createdAt,
+        dev.hindsight.repo.catalog.LtrPolicy longTermRetention) {
 }

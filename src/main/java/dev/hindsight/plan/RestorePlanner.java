@@ -35,6 +35,9 @@ public final class RestorePlanner {
     public static RestorePlan plan(String serverName, String serverId, List<BackupRecord> backups,
                                    List<WalFile> wal, Instant caughtUpAt, RestoreRequest request, Instant now) {
         WalChain chain = new WalChain(wal);
+        if (request.kind() == RestoreRequest.Kind.BACKUP) {
+            return toBackup(serverName, serverId, backups, chain, request);
+        }
         List<Candidate> candidates = restorable(backups, chain, caughtUpAt);
         if (candidates.isEmpty()) {
             throw noRestorePoint(serverName, backups);
@@ -62,7 +65,8 @@ public final class RestorePlanner {
                                     + "); server " + serverName + " can be restored to " + window,
                             "give a time within the window, or use --latest");
                 }
-                if (!window.contains(t)) {
+                Instant oldest = candidates.get(0).backup.consistentAt();
+                if (t.isBefore(oldest) || t.isAfter(window.latest())) {
                     throw HindsightException.invalid("restore time " + t + " is outside the restore window of server "
                                     + serverName + ": earliest " + window.earliest() + ", latest " + window.latest(),
                             "give a time within the window, or use --earliest / --latest");
@@ -88,15 +92,49 @@ public final class RestorePlanner {
         }
     }
 
+    /** One backup on its own, to its consistent point: the WAL from its start to its stop position. */
+    private static RestorePlan toBackup(String serverName, String serverId, List<BackupRecord> backups,
+                                        WalChain chain, RestoreRequest request) {
+        BackupRecord backup = backups.stream().filter(b -> b.id().equals(request.backupId())).findFirst()
+                .orElseThrow(() -> HindsightException.notFound("server " + serverName + " has no backup "
+                        + request.backupId(), "list them with `hindsight backup list --server " + serverName + " --ltr`"));
+        if (!backup.isCompleted()) {
+            throw HindsightException.invalid("backup " + backup.id() + " of server " + serverName + " is "
+                    + backup.status().name().toLowerCase() + ", not completed", "choose a completed backup");
+        }
+        Lsn stop = Lsn.parse(backup.stopPosition());
+        WalChain.Run run = chain.from(Lsn.parse(backup.startPosition()));
+        if (run.end().isEmpty() || run.end().get().isBefore(stop)) {
+            throw new HindsightException(HindsightException.Kind.CORRUPT, "the WAL backup " + backup.id()
+                    + " needs to become consistent (up to " + stop + ") is not in the repository"
+                    + run.gap().map(g -> ": " + g).orElse(""), "restore another backup");
+        }
+        Candidate c = new Candidate(backup, stop, run, backup.consistentAt());
+        return new RestorePlan(serverId, backup, upTo(run, stop), timelines(c), request, backup.consistentAt());
+    }
+
     /** The window of a server with the given backups and WAL; empty if nothing is restorable yet. */
     public static Optional<RestoreWindow> window(List<BackupRecord> backups, List<WalFile> wal, Instant caughtUpAt) {
         List<Candidate> candidates = restorable(backups, new WalChain(wal), caughtUpAt);
         return candidates.isEmpty() ? Optional.empty() : Optional.of(window(candidates));
     }
 
+    /**
+     * The contiguous window that ends at the newest restore point: older backups cut off from it
+     * by a gap in the log (e.g. long-term retention fulls kept with only their own WAL) are not
+     * part of it, though each still restores to the points its own log covers.
+     */
     private static RestoreWindow window(List<Candidate> candidates) {
-        return new RestoreWindow(candidates.get(0).backup.consistentAt(),
-                candidates.stream().map(c -> c.latest).max(Comparator.naturalOrder()).orElseThrow());
+        Instant latest = candidates.stream().map(c -> c.latest).max(Comparator.naturalOrder()).orElseThrow();
+        Instant earliest = null;
+        for (int i = candidates.size() - 1; i >= 0; i--) {
+            Candidate c = candidates.get(i);
+            if (earliest != null && c.latest.isBefore(earliest)) {
+                break; // its log stops before the next backup is consistent: a gap
+            }
+            earliest = c.backup.consistentAt();
+        }
+        return new RestoreWindow(earliest, latest);
     }
 
     /** A completed backup whose WAL reaches at least its stop position, and how far it reaches. */

@@ -94,4 +94,46 @@ class PurgeEndToEndIT {
             }
         }
     }
+
+    @Test
+    void longTermRetentionKeepsAFullBeyondTheWindowAndItRestoresOnItsOwn() throws Exception {
+        try (HindsightFixture hs = new HindsightFixture()) {
+            hs.cli("server", "create", "--name", "ltr", "--backup-retention", "1").ok();
+            hs.awaitBackups("ltr", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
+            String first = hs.backups("ltr").get(0).path("id").asText();
+            HindsightFixture.Result badPolicy = hs.cli("server", "ltr", "set", "--name", "ltr", "--yearly", "P11Y");
+            assertThat(badPolicy.exit()).isEqualTo(ExitCodes.INVALID);
+            assertThat(badPolicy.err()).contains("out of range");
+            JsonNode set = hs.cli("server", "ltr", "set", "--name", "ltr", "--weekly", "P4W", "--monthly", "P12M",
+                    "--output", "json").ok().json();
+            assertThat(set.path("longTermRetention").path("weekly").asText()).isEqualTo("P28D");
+            JsonNode held = hs.cli("backup", "list", "--server", "ltr", "--ltr", "--output", "json").ok().json();
+            assertThat(held.findValuesAsText("id")).containsExactly(first);
+
+            try (Connection c = hs.connect("ltr"); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE items(id int PRIMARY KEY, note text)");
+                s.execute("INSERT INTO items SELECT g, 'after the first full' FROM generate_series(1, 50) g");
+                s.execute("SELECT pg_switch_wal()");
+                s.execute("INSERT INTO items VALUES (1000, 'x')");
+                s.execute("SELECT pg_switch_wal()");
+            }
+            JsonNode second = hs.cli("backup", "create", "--server", "ltr", "--output", "json").ok().json();
+            Instant secondConsistent = Instant.parse(second.path("consistentAt").asText());
+            PurgeExecutor.Outcome outcome = hs.daemon().servers().purge("ltr",
+                    secondConsistent.plus(Duration.ofDays(1)).plusSeconds(60));
+            assertThat(outcome.backups()).as("the held full stays").isZero();
+            assertThat(outcome.walObjects()).as("WAL between the two fulls goes").isPositive();
+            assertThat(hs.backups("ltr").findValuesAsText("id")).contains(first);
+            JsonNode show = hs.cli("server", "show", "--name", "ltr", "--output", "json").ok().json();
+            assertThat(Instant.parse(show.path("earliestRestorePoint").asText()))
+                    .as("the window is what the log covers without a gap").isEqualTo(secondConsistent);
+
+            hs.cli("server", "restore", "--source-server", "ltr", "--name", "ltr-from-ltr", "--from-ltr", first).ok();
+            try (Connection r = hs.connect("ltr-from-ltr"); Statement s = r.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT to_regclass('items') IS NULL")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).as("the first full predates the table").isTrue();
+            }
+        }
+    }
 }

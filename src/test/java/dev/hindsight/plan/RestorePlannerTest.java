@@ -135,7 +135,23 @@ class RestorePlannerTest {
                 .hasMessageContaining("falls in a gap")
                 .hasMessageContaining("000000010000000000000005 is missing");
         assertThat(plan(backups, wal, RestoreRequest.at(T0.plusSeconds(200))).backup().id()).isEqualTo("b1");
+        assertThat(RestorePlanner.window(backups, wal, null).orElseThrow().earliest())
+                .as("the window is what is contiguous with the latest point").isEqualTo(T0.plusSeconds(430));
         assertThat(plan(backups, wal, RestoreRequest.at(T0.plusSeconds(500))).backup().id()).isEqualTo("b2");
+    }
+
+    @Test
+    void aSingleBackupRestoresToItsConsistentPointWithItsOwnLogOnly() {
+        List<WalFile> wal = new ArrayList<>(sealed(2, 3));
+        wal.addAll(sealed(8, 10));
+        List<BackupRecord> backups = List.of(full("ltr", 2, 3, T0.plusSeconds(190)), full("b2", 8, 8, T0.plusSeconds(490)));
+        RestorePlan p = plan(backups, wal, RestoreRequest.backup("ltr"));
+        assertThat(p.backup().id()).isEqualTo("ltr");
+        assertThat(p.segments()).extracting(WalChain.Segment::segno).containsExactly(2L, 3L);
+        assertThat(p.pointInTime()).isEqualTo(T0.plusSeconds(190));
+        assertThatThrownBy(() -> plan(backups, sealed(2, 2), RestoreRequest.backup("ltr")))
+                .hasMessageContaining("is not in the repository");
+        assertThatThrownBy(() -> plan(backups, wal, RestoreRequest.backup("nope"))).hasMessageContaining("no backup nope");
     }
 
     @Test

@@ -67,7 +67,7 @@ final class PgRestore {
         }
         return switch (plan.target().kind()) {
             case LATEST -> RecoveryTarget.latest();
-            case EARLIEST -> RecoveryTarget.immediate();
+            case EARLIEST, BACKUP -> RecoveryTarget.immediate();
             case TIME -> RecoveryTarget.time(plan.target().time());
         };
     }
