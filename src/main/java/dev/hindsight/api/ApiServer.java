@@ -43,6 +43,8 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.get("/api/servers", ctx -> ctx.json(servers.list()));
             config.routes.post("/api/servers", ctx -> ctx.status(201).json(servers.create(body(ctx, CreateRequest.class))));
+            config.routes.post("/api/servers/attach", ctx -> ctx.status(201).json(servers.attach(
+                    body(ctx, dev.hindsight.control.AttachRequest.class))));
             config.routes.get("/api/servers/{name}", ctx -> ctx.json(servers.show(ctx.pathParam("name"))));
             config.routes.patch("/api/servers/{name}", ctx -> ctx.json(servers.update(ctx.pathParam("name"),
                     body(ctx, dev.hindsight.control.UpdateRequest.class))));

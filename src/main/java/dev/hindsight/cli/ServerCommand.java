@@ -3,7 +3,7 @@ package dev.hindsight.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "server", description = "Create, inspect, restore and delete database servers.",
-        subcommands = {ServerCreateCommand.class, ServerListCommand.class, ServerShowCommand.class,
+        subcommands = {ServerCreateCommand.class, ServerAttachCommand.class, ServerListCommand.class, ServerShowCommand.class,
                 ServerConnectionStringCommand.class, ServerRestoreCommand.class, ServerUpdateCommand.class, ServerUsageCommand.class, ServerLtrCommand.class,
                 ServerDeleteCommand.class})
 final class ServerCommand {

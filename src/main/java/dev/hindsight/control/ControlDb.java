@@ -31,7 +31,8 @@ public final class ControlDb implements AutoCloseable {
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS servers (
                           name TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, engine TEXT NOT NULL,
-                          port INTEGER NOT NULL, dir TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL)""");
+                          port INTEGER NOT NULL, dir TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,
+                          attached_data_dir TEXT)""");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS operations (
                           id TEXT PRIMARY KEY, kind TEXT NOT NULL, server TEXT, status TEXT NOT NULL,
@@ -50,8 +51,9 @@ public final class ControlDb implements AutoCloseable {
     }
 
     public synchronized void insertServer(ManagedServer s) {
-        update("INSERT INTO servers(name, id, engine, port, dir, state, created_at) VALUES (?,?,?,?,?,?,?)",
-                s.name(), s.id(), s.engine(), s.port(), s.dir().toString(), s.state(), s.createdAt().toString());
+        update("INSERT INTO servers(name, id, engine, port, dir, state, created_at, attached_data_dir) "
+                        + "VALUES (?,?,?,?,?,?,?,?)", s.name(), s.id(), s.engine(), s.port(), s.dir().toString(), s.state(),
+                s.createdAt().toString(), s.attached() ? s.attachedDataDir().toString() : null);
     }
 
     public synchronized void setServerState(String name, String state) {
@@ -139,7 +141,8 @@ public final class ControlDb implements AutoCloseable {
             while (rs.next()) {
                 out.add(new ManagedServer(rs.getString("name"), rs.getString("id"), rs.getString("engine"),
                         rs.getInt("port"), Path.of(rs.getString("dir")), rs.getString("state"),
-                        Instant.parse(rs.getString("created_at"))));
+                        Instant.parse(rs.getString("created_at")),
+                        rs.getString("attached_data_dir") == null ? null : Path.of(rs.getString("attached_data_dir"))));
             }
             return out;
         } catch (SQLException e) {

@@ -134,12 +134,55 @@ public final class ServerService {
     }
 
     /**
+     * Starts backing up a server Hindsight did not create, after a pre-flight check that changes
+     * nothing on it. Its login is used for backups and log capture; restores make managed servers.
+     */
+    public ServerView attach(AttachRequest request) throws IOException {
+        Validation.serverName(request.name());
+        int retention = request.backupRetentionDays() == null ? Validation.DEFAULT_RETENTION_DAYS
+                : request.backupRetentionDays();
+        Validation.retentionDays(retention);
+        if (request.dataDir() == null || request.connection() == null) {
+            throw HindsightException.invalid("attach needs --data-dir and --connection",
+                    "give the server's data directory and postgresql://USER:PASSWORD@127.0.0.1:PORT/postgres");
+        }
+        Engine engine = engines.get(request.engine() == null ? "postgres" : request.engine());
+        java.nio.file.Path dataDir = java.nio.file.Path.of(request.dataDir()).toAbsolutePath().normalize();
+        claimName(request.name());
+        try {
+            engine.checkInstalled();
+            Engine.Attached attached = engine.checkAttachable(request.connection(), dataDir);
+            String id = newId();
+            ManagedServer host = new ManagedServer(request.name(), id, engine.name(), attached.port(),
+                    home.serverDir(request.name(), id), "running", clock.instant(), dataDir);
+            Engine.Credentials login = attached.login();
+            ServerRecord record = new ServerRecord(id, request.name(), engine.name(), attached.identity().version(),
+                    attached.identity().systemIdentifier(), clock.instant(), null, login.user(), login.password(),
+                    login.user(), login.password(), retention, DEFAULT_FULL_INTERVAL, null, null);
+            db.insertServer(host);
+            try {
+                repository.updateCatalog(c -> c.withServer(record));
+            } catch (IOException | RuntimeException e) {
+                db.deleteServer(host.name());
+                throw e;
+            }
+            protect(engine, record, host);
+            log.info("Attached server {} ({}, data {})", request.name(), id, dataDir);
+            return show(request.name());
+        } finally {
+            busyNames.remove(request.name());
+        }
+    }
+
+    /**
      * Removes a server that never became acknowledged (a create or restore failed or was
      * interrupted): stops it, deletes its directory and its control row. Its name is free again.
      */
     public void discard(Engine engine, ManagedServer host) {
         try {
-            engine.stop(host);
+            if (!host.attached()) {
+                engine.stop(host);
+            }
         } catch (RuntimeException e) {
             log.warn("Could not stop the unfinished server {}: {}", host.name(), e.getMessage());
         }
@@ -293,7 +336,11 @@ public final class ServerService {
             ServerRecord record = live(name);
             captures.stop(record.id());
             db.setServerState(name, "deleting");
-            engines.get(record.engine()).stop(host);
+            if (host.attached()) {
+                engines.get(record.engine()).detach(host, record); // the server is not ours: only our slot goes
+            } else {
+                engines.get(record.engine()).stop(host);
+            }
             repository.updateCatalog(c -> c.withServer(record.withDeletedAt(clock.instant())));
             FileTrees.deleteRecursively(host.dir());
             db.deleteServer(name);

@@ -28,6 +28,15 @@ public interface Engine {
     /** Creates, configures and starts a new server; cleans up after itself if it fails midway. */
     Provisioned provision(ManagedServer server, Credentials admin, Credentials agent);
 
+    /**
+     * Checks that a server Hindsight did not create can be backed up continuously from this host;
+     * fails with every shortfall and what to change. Changes nothing on the server.
+     */
+    Attached checkAttachable(String connectionUri, Path dataDir);
+
+    /** Removes what Hindsight made on an attached server (its replication slot); best effort. */
+    void detach(ManagedServer server, ServerRecord record);
+
     void start(ManagedServer server);
 
     void stop(ManagedServer server);
@@ -75,6 +84,10 @@ public interface Engine {
     String connectionString(ManagedServer server, Credentials admin);
 
     record Credentials(String user, String password) {
+    }
+
+    /** An attachable server: the login to use, its port on this host, its identity. */
+    record Attached(Credentials login, int port, Provisioned identity) {
     }
 
     record Provisioned(String version, String systemIdentifier) {

@@ -160,7 +160,7 @@ public final class Daemon implements AutoCloseable {
                 continue;
             }
             try {
-                if (!engine.isRunning(host)) {
+                if (!host.attached() && !engine.isRunning(host)) {
                     engine.start(host);
                 }
                 db.setServerState(host.name(), "running");

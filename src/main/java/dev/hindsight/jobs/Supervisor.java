@@ -29,7 +29,7 @@ public final class Supervisor {
 
     public void pass() {
         for (ManagedServer server : db.servers()) {
-            if (!"running".equals(server.state()) && !"failed".equals(server.state())) {
+            if (server.attached() || !"running".equals(server.state()) && !"failed".equals(server.state())) {
                 continue;
             }
             Engine engine = engines.get(server.engine());

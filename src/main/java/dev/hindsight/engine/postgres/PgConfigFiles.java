@@ -36,10 +36,12 @@ final class PgConfigFiles {
                 """.formatted(port, quote(runDir.toString()));
         Files.writeString(dataDir.resolve(MANAGED_FILE), conf, StandardCharsets.UTF_8);
         Path main = dataDir.resolve("postgresql.conf");
-        String existing = Files.readString(main, StandardCharsets.UTF_8);
+        // a data directory restored from a server whose configuration lived elsewhere (Debian's
+        // /etc/postgresql layout) has no postgresql.conf: Hindsight's settings are then all it has
+        String existing = Files.exists(main) ? Files.readString(main, StandardCharsets.UTF_8) : "";
         if (!existing.lines().anyMatch(line -> line.strip().equals(INCLUDE_LINE))) {
-            Files.writeString(main, (existing.endsWith("\n") ? "" : "\n") + INCLUDE_LINE + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            Files.writeString(main, (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n") + INCLUDE_LINE + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
     }
 

@@ -68,6 +68,25 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public Attached checkAttachable(String connectionUri, Path dataDir) {
+        PgAttachCheck.Attachable a = PgAttachCheck.check(connectionUri, dataDir);
+        return new Attached(a.login(), a.port(), a.identity());
+    }
+
+    @Override
+    public void detach(ManagedServer server, ServerRecord record) {
+        try (Connection c = cluster(server).connect(record.agentUser(), record.agentPassword(), "postgres");
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name) "
+                     + "FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+            ps.setString(1, PgLogCapture.slotName(record));
+            ps.execute();
+        } catch (SQLException e) {
+            log.warn("Could not drop the replication slot of {} on its server: {}; drop it by hand or it keeps WAL",
+                    record.name(), e.getMessage());
+        }
+    }
+
+    @Override
     public void start(ManagedServer server) {
         cluster(server).start(START_TIMEOUT);
     }

@@ -1,0 +1,32 @@
+package dev.hindsight.cli;
+
+import dev.hindsight.control.AttachRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "attach", description = "Back up an existing server on this host. A pre-flight check says what to "
+        + "change if it is not ready; Hindsight changes nothing on it by itself.")
+final class ServerAttachCommand extends DaemonCommand {
+    @Option(names = "--name", required = true, description = "3-63 characters: a-z, 0-9, -")
+    String name;
+    @Option(names = "--engine", defaultValue = "postgres", description = "postgres (default)")
+    String engine;
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "the server's data directory")
+    String dataDir;
+    @Option(names = "--connection", required = true, paramLabel = "URI",
+            description = "postgresql://USER:PASSWORD@127.0.0.1:PORT/postgres; USER needs REPLICATION and EXECUTE on "
+                    + "pg_backup_start/stop")
+    String connection;
+    @Option(names = "--backup-retention", paramLabel = "DAYS", description = "1-35 days (default: 7)")
+    Integer retention;
+    @Mixin
+    OutputOption output;
+
+    @Override
+    public Integer call() {
+        ServerShowCommand.print(out(), client().post("/api/servers/attach",
+                new AttachRequest(name, engine, dataDir, connection, retention)), output);
+        return ExitCodes.OK;
+    }
+}
