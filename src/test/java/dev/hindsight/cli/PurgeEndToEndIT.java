@@ -31,6 +31,18 @@ class PurgeEndToEndIT {
         }
     }
 
+    /** 101 rows in a new table, two WAL switches (so the next full starts in a later segment), a full. */
+    static JsonNode writeAcrossSegmentsThenBackUp(HindsightFixture hs, String server) throws Exception {
+        try (Connection c = hs.connect(server); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE items(id int PRIMARY KEY, note text)");
+            s.execute("INSERT INTO items SELECT g, 'before the second full' FROM generate_series(1, 100) g");
+            s.execute("SELECT pg_switch_wal()");
+            s.execute("INSERT INTO items VALUES (1000, 'x')");
+            s.execute("SELECT pg_switch_wal()");
+        }
+        return hs.cli("backup", "create", "--server", server, "--output", "json").ok().json();
+    }
+
     @Test
     void purgeKeepsTheWindowAndDropsWhatItNoLongerNeeds() throws Exception {
         try (HindsightFixture hs = new HindsightFixture()) {
@@ -39,14 +51,7 @@ class PurgeEndToEndIT {
             String first = hs.backups("keep").get(0).path("id").asText();
             Instant firstConsistent = Instant.parse(hs.backups("keep").get(0).path("consistentAt").asText());
             String expected;
-            try (Connection c = hs.connect("keep"); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE items(id int PRIMARY KEY, note text)");
-                s.execute("INSERT INTO items SELECT g, 'before the second full' FROM generate_series(1, 100) g");
-                s.execute("SELECT pg_switch_wal()");
-                s.execute("INSERT INTO items VALUES (1000, 'x')");
-                s.execute("SELECT pg_switch_wal()");
-            }
-            JsonNode second = hs.cli("backup", "create", "--server", "keep", "--output", "json").ok().json();
+            JsonNode second = writeAcrossSegmentsThenBackUp(hs, "keep");
             Instant secondConsistent = Instant.parse(second.path("consistentAt").asText());
             Lsn secondStart = Lsn.parse(second.path("startPosition").asText());
             try (Connection c = hs.connect("keep"); Statement s = c.createStatement()) {
@@ -110,14 +115,7 @@ class PurgeEndToEndIT {
             JsonNode held = hs.cli("backup", "list", "--server", "ltr", "--ltr", "--output", "json").ok().json();
             assertThat(held.findValuesAsText("id")).containsExactly(first);
 
-            try (Connection c = hs.connect("ltr"); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE items(id int PRIMARY KEY, note text)");
-                s.execute("INSERT INTO items SELECT g, 'after the first full' FROM generate_series(1, 50) g");
-                s.execute("SELECT pg_switch_wal()");
-                s.execute("INSERT INTO items VALUES (1000, 'x')");
-                s.execute("SELECT pg_switch_wal()");
-            }
-            JsonNode second = hs.cli("backup", "create", "--server", "ltr", "--output", "json").ok().json();
+            JsonNode second = writeAcrossSegmentsThenBackUp(hs, "ltr");
             Instant secondConsistent = Instant.parse(second.path("consistentAt").asText());
             PurgeExecutor.Outcome outcome = hs.daemon().servers().purge("ltr",
                     secondConsistent.plus(Duration.ofDays(1)).plusSeconds(60));
