@@ -28,7 +28,7 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     public ApiServer(ServerService servers, RestoreService restores, dev.hindsight.control.UsageService usage,
-                     String token, int port) {
+                     dev.hindsight.control.RetentionService retention, String token, int port) {
         byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         app = Javalin.create(config -> {
             config.jetty.host = "127.0.0.1";
@@ -54,7 +54,7 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.get("/api/servers/{name}/connection-string", ctx -> ctx.json(
                     Map.of("connectionString", servers.connectionString(ctx.pathParam("name")))));
-            config.routes.put("/api/servers/{name}/ltr", ctx -> ctx.json(servers.setLtr(ctx.pathParam("name"),
+            config.routes.put("/api/servers/{name}/ltr", ctx -> ctx.json(retention.setLtr(ctx.pathParam("name"),
                     body(ctx, dev.hindsight.control.LtrRequest.class).toPolicy())));
             config.routes.get("/api/servers/{name}/usage", ctx -> ctx.json(usage.usage(ctx.pathParam("name"))));
             config.routes.get("/api/servers/{name}/backups", ctx -> ctx.json(servers.backups(ctx.pathParam("name"))));

@@ -214,7 +214,7 @@ public final class ServerService {
             return operations.submit("backup", name, progress -> {
                 try {
                     BackupRecord done = backups.run(engine, record, host, backup, progress);
-                    applyLtr(record.id(), clock.instant());
+                    RetentionService.applyLtr(repository, record.id(), clock.instant());
                     return repository.catalog().backup(done.id()).orElse(done);
                 } finally {
                     backingUp.remove(record.id());
@@ -240,46 +240,6 @@ public final class ServerService {
                 .withBackupSettings(retention, interval)));
         log.info("Server {}: backup retention {} days, full backup every {}", name, retention, interval);
         return show(name);
-    }
-
-    /** Sets the long-term retention policy and puts its holds on the backups it chooses now. */
-    public ServerView setLtr(String name, dev.hindsight.repo.catalog.LtrPolicy policy) throws IOException {
-        ServerRecord record = live(name);
-        repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow().withLtr(policy)));
-        applyLtr(record.id(), clock.instant());
-        log.info("Server {}: long-term retention {}", name, policy);
-        return show(name);
-    }
-
-    /**
-     * Marks the full backups the server's LTR policy chooses at {@code now} (holds only grow:
-     * a policy change never shortens what an earlier policy promised).
-     */
-    void applyLtr(String serverId, java.time.Instant now) throws IOException {
-        Catalog catalog = repository.catalog();
-        ServerRecord record = catalog.server(serverId).orElseThrow();
-        var holds = dev.hindsight.plan.LtrPlanner.holds(catalog.backupsOf(serverId), record.ltr(), now);
-        boolean changes = catalog.backupsOf(serverId).stream().anyMatch(b -> holds.containsKey(b.id())
-                && !b.equals(b.heldFor(holds.get(b.id()))));
-        if (changes) {
-            repository.updateCatalog(c -> {
-                Catalog next = c;
-                for (BackupRecord b : c.backupsOf(serverId)) {
-                    if (holds.containsKey(b.id())) {
-                        next = next.withBackup(b.heldFor(holds.get(b.id())));
-                    }
-                }
-                return next;
-            });
-        }
-    }
-
-    /** Applies the server's retention policy as of {@code now}: LTR holds, then the catalog, then objects. */
-    public dev.hindsight.jobs.PurgeExecutor.Outcome purge(String name, java.time.Instant now) throws IOException {
-        applyLtr(live(name).id(), now);
-        ServerRecord record = live(name);
-        dev.hindsight.plan.RetentionPlan plan = engines.get(record.engine()).planRetention(repository, record, now);
-        return dev.hindsight.jobs.PurgeExecutor.execute(repository, record.id(), plan);
     }
 
     public List<BackupRecord> backups(String name) throws IOException {

@@ -8,6 +8,7 @@ import dev.hindsight.control.ManagedServer;
 import dev.hindsight.control.Operations;
 import dev.hindsight.control.Passphrase;
 import dev.hindsight.control.RestoreService;
+import dev.hindsight.control.RetentionService;
 import dev.hindsight.control.ServerService;
 import dev.hindsight.control.UsageService;
 import dev.hindsight.engine.Engine;
@@ -52,6 +53,7 @@ public final class Daemon implements AutoCloseable {
     private final CaptureManager captures;
     private final Operations operations;
     private final ServerService servers;
+    private final RetentionService retention;
     private final ApiServer api;
     private final ScheduledExecutorService loops = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "daemon-loop");
@@ -75,7 +77,8 @@ public final class Daemon implements AutoCloseable {
         resumeServers(engines, repository);
         String token = newToken();
         UsageService usage = new UsageService(servers);
-        api = new ApiServer(servers, new RestoreService(servers), usage, token, apiPort).start();
+        retention = new RetentionService(servers);
+        api = new ApiServer(servers, new RestoreService(servers), usage, retention, token, apiPort).start();
         writeOwnerOnly(home.token(), token);
         writeOwnerOnly(home.endpoint(), Json.MAPPER.writeValueAsString(Map.of("port", api.port(),
                 "pid", ProcessHandle.current().pid())));
@@ -90,7 +93,7 @@ public final class Daemon implements AutoCloseable {
             }
         }), 30, 30, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(guard("usage sample", usage::sample), 1, 60, TimeUnit.MINUTES);
-        PurgeScheduler purge = new PurgeScheduler(servers);
+        PurgeScheduler purge = new PurgeScheduler(servers, retention);
         loops.scheduleWithFixedDelay(guard("purge", purge::pass), 10, 60, TimeUnit.MINUTES);
         log.info("Hindsight is serving on http://127.0.0.1:{} (home {}, repository {})", api.port(), home.dir(),
                 repository.store().describe());
@@ -123,9 +126,14 @@ public final class Daemon implements AutoCloseable {
         return api.port();
     }
 
-    /** The daemon's server service, for in-process callers (tests that pass their own clock). */
+    /** The daemon's server service, for in-process callers. */
     public ServerService servers() {
         return servers;
+    }
+
+    /** The daemon's retention service, for in-process callers (tests that purge with their own clock). */
+    public RetentionService retention() {
+        return retention;
     }
 
     /** Backups a previous daemon left RUNNING can never complete: say so in the catalog. */

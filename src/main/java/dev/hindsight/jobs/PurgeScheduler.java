@@ -1,6 +1,7 @@
 package dev.hindsight.jobs;
 
 import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.RetentionService;
 import dev.hindsight.control.ServerService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,9 +14,11 @@ public final class PurgeScheduler {
     private static final Logger log = LoggerFactory.getLogger(PurgeScheduler.class);
 
     private final ServerService servers;
+    private final RetentionService retention;
 
-    public PurgeScheduler(ServerService servers) {
+    public PurgeScheduler(ServerService servers, RetentionService retention) {
         this.servers = servers;
+        this.retention = retention;
     }
 
     public void pass() {
@@ -25,7 +28,7 @@ public final class PurgeScheduler {
                 continue;
             }
             try {
-                PurgeExecutor.Outcome outcome = servers.purge(host.name(), now);
+                PurgeExecutor.Outcome outcome = retention.purge(host.name(), now);
                 if (outcome.backups() + outcome.walObjects() + outcome.leftovers() > 0) {
                     log.info("Retention of {}: purged {} backups, {} WAL objects, {} leftovers", host.name(),
                             outcome.backups(), outcome.walObjects(), outcome.leftovers());

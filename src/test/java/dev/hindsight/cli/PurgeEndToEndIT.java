@@ -64,7 +64,7 @@ class PurgeEndToEndIT {
             String serverId = hs.daemon().servers().live("keep").id();
             repo.writeBytes(Layout.bundle(serverId, "20200101T000000Z-Fdead", 0, 0), new byte[]{1, 2, 3});
 
-            PurgeExecutor.Outcome outcome = hs.daemon().servers().purge("keep",
+            PurgeExecutor.Outcome outcome = hs.daemon().retention().purge("keep",
                     secondConsistent.plus(Duration.ofDays(1)).plusSeconds(60));
             assertThat(outcome.backups()).isEqualTo(1);
             assertThat(outcome.walObjects()).isPositive();
@@ -117,7 +117,7 @@ class PurgeEndToEndIT {
 
             JsonNode second = writeAcrossSegmentsThenBackUp(hs, "ltr");
             Instant secondConsistent = Instant.parse(second.path("consistentAt").asText());
-            PurgeExecutor.Outcome outcome = hs.daemon().servers().purge("ltr",
+            PurgeExecutor.Outcome outcome = hs.daemon().retention().purge("ltr",
                     secondConsistent.plus(Duration.ofDays(1)).plusSeconds(60));
             assertThat(outcome.backups()).as("the held full stays").isZero();
             assertThat(outcome.walObjects()).as("WAL between the two fulls goes").isPositive();

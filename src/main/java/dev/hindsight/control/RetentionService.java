@@ -1,0 +1,69 @@
+package dev.hindsight.control;
+
+import dev.hindsight.jobs.PurgeExecutor;
+import dev.hindsight.plan.LtrPlanner;
+import dev.hindsight.plan.RetentionPlan;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.BackupRecord;
+import dev.hindsight.repo.catalog.Catalog;
+import dev.hindsight.repo.catalog.LtrHold;
+import dev.hindsight.repo.catalog.LtrPolicy;
+import dev.hindsight.repo.catalog.ServerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+
+/** Long-term retention holds and the purge of what a server's retention window no longer needs. */
+public final class RetentionService {
+    private static final Logger log = LoggerFactory.getLogger(RetentionService.class);
+
+    private final ServerService servers;
+
+    public RetentionService(ServerService servers) {
+        this.servers = servers;
+    }
+
+    /** Sets the long-term retention policy and puts its holds on the backups it chooses now. */
+    public ServerView setLtr(String name, LtrPolicy policy) throws IOException {
+        ServerRecord record = servers.live(name);
+        servers.repository().updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow().withLtr(policy)));
+        applyLtr(servers.repository(), record.id(), servers.clock().instant());
+        log.info("Server {}: long-term retention {}", name, policy);
+        return servers.show(name);
+    }
+
+    /** Applies the server's retention policy as of {@code now}: LTR holds, then the catalog, then objects. */
+    public PurgeExecutor.Outcome purge(String name, Instant now) throws IOException {
+        applyLtr(servers.repository(), servers.live(name).id(), now);
+        ServerRecord record = servers.live(name);
+        RetentionPlan plan = servers.engines().get(record.engine()).planRetention(servers.repository(), record, now);
+        return PurgeExecutor.execute(servers.repository(), record.id(), plan);
+    }
+
+    /**
+     * Marks the full backups the server's LTR policy chooses at {@code now} (holds only grow:
+     * a policy change never shortens what an earlier policy promised).
+     */
+    static void applyLtr(Repository repository, String serverId, Instant now) throws IOException {
+        Catalog catalog = repository.catalog();
+        ServerRecord record = catalog.server(serverId).orElseThrow();
+        Map<String, LtrHold> holds = LtrPlanner.holds(catalog.backupsOf(serverId), record.ltr(), now);
+        boolean changes = catalog.backupsOf(serverId).stream().anyMatch(b -> holds.containsKey(b.id())
+                && !b.equals(b.heldFor(holds.get(b.id()))));
+        if (!changes) {
+            return;
+        }
+        repository.updateCatalog(c -> {
+            Catalog next = c;
+            for (BackupRecord b : c.backupsOf(serverId)) {
+                if (holds.containsKey(b.id())) {
+                    next = next.withBackup(b.heldFor(holds.get(b.id())));
+                }
+            }
+            return next;
+        });
+    }
+}
