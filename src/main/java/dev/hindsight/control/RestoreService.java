@@ -56,13 +56,12 @@ public final class RestoreService {
     }
 
     public RestoreOutcome restore(RestoreRequestBody body, dev.hindsight.util.Progress progress) throws IOException {
-        check(body);
+        RestorePlan plan = check(body);
         ServerRecord source = servers.live(body.sourceServer());
         Engine engine = servers.engines().get(source.engine());
         servers.claimName(body.name());
         ManagedServer host = null;
         try {
-            RestorePlan plan = plan(source, toRequest(body));
             engine.checkInstalled();
             String id = ServerService.newId();
             host = new ManagedServer(body.name(), id, engine.name(), servers.choosePort(body.port()),

@@ -60,8 +60,9 @@ public final class UsageService {
                 boolean first = counted.add(backupId);
                 full = full.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
             } else if (rest.startsWith("wal/")) {
-                long logical = Layout.parseWal(o.key()).map(f -> f.endOffset() - f.startOffset()).orElse(o.size());
-                log = log.plus(Layout.parseWal(o.key()).isPresent() ? 1 : 0, o.size(), logical);
+                var wal = Layout.parseWal(o.key()); // empty for a timeline history file
+                log = log.plus(wal.isPresent() ? 1 : 0, o.size(),
+                        wal.map(f -> f.endOffset() - f.startOffset()).orElse(o.size()));
             }
         }
         long allowance = Usage.defaultAllowance(directorySize(host.dataDir()));

@@ -4,8 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,12 +60,7 @@ class DaemonCrashIT {
     }
 
     HindsightFixture.Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
-        all[args.length] = "--home=" + home;
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        return new HindsightFixture.Result(exit, out.toString(), err.toString());
+        return HindsightFixture.run(home, args);
     }
 
     Connection connect(String server) throws Exception {

@@ -70,7 +70,8 @@ final class HindsightFixture implements AutoCloseable {
         daemon = Daemon.start(new Home(home), null, 0);
     }
 
-    Result cli(String... args) {
+    /** Runs one CLI command against {@code home} (the offline {@code restore} takes no home). */
+    static Result run(Path home, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of(args));
@@ -78,18 +79,23 @@ final class HindsightFixture implements AutoCloseable {
             all.add("--home=" + home);
         }
         int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-        if (exit == 0 && args.length > 2 && (args[1].equals("create") || args[1].equals("restore"))) {
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    Result cli(String... args) {
+        Result result = run(home, args);
+        if (result.exit() == 0 && args.length > 2 && (args[1].equals("create") || args[1].equals("restore"))) {
             for (int i = 0; i < args.length - 1; i++) {
                 if (args[i].equals("--name")) {
                     created.add(args[i + 1]);
                 }
             }
         }
-        return new Result(exit, out.toString(), err.toString());
+        return result;
     }
 
-    /** Runs a command with HINDSIGHT_PASSPHRASE-like input given explicitly through a passphrase file. */
-    Result cliWithEnvPassphrase(String passphrase, String... args) throws IOException {
+    /** Runs a command with the passphrase given through --passphrase-file. */
+    Result cliWithPassphrase(String passphrase, String... args) throws IOException {
         Path file = Files.createTempFile("passphrase", ".txt");
         try {
             Files.writeString(file, passphrase);

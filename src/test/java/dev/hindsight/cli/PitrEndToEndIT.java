@@ -351,7 +351,7 @@ class PitrEndToEndIT {
                 .resolve("data");
         java.nio.file.Path sockets = target.getParent().resolve("run");
         int port = dev.hindsight.util.FreePort.find();
-        HindsightFixture.Result wrongKey = hs.cliWithEnvPassphrase("wrong passphrase", "restore", "--repository",
+        HindsightFixture.Result wrongKey = hs.cliWithPassphrase("wrong passphrase", "restore", "--repository",
                 hs.home.resolve("repository").toString(), "--server", "prod", "--latest", "--target-dir", target.toString());
         assertThat(wrongKey.exit()).isEqualTo(ExitCodes.INVALID);
         assertThat(wrongKey.err()).contains("passphrase does not unlock");
