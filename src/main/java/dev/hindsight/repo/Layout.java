@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * catalog/catalog-000000000042, …-000000000042.copy   catalog version 42 (written twice)
  * servers/{server}/backups/{backup}/manifest          a backup's manifest
  * servers/{server}/backups/{backup}/bundle-{w}-{n}    file data packed by worker w, n-th bundle
+ * servers/{server}/backups/{backup}/blockmap          a full's per-block checksums (differentials read it)
  * servers/{server}/wal/{TLI}/{segment}-{start}-{end}-{millis}   WAL bytes [start,end) of a segment
  * servers/{server}/wal/{TLI}.history                  a timeline history file
  * </pre>
@@ -63,6 +64,10 @@ public final class Layout {
 
     public static String manifest(String serverId, String backupId) {
         return backupPrefix(serverId, backupId) + "manifest";
+    }
+
+    public static String blockMap(String serverId, String backupId) {
+        return backupPrefix(serverId, backupId) + "blockmap";
     }
 
     public static String bundle(String serverId, String backupId, int worker, int sequence) {

@@ -9,22 +9,45 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reads every scanned file once, front to back, in big buffers, hashing as it goes, and hands
- * the buffers to the bundle writers through one queue. One reader is enough: reading from the
- * page cache and SHA-256 run at ~1 GB/s, compression (in the writers) at a fraction of that.
- * Because any idle writer takes the next buffer, a single huge relation file is still spread
- * over every core, which a file-per-worker split cannot do.
+ * Reads every scanned file once, front to back and in path order, in big buffers, checksumming
+ * each 8 KiB block as it goes, and hands what must be stored to the bundle writers through one
+ * queue. One reader is enough: reading from the page cache and CRC32C run at GB/s, compression
+ * (in the writers) at a fraction of that. Because any idle writer takes the next buffer, a single
+ * huge relation file is still spread over every core, which a file-per-worker split cannot do.
+ *
+ * <p>For a differential, a page of a relation file is taken from the full instead of stored
+ * when its LSN is older than the full's start (no WAL-logged change since the full began) and
+ * its CRC32C equals the full's for that block (the bytes are the same, which also covers
+ * changes PostgreSQL does not WAL-log, such as hint bits without checksums). Everything else —
+ * changed pages, pages past the full's end, files the full did not have, files that are not
+ * made of pages — is stored. A differential that would store more than its limit stops with
+ * {@link TooLarge}: a full is the better backup then.
  */
-final class BackupFileReader implements Callable<BackupFileReader.Read[]> {
-    /** What was read of one file; null in the result when the file vanished before we opened it. */
-    record Read(long size, String sha256) {
+final class BackupFileReader {
+    /**
+     * What was read of one file: its size, its block digest, and (differentials) the extents of
+     * the full it reuses; null in the result when the file vanished before we opened it.
+     */
+    record Read(long size, String blockDigest, List<BackupManifest.Extent> reused) {
+    }
+
+    /** A differential passed its limit; nothing it wrote is worth keeping. */
+    static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+        final long changedBytes;
+        final long totalBytes;
+
+        TooLarge(long changedBytes, long totalBytes) {
+            super("the differential would store more than " + changedBytes + " of " + totalBytes + " bytes");
+            this.changedBytes = changedBytes;
+            this.totalBytes = totalBytes;
+        }
     }
 
     private final List<DataDirectoryScan.Entry> files;
@@ -34,57 +57,178 @@ final class BackupFileReader implements Callable<BackupFileReader.Read[]> {
     private final Progress progress;
     private final long total;
     private final AtomicLong done = new AtomicLong();
+    private final DiffBase base;
+    private final long storeLimit;
+    /** Bytes handed to the writers so far. */
+    private long storing;
+    /** Differentials: the buffer changed pages are packed into, and what it holds. */
+    private byte[] pending;
+    private int pendingLength;
+    private List<BackupChunk.Piece> pendingPieces;
+    private byte[] scratch;
 
+    /**
+     * @param base       the full a differential is taken against, or null for a full
+     * @param storeLimit a differential stops with {@link TooLarge} once it would store more bytes
+     *                   than this; ignored for a full
+     */
     BackupFileReader(List<DataDirectoryScan.Entry> files, BlockingQueue<byte[]> pool,
-                     BlockingQueue<BackupChunk> queue, int writers, Progress progress) {
+                     BlockingQueue<BackupChunk> queue, int writers, Progress progress, DiffBase base, long storeLimit) {
         this.files = files;
         this.pool = pool;
         this.queue = queue;
         this.writers = writers;
         this.progress = progress;
         this.total = files.stream().mapToLong(DataDirectoryScan.Entry::size).sum();
+        this.base = base;
+        this.storeLimit = base == null ? Long.MAX_VALUE : storeLimit;
     }
 
-    @Override
-    public Read[] call() throws IOException, InterruptedException {
+    /** Bytes handed to the writers: the whole data for a full, the changed part for a differential. */
+    long storedLogicalBytes() {
+        return storing;
+    }
+
+    /**
+     * Reads everything, then tells each writer to stop.
+     *
+     * @param map receives every file's block checksums (a full's block map), or null
+     */
+    Read[] readAll(BlockMap.Writer map) throws IOException, InterruptedException {
         Read[] reads = new Read[files.size()];
         for (int i = 0; i < files.size(); i++) {
-            reads[i] = readOne(i);
+            reads[i] = readOne(i, map);
         }
+        flushPending();
         for (int i = 0; i < writers; i++) {
             queue.put(BackupChunk.END);
         }
         return reads;
     }
 
-    private Read readOne(int index) throws IOException, InterruptedException {
+    private Read readOne(int index, BlockMap.Writer map) throws IOException, InterruptedException {
         DataDirectoryScan.Entry entry = files.get(index);
-        MessageDigest sha = sha256();
-        long offset = 0;
+        DiffBase.File full = base == null ? null : base.pageFile(entry.path());
+        BlockChecksums sums = new BlockChecksums();
+        List<BackupManifest.Extent> reused = new ArrayList<>();
+        long size;
         try (FileChannel in = FileChannel.open(entry.absolute(), StandardOpenOption.READ)) {
             // read to the end as the file is now: a shrunk or grown relation file is fine,
             // WAL replay from the backup's start rewrites every page changed meanwhile
-            while (true) {
-                byte[] buffer = pool.take();
-                int n = fill(in, buffer);
-                if (n == 0) {
-                    pool.put(buffer);
-                    break;
-                }
-                sha.update(buffer, 0, n);
-                queue.put(new BackupChunk(index, offset, buffer, n));
-                offset += n;
-                progress.update("copying files", done.addAndGet(n), Math.max(total, done.get()));
-                if (n < buffer.length) {
-                    break;
-                }
-            }
+            size = full == null ? readWhole(index, in, sums) : readPages(index, in, sums, full, reused);
         } catch (NoSuchFileException e) {
             return null; // dropped after the scan: the table is gone, WAL replay agrees
         } catch (IOException e) {
-            throw new IOException("reading " + entry.absolute() + " at offset " + offset + ": " + e.getMessage(), e);
+            if (e instanceof TooLarge) {
+                throw e;
+            }
+            throw new IOException("reading " + entry.absolute() + ": " + e.getMessage(), e);
         }
-        return new Read(offset, HexFormat.of().formatHex(sha.digest()));
+        if (map != null) {
+            map.section(entry.path(), sums.values());
+        }
+        return new Read(size, sums.digest(), reused);
+    }
+
+    /** Sends every byte of the file to the writers, in pool buffers handed over as they are. */
+    private long readWhole(int index, FileChannel in, BlockChecksums sums) throws IOException, InterruptedException {
+        long offset = 0;
+        while (true) {
+            byte[] buffer = pool.take();
+            int n = fill(in, buffer);
+            if (n == 0) {
+                pool.put(buffer);
+                return offset;
+            }
+            sums.addAll(buffer, 0, n);
+            countStored(n);
+            queue.put(BackupChunk.of(index, offset, buffer, n));
+            offset += n;
+            progress.update("copying files", done.addAndGet(n), Math.max(total, done.get()));
+            if (n < buffer.length) {
+                return offset;
+            }
+        }
+    }
+
+    /** Sends the pages that differ from the full's; records the full's extents for the rest. */
+    private long readPages(int index, FileChannel in, BlockChecksums sums, DiffBase.File full,
+                           List<BackupManifest.Extent> reused) throws IOException, InterruptedException {
+        if (scratch == null) {
+            scratch = new byte[BackupCopier.BUFFER_SIZE];
+        }
+        long fullBlocks = full.file().size() / BlockChecksums.BLOCK; // a short last block is never reused
+        long baseStart = base.startLsn().value();
+        long offset = 0;
+        long runStart = -1; // first byte of the current stretch of reused pages
+        while (true) {
+            int n = fill(in, scratch);
+            for (int p = 0; p < n; p += BlockChecksums.BLOCK) {
+                int length = Math.min(BlockChecksums.BLOCK, n - p);
+                int crc = sums.add(scratch, p, length);
+                long block = (offset + p) / BlockChecksums.BLOCK;
+                boolean same = length == BlockChecksums.BLOCK && block < fullBlocks
+                        && block < full.checksums().length && full.checksums()[(int) block] == crc
+                        && Long.compareUnsigned(PageFiles.pageLsn(scratch, p), baseStart) < 0;
+                if (same) {
+                    if (runStart < 0) {
+                        runStart = offset + p;
+                    }
+                } else {
+                    if (runStart >= 0) {
+                        reused.addAll(full.slice(runStart, offset + p - runStart));
+                        runStart = -1;
+                    }
+                    stage(index, offset + p, scratch, p, length);
+                }
+            }
+            offset += n;
+            progress.update("comparing pages", done.addAndGet(n), Math.max(total, done.get()));
+            if (n < scratch.length) {
+                break;
+            }
+        }
+        if (runStart >= 0) {
+            reused.addAll(full.slice(runStart, offset - runStart));
+        }
+        return offset;
+    }
+
+    /** Packs {@code length} changed bytes into the pending buffer, sending it when full. */
+    private void stage(int file, long fileOffset, byte[] from, int at, int length)
+            throws IOException, InterruptedException {
+        if (pending != null && pendingLength + length > pending.length) {
+            flushPending();
+        }
+        if (pending == null) {
+            pending = pool.take();
+            pendingLength = 0;
+            pendingPieces = new ArrayList<>();
+        }
+        System.arraycopy(from, at, pending, pendingLength, length);
+        pendingLength += length;
+        int last = pendingPieces.size() - 1;
+        BackupChunk.Piece previous = last < 0 ? null : pendingPieces.get(last);
+        if (previous != null && previous.file() == file && previous.fileOffset() + previous.length() == fileOffset) {
+            pendingPieces.set(last, new BackupChunk.Piece(file, previous.fileOffset(), previous.length() + length));
+        } else {
+            pendingPieces.add(new BackupChunk.Piece(file, fileOffset, length));
+        }
+        countStored(length);
+    }
+
+    private void flushPending() throws InterruptedException {
+        if (pending != null) {
+            queue.put(new BackupChunk(pending, pendingLength, List.copyOf(pendingPieces)));
+            pending = null;
+        }
+    }
+
+    private void countStored(long n) throws TooLarge {
+        storing += n;
+        if (storing > storeLimit) {
+            throw new TooLarge(storing, total);
+        }
     }
 
     /** Reads until the buffer is full or the file ends; returns the bytes read. */

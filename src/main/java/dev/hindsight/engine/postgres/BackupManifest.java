@@ -1,5 +1,6 @@
 package dev.hindsight.engine.postgres;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -18,6 +19,8 @@ import java.util.List;
  * LSNs are written in PostgreSQL's text form so a manifest can be read by a person.
  *
  * @param format        manifest format version ({@link #FORMAT}); readers refuse newer ones
+ * @param kind          {@code full}, or {@code diff} for a differential whose unchanged pages are
+ *                      extents of the full {@code baseBackupId} (null for a full)
  * @param startLsn      where replay must start: the backup checkpoint's redo location
  * @param checkpointLsn the checkpoint record written by {@code pg_backup_start}
  * @param stopLsn       replay must reach this position before the copy is consistent
@@ -29,6 +32,8 @@ public record BackupManifest(
         String backupId,
         String serverId,
         String engine,
+        String kind,
+        String baseBackupId,
         int timeline,
         @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = LsnText.class) Lsn startLsn,
         @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = LsnText.class) Lsn checkpointLsn,
@@ -40,12 +45,21 @@ public record BackupManifest(
         List<ManifestDir> directories,
         List<ManifestFile> files) {
 
-    public static final int FORMAT = 1;
+    /** 2: block digests instead of SHA-256, kinds and bases (format 1 manifests are still read). */
+    public static final int FORMAT = 2;
     public static final String ENGINE = "postgres";
+    public static final String FULL = "full";
+    public static final String DIFF = "diff";
 
     public BackupManifest {
+        kind = kind == null ? FULL : kind; // format 1 knew fulls only
         directories = List.copyOf(directories);
         files = List.copyOf(files);
+    }
+
+    @JsonIgnore
+    public boolean isFull() {
+        return FULL.equals(kind);
     }
 
     /** Bytes of file data the manifest describes (what a restore writes). */
@@ -58,10 +72,11 @@ public record BackupManifest(
     }
 
     /**
-     * One file as it was read: {@code size} bytes whose SHA-256 is {@code sha256} (lower-case
-     * hex), spread over extents ordered by file offset that together cover [0, size).
+     * One file as it was read: {@code size} bytes spread over extents ordered by file offset
+     * that together cover [0, size). Its content is checked by {@code blockDigest} (see
+     * {@link BlockChecksums}); format 1 manifests have {@code sha256} (lower-case hex) instead.
      */
-    public record ManifestFile(String path, long size, int mode, Instant mtime, String sha256,
+    public record ManifestFile(String path, long size, int mode, Instant mtime, String sha256, String blockDigest,
                                List<Extent> extents) {
         public ManifestFile {
             extents = List.copyOf(extents);

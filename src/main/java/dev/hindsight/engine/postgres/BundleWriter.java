@@ -67,8 +67,12 @@ final class BundleWriter implements Callable<BundleWriter.Output> {
             while (true) {
                 BackupChunk chunk = next;
                 out.write(chunk.buffer(), 0, chunk.length());
-                placed.add(new Placed(chunk.file(),
-                        new BackupManifest.Extent(key, written, chunk.length(), chunk.fileOffset())));
+                long at = written;
+                for (BackupChunk.Piece piece : chunk.pieces()) {
+                    placed.add(new Placed(piece.file(),
+                            new BackupManifest.Extent(key, at, piece.length(), piece.fileOffset())));
+                    at += piece.length();
+                }
                 written += chunk.length();
                 pool.put(chunk.buffer());
                 next = queue.take();

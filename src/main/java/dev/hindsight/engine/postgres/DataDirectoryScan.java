@@ -31,7 +31,10 @@ public final class DataDirectoryScan {
     public record Entry(String path, Path absolute, long size, int mode, Instant mtime) {
     }
 
-    /** Files ordered biggest first, so the longest reads start early. */
+    /**
+     * Files in path order: a full's block map is written in that order, and a differential
+     * walks it alongside its own read.
+     */
     public record Result(List<Dir> dirs, List<Entry> files) {
         public long totalBytes() {
             return files.stream().mapToLong(Entry::size).sum();
@@ -52,7 +55,7 @@ public final class DataDirectoryScan {
         List<Entry> files = new ArrayList<>();
         Files.walkFileTree(root, new Visitor(root, dirs, files));
         List<Entry> kept = PgBackupExclusions.dropUnloggedForks(files);
-        kept.sort(Comparator.comparingLong(Entry::size).reversed().thenComparing(Entry::path));
+        kept.sort(Comparator.comparing(Entry::path));
         dirs.sort(Comparator.comparing(Dir::path));
         return new Result(List.copyOf(dirs), List.copyOf(kept));
     }

@@ -14,25 +14,36 @@ import java.sql.Statement;
 import java.time.Instant;
 
 /**
- * A hot full backup of a PostgreSQL server on this host: {@code pg_backup_start} (fast
- * checkpoint, non-exclusive, so it lives as long as the given session), read the data directory
- * ourselves, {@code pg_backup_stop}, write the manifest. WAL from the start LSN to the stop LSN
- * is not copied here: the log capture keeps it, and a restore needs both.
+ * A hot backup of a PostgreSQL server on this host, full or differential: {@code pg_backup_start}
+ * (fast checkpoint, non-exclusive, so it lives as long as the given session), read the data
+ * directory ourselves, {@code pg_backup_stop}, write the manifest. WAL from the start LSN to the
+ * stop LSN is not copied here: the log capture keeps it, and a restore needs both.
+ * A differential stores only the pages that changed since its full (see {@link BackupFileReader});
+ * when it would store more than {@link #DIFF_LIMIT} of the data, a full is taken in its place.
  * If anything fails, the server is taken out of backup mode and the objects written are removed.
  */
 public final class PgBaseBackup {
     public static final int DEFAULT_PARALLELISM = 2;
+    /**
+     * A differential that would store more than this share of the data directory is not worth
+     * it: restoring it reads nearly a full anyway, and the next differential would be bigger still.
+     */
+    public static final double DIFF_LIMIT = 0.5;
 
     /**
      * @param startLsn     where replay starts (the checkpoint's redo location)
      * @param stopLsn      where the copy becomes consistent
      * @param stoppedAt    when pg_backup_stop returned: the earliest time this backup restores to
-     * @param logicalBytes bytes read from the data directory
-     * @param storedBytes  bytes the bundles and manifest take in the repository
+     * @param kind         {@link BackupManifest#FULL} or {@link BackupManifest#DIFF}: what was taken
+     * @param baseBackupId the full a differential rests on; null for a full
+     * @param logicalBytes bytes of the data directory the backup restores
+     * @param changedBytes bytes of file data the backup itself stored (for a full, all of them)
+     * @param storedBytes  bytes the backup's own objects take in the repository
+     * @param note         why a full was taken when a differential was asked for; null otherwise
      */
-    public record Result(String backupId, Lsn startLsn, Lsn checkpointLsn, Lsn stopLsn, int timeline,
-                         Instant startedAt, Instant stoppedAt, long fileCount, long logicalBytes,
-                         long storedBytes) {
+    public record Result(String backupId, String kind, String baseBackupId, Lsn startLsn, Lsn checkpointLsn,
+                         Lsn stopLsn, int timeline, Instant startedAt, Instant stoppedAt, long fileCount,
+                         long logicalBytes, long changedBytes, long storedBytes, String note) {
     }
 
     private final Repository repo;
@@ -55,15 +66,55 @@ public final class PgBaseBackup {
         this.progress = progress;
     }
 
+    /** Takes a full backup; see {@link #run(Connection, Path, String, String)}. */
+    public Result run(Connection server, Path dataDir, String backupId) throws IOException, InterruptedException {
+        return run(server, dataDir, backupId, null);
+    }
+
     /**
-     * Takes the backup. {@code server} must be connected as a role allowed to run
-     * pg_backup_start/stop; the session must stay open until this returns.
+     * Takes the backup: a differential against full {@code baseBackupId}, or a full when that is
+     * null (or when the differential would be too big: the result says so). {@code server} must
+     * be connected as a role allowed to run pg_backup_start/stop; the session must stay open
+     * until this returns.
      *
      * @throws HindsightException for any failure, with context and a hint; by then the server
      *                            is out of backup mode and the backup's objects are removed (the
      *                            checked exceptions are declared for callers written against them)
      */
-    public Result run(Connection server, Path dataDir, String backupId) throws IOException, InterruptedException {
+    public Result run(Connection server, Path dataDir, String backupId, String baseBackupId)
+            throws IOException, InterruptedException {
+        if (baseBackupId == null) {
+            return take(server, dataDir, backupId, null, null);
+        }
+        DiffBase base;
+        try {
+            base = DiffBase.open(repo, serverId, baseBackupId);
+        } catch (IOException | RuntimeException e) {
+            throw failed(backupId, e);
+        }
+        try (base) {
+            return take(server, dataDir, backupId, base, null);
+        } catch (TooLargeDiff e) {
+            String note = "differential against " + baseBackupId + " would have stored more than "
+                    + e.tooLarge.changedBytes + " of " + e.tooLarge.totalBytes + " bytes (limit "
+                    + Math.round(DIFF_LIMIT * 100) + " %): a full backup was taken instead";
+            return take(server, dataDir, backupId, null, note);
+        }
+    }
+
+    /** A differential gave up: carries the reader's figures out of the cleanup. */
+    private static final class TooLargeDiff extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient BackupFileReader.TooLarge tooLarge;
+
+        TooLargeDiff(BackupFileReader.TooLarge tooLarge) {
+            super(tooLarge.getMessage(), tooLarge, false, false);
+            this.tooLarge = tooLarge;
+        }
+    }
+
+    private Result take(Connection server, Path dataDir, String backupId, DiffBase base, String note)
+            throws IOException, InterruptedException {
         Instant startedAt = Instant.now();
         boolean inBackup = false;
         try {
@@ -71,17 +122,24 @@ public final class PgBaseBackup {
             start(server, backupId);
             inBackup = true;
             DataDirectoryScan.Result scan = DataDirectoryScan.scan(dataDir);
-            BackupCopier.Copied copied = BackupCopier.copy(scan, repo, serverId, backupId, parallelism, progress);
+            BackupCopier.Copied copied = BackupCopier.copy(scan, repo, serverId, backupId, parallelism, progress,
+                    base, (long) (scan.totalBytes() * DIFF_LIMIT));
             PgBackupStop stop = PgBackupStop.stop(server);
             inBackup = false;
             PgBackupLabel label = PgBackupLabel.parse(stop.labelFile());
+            String kind = base == null ? BackupManifest.FULL : BackupManifest.DIFF;
+            String baseId = base == null ? null : base.backupId();
             BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT, backupId, serverId,
-                    BackupManifest.ENGINE, label.timeline(), label.start(), label.checkpoint(), stop.lsn(),
-                    startedAt, stop.stoppedAt(), stop.labelFile(), stop.spcmapFile(), scan.dirs().stream()
+                    BackupManifest.ENGINE, kind, baseId, label.timeline(), label.start(), label.checkpoint(),
+                    stop.lsn(), startedAt, stop.stoppedAt(), stop.labelFile(), stop.spcmapFile(), scan.dirs().stream()
                     .map(d -> new BackupManifest.ManifestDir(d.path(), d.mode())).toList(), copied.files());
             long stored = copied.storedBytes() + repo.writeJson(Layout.manifest(serverId, backupId), manifest);
-            return new Result(backupId, label.start(), label.checkpoint(), stop.lsn(), label.timeline(), startedAt,
-                    stop.stoppedAt(), manifest.files().size(), manifest.logicalBytes(), stored);
+            return new Result(backupId, kind, baseId, label.start(), label.checkpoint(), stop.lsn(), label.timeline(),
+                    startedAt, stop.stoppedAt(), manifest.files().size(), manifest.logicalBytes(),
+                    copied.storedLogicalBytes(), stored, note);
+        } catch (BackupFileReader.TooLarge e) {
+            abandon(server, inBackup, backupId, e);
+            throw new TooLargeDiff(e);
         } catch (IOException | SQLException | RuntimeException | InterruptedException e) {
             abandon(server, inBackup, backupId, e);
             throw failed(backupId, e);

@@ -41,4 +41,39 @@ final class PgExtents {
         }
         return merged;
     }
+
+    /**
+     * The extents that hold bytes [from, from + length) of a file whose (ordered) extents are
+     * {@code extents}: whole ones inside the range, cut ones at its edges.
+     */
+    static List<BackupManifest.Extent> slice(List<BackupManifest.Extent> extents, long from, long length,
+                                             String path) {
+        long to = from + length;
+        int lo = 0;
+        int hi = extents.size() - 1;
+        while (lo < hi) { // the last extent that starts at or before from
+            int mid = (lo + hi + 1) >>> 1;
+            if (extents.get(mid).fileOffset() <= from) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        List<BackupManifest.Extent> out = new ArrayList<>();
+        for (int i = lo; i < extents.size() && from < to; i++) {
+            BackupManifest.Extent e = extents.get(i);
+            long end = e.fileOffset() + e.length();
+            if (e.fileOffset() > from || end <= from) {
+                break; // a gap: cannot happen in a manifest PgExtents.ordered accepted
+            }
+            long take = Math.min(end, to) - from;
+            out.add(new BackupManifest.Extent(e.bundle(), e.bundleOffset() + (from - e.fileOffset()), take, from));
+            from += take;
+        }
+        if (from != to) {
+            throw new IllegalStateException("the base backup's extents of " + path + " do not cover bytes "
+                    + from + ".." + to);
+        }
+        return out;
+    }
 }

@@ -11,7 +11,8 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
- * Checks a restored file against the SHA-256 its backup recorded, by reading it back as soon as
+ * Checks a restored file against the digest its backup recorded (block digest; SHA-256 for
+ * format 1 manifests), by reading it back as soon as
  * its last extent is written (from the page cache, while other threads still extract). Reading
  * back keeps extraction free to write extents in any order, and checks what is really on disk.
  */
@@ -26,11 +27,14 @@ final class PgRestoreVerifier {
     }
 
     void check(BackupManifest.ManifestFile f, Path file) throws IOException {
-        String actual = sha256(file);
-        if (!actual.equals(f.sha256())) {
+        boolean blocks = f.blockDigest() != null;
+        String expected = blocks ? f.blockDigest() : f.sha256();
+        String actual = blocks ? BlockChecksums.digestOf(file, BUFFERS.get()) : sha256(file);
+        if (!actual.equals(expected)) {
             throw new HindsightException(HindsightException.Kind.CORRUPT,
                     "restored file " + f.path() + " of backup " + manifest.backupId() + " (server "
-                            + manifest.serverId() + ") has SHA-256 " + actual + ", the backup recorded " + f.sha256(),
+                            + manifest.serverId() + ") has " + (blocks ? "block digest " : "SHA-256 ") + actual
+                            + ", the backup recorded " + expected,
                     "the backup's data is damaged; restore from another copy of the repository or an older backup");
         }
     }

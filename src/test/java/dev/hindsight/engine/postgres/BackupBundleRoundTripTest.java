@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class BackupBundleRoundTripTest {
     private static final String SERVER = "srv-rt";
+    private static final Lsn START = Lsn.parse("0/2000028");
+    private static final long BEFORE_START = Lsn.parse("0/1000000").value();
     private static final OsUser ME = OsUser.forDatabase(System.getProperty("user.name"));
 
     @TempDir
@@ -35,6 +39,7 @@ class BackupBundleRoundTripTest {
     Path data;
     Path storeDir;
     Repository repo;
+    long lastStoredLogical;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -79,6 +84,67 @@ class BackupBundleRoundTripTest {
     }
 
     @Test
+    void aDifferentialStoresOnlyChangedPagesAndRestoresTheSameBytes() throws Exception {
+        byte[] during = Files.readAllBytes(data.resolve("base/5/16384"));
+        setLsn(during, 5, START.value() + 0x10);                    // changed while the full was copying
+        write("base/5/16384", during);
+        backup("f1");
+        Random random = new Random(7);
+        byte[] big = Files.readAllBytes(data.resolve("base/5/16384"));
+        byte[] changed = pages(random, 1);
+        setLsn(changed, 0, START.value() + 0x100);                 // a WAL-logged change after the full began
+        System.arraycopy(changed, 0, big, 10 * 8192, 8192);
+        big[200 * 8192 + 100] ^= 0x40;                              // hint bits: same old LSN, other bytes
+        setLsn(big, 250, START.value() + 0x200);                    // only the LSN moved
+        byte[] grown = new byte[big.length + 5 * 8192];            // five pages past the full's end
+        System.arraycopy(big, 0, grown, 0, big.length);
+        System.arraycopy(pages(random, 5), 0, grown, big.length, 5 * 8192);
+        write("base/5/16384", grown);
+        byte[] small = Files.readAllBytes(data.resolve("base/5/16385"));
+        write("base/5/16385", java.util.Arrays.copyOf(small, 3 * 8192)); // truncated: all three pages reused
+        write("base/5/16390", pages(random, 3));                   // a table the full did not have
+
+        BackupManifest d = backup("d1", "f1", Long.MAX_VALUE);
+
+        // the page the full saw mid-change is stored again: its LSN says WAL may still rewrite it
+        long pagesStored = (1 + 3 + 5 + 3) * 8192L;
+        long wholeFiles = "15\n".length() + "port = 5432\n".length();
+        assertThat(lastStoredLogical).isEqualTo(pagesStored + wholeFiles);
+        assertThat(d.isFull()).isFalse();
+        assertThat(d.baseBackupId()).isEqualTo("f1");
+        BackupManifest.ManifestFile bigFile = d.files().stream().filter(f -> f.path().equals("base/5/16384"))
+                .findFirst().orElseThrow();
+        assertThat(bigFile.extents()).anyMatch(e -> e.bundle().contains("/f1/")).anyMatch(e -> e.bundle().contains("/d1/"));
+        assertThat(d.files().stream().filter(f -> f.path().equals("base/5/16385")).findFirst().orElseThrow().extents())
+                .allMatch(e -> e.bundle().contains("/f1/"));
+        assertThat(repo.list(Layout.backupPrefix(SERVER, "d1"))).noneMatch(o -> o.key().endsWith("blockmap"));
+
+        Path target = tmp.resolve("restored-diff");
+        PgRestoreMaterializer.materialize(repo, SERVER, "d1", target, 2, Progress.NONE, ME);
+        for (BackupManifest.ManifestFile f : d.files()) {
+            assertThat(Files.readAllBytes(target.resolve(f.path()))).as(f.path())
+                    .isEqualTo(Files.readAllBytes(data.resolve(f.path())));
+        }
+    }
+
+    @Test
+    void aDifferentialPastItsLimitStopsAndIsNotPublished() throws Exception {
+        backup("f2");
+        write("base/5/16391", pages(new Random(3), 40));
+        assertThatThrownBy(() -> backup("d2", "f2", 20 * 8192))
+                .isInstanceOf(BackupFileReader.TooLarge.class).hasMessageContaining("of " + DataDirectoryScan.scan(data).totalBytes());
+        assertThat(repo.list(Layout.manifest(SERVER, "d2"))).isEmpty();
+    }
+
+    @Test
+    void aDifferentialIsTakenAgainstAFullOnly() throws Exception {
+        backup("f3");
+        backup("d3", "f3", Long.MAX_VALUE);
+        assertThatThrownBy(() -> backup("d4", "d3", Long.MAX_VALUE)).isInstanceOf(HindsightException.class)
+                .hasMessageContaining("backup d3 is a differential").hasMessageContaining("full backup");
+    }
+
+    @Test
     void aFlippedByteInABundleFailsTheRestoreAndLeavesNothingBehind() throws Exception {
         backup("b2");
         List<ObjectInfo> bundles = repo.list(Layout.backupPrefix(SERVER, "b2")).stream()
@@ -105,14 +171,15 @@ class BackupBundleRoundTripTest {
         BackupManifest m = backup("b3");
         List<BackupManifest.ManifestFile> files = new ArrayList<>(m.files());
         BackupManifest.ManifestFile f = files.get(2);
-        files.set(2, new BackupManifest.ManifestFile(f.path(), f.size(), f.mode(), f.mtime(), "00".repeat(32), f.extents()));
+        files.set(2, new BackupManifest.ManifestFile(f.path(), f.size(), f.mode(), f.mtime(), null, "00".repeat(32),
+                f.extents()));
         repo.writeJson(Layout.manifest(SERVER, "b3x"), new BackupManifest(m.format(), "b3x", SERVER, m.engine(),
-                m.timeline(), m.startLsn(), m.checkpointLsn(), m.stopLsn(), m.startedAt(), m.stoppedAt(),
+                m.kind(), null, m.timeline(), m.startLsn(), m.checkpointLsn(), m.stopLsn(), m.startedAt(), m.stoppedAt(),
                 m.backupLabel(), m.tablespaceMap(), m.directories(), files));
 
         assertThatThrownBy(() -> PgRestoreMaterializer.materialize(repo, SERVER, "b3x", tmp.resolve("r"), 2, Progress.NONE, ME))
                 .isInstanceOf(HindsightException.class)
-                .hasMessageContaining("restored file base/5/16385 of backup b3x").hasMessageContaining("SHA-256");
+                .hasMessageContaining("restored file base/5/16385 of backup b3x").hasMessageContaining("block digest");
     }
 
     @Test
@@ -132,23 +199,46 @@ class BackupBundleRoundTripTest {
     }
 
     private BackupManifest backup(String id) throws Exception {
+        return backup(id, null, Long.MAX_VALUE);
+    }
+
+    /** A full ({@code baseId} null) or a differential against {@code baseId}, as PgBaseBackup writes them. */
+    private BackupManifest backup(String id, String baseId, long storeLimit) throws Exception {
         DataDirectoryScan.Result scan = DataDirectoryScan.scan(data);
-        BackupCopier.Copied copied = BackupCopier.copy(scan, repo, SERVER, id, 2, Progress.NONE, 64 << 10, 256 << 10);
-        BackupManifest m = new BackupManifest(BackupManifest.FORMAT, id, SERVER, BackupManifest.ENGINE, 1,
-                Lsn.parse("0/2000028"), Lsn.parse("0/2000060"), Lsn.parse("0/2000100"), Instant.now(), Instant.now(),
+        BackupCopier.Copied copied;
+        if (baseId == null) {
+            copied = BackupCopier.copy(scan, repo, SERVER, id, 2, Progress.NONE, null, 0, 64 << 10, 256 << 10);
+        } else {
+            try (DiffBase base = DiffBase.open(repo, SERVER, baseId)) {
+                copied = BackupCopier.copy(scan, repo, SERVER, id, 2, Progress.NONE, base, storeLimit, 64 << 10, 256 << 10);
+            }
+        }
+        BackupManifest m = new BackupManifest(BackupManifest.FORMAT, id, SERVER, BackupManifest.ENGINE,
+                baseId == null ? BackupManifest.FULL : BackupManifest.DIFF, baseId, 1,
+                START, Lsn.parse("0/2000060"), Lsn.parse("0/2000100"), Instant.now(), Instant.now(),
                 "START WAL LOCATION: 0/2000028 (file 000000010000000000000002)\n", "",
                 scan.dirs().stream().map(d -> new BackupManifest.ManifestDir(d.path(), d.mode())).toList(), copied.files());
         repo.writeJson(Layout.manifest(SERVER, id), m);
+        lastStoredLogical = copied.storedLogicalBytes();
         return m;
     }
 
-    /** Table-like pages: compressible but not trivial. */
+    /** Table-like pages, last changed before {@link #START}: compressible but not trivial. */
     private static byte[] pages(Random random, int count) {
         byte[] b = new byte[count * 8192];
         for (int i = 0; i < b.length; i += 64) {
-            b[i + random.nextInt(64)] = (byte) random.nextInt(256);
+            b[i + 8 + random.nextInt(56)] = (byte) random.nextInt(256);
+        }
+        for (int page = 0; page < count; page++) {
+            setLsn(b, page, BEFORE_START);
         }
         return b;
+    }
+
+    /** Writes pd_lsn the way PostgreSQL does: two 32-bit halves in the machine's byte order. */
+    private static void setLsn(byte[] b, int page, long lsn) {
+        ByteBuffer.wrap(b).order(ByteOrder.nativeOrder())
+                .putInt(page * 8192, (int) (lsn >>> 32)).putInt(page * 8192 + 4, (int) lsn);
     }
 
     private void write(String rel, byte[] content) throws IOException {

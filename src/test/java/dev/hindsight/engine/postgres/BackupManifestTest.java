@@ -12,18 +12,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BackupManifestTest {
     static BackupManifest sample() {
-        return new BackupManifest(BackupManifest.FORMAT, "b-20261121-0930", "srv-1", BackupManifest.ENGINE, 3,
+        return new BackupManifest(BackupManifest.FORMAT, "b-20261121-0930", "srv-1", BackupManifest.ENGINE,
+                BackupManifest.FULL, null, 3,
                 Lsn.parse("0/2000028"), Lsn.parse("0/2000060"), Lsn.parse("1/FF000100"),
                 Instant.parse("2026-11-21T09:30:00.123456Z"), Instant.parse("2026-11-21T09:30:04Z"),
                 "START WAL LOCATION: 0/2000028 (file 000000030000000000000002)\nSTART TIMELINE: 3\n", "",
                 List.of(new BackupManifest.ManifestDir("base", 0700), new BackupManifest.ManifestDir("pg_wal", 0700)),
                 List.of(new BackupManifest.ManifestFile("base/5/16384", 12L << 20, 0600,
-                                Instant.parse("2026-11-21T09:29:59.5Z"), "ab".repeat(32),
+                                Instant.parse("2026-11-21T09:29:59.5Z"), null, "ab".repeat(32),
                                 List.of(new BackupManifest.Extent("servers/srv-1/backups/b/bundle-00-000000", 0, 4 << 20, 0),
                                         new BackupManifest.Extent("servers/srv-1/backups/b/bundle-01-000000", 8 << 20,
                                                 8 << 20, 4 << 20))),
                         new BackupManifest.ManifestFile("global/pg_filenode.map", 0, 0600,
-                                Instant.parse("2026-11-21T09:00:00Z"), "e3b0c442".repeat(8), List.of())));
+                                Instant.parse("2026-11-21T09:00:00Z"), null, "e3b0c442".repeat(8), List.of())));
     }
 
     @Test
@@ -42,6 +43,17 @@ class BackupManifestTest {
         assertThat(tree.get("engine").asText()).isEqualTo("postgres");
         assertThat(tree.at("/files/0/extents/1/bundle").asText()).endsWith("bundle-01-000000");
         assertThat(tree.at("/files/0/mode").asInt()).isEqualTo(0600);
+    }
+
+    @Test
+    void aFormatOneManifestReadsAsAFullWithItsSha256() throws Exception {
+        String json = "{\"format\":1,\"backupId\":\"b\",\"startLsn\":\"0/1\",\"directories\":[],\"files\":"
+                + "[{\"path\":\"PG_VERSION\",\"size\":3,\"sha256\":\"aa\",\"extents\":[]}]}";
+        BackupManifest m = Json.MAPPER.readValue(json, BackupManifest.class);
+        assertThat(m.isFull()).isTrue();
+        assertThat(m.baseBackupId()).isNull();
+        assertThat(m.files().get(0).sha256()).isEqualTo("aa");
+        assertThat(m.files().get(0).blockDigest()).isNull();
     }
 
     @Test

@@ -1,0 +1,110 @@
+package dev.hindsight.engine.postgres;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A full backup's per-block checksums, one section per file in path order:
+ * {@code [path length u16][path UTF-8][block count u32][CRC32C u32 × count]}. It is a separate
+ * object, not part of the JSON manifest, because it grows with the data (4 bytes per 8 KiB page)
+ * and a differential only ever needs it as a stream: it reads files in the same path order and
+ * walks the map alongside, holding one file's checksums at a time.
+ */
+final class BlockMap {
+    private BlockMap() {
+    }
+
+    /** Appends sections; paths must come in increasing order. */
+    static final class Writer {
+        private final DataOutputStream out;
+        private String last;
+
+        Writer(OutputStream out) {
+            this.out = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
+        }
+
+        void section(String path, int[] checksums) throws IOException {
+            if (last != null && last.compareTo(path) >= 0) {
+                throw new IllegalStateException("block map sections out of order: " + path + " after " + last);
+            }
+            last = path;
+            byte[] name = path.getBytes(StandardCharsets.UTF_8);
+            out.writeShort(name.length);
+            out.write(name);
+            out.writeInt(checksums.length);
+            for (int c : checksums) {
+                out.writeInt(c);
+            }
+        }
+
+        void finish() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** Looks sections up by path, in increasing path order, reading the map once front to back. */
+    static final class Cursor {
+        private final DataInputStream in;
+        private String pending;
+        private boolean ended;
+
+        Cursor(InputStream in) {
+            this.in = new DataInputStream(new BufferedInputStream(in, 1 << 16));
+        }
+
+        /** The checksums recorded for {@code path}, or null if the map has none for it. */
+        int[] find(String path) throws IOException {
+            while (!ended) {
+                if (pending == null) {
+                    pending = nextPath();
+                    if (pending == null) {
+                        return null;
+                    }
+                }
+                int order = pending.compareTo(path);
+                if (order > 0) {
+                    return null; // the map is past it: the full had no such file
+                }
+                int[] values = readValues();
+                String found = pending;
+                pending = null;
+                if (order == 0) {
+                    return values;
+                }
+                // a file the full had and this backup no longer asks about: skip its section
+                assert found.compareTo(path) < 0;
+            }
+            return null;
+        }
+
+        private String nextPath() throws IOException {
+            int length;
+            try {
+                length = in.readUnsignedShort();
+            } catch (EOFException e) {
+                ended = true;
+                return null;
+            }
+            return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        }
+
+        private int[] readValues() throws IOException {
+            int n = in.readInt();
+            if (n < 0) {
+                throw new IOException("block map section has a negative count");
+            }
+            int[] values = new int[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = in.readInt();
+            }
+            return values;
+        }
+    }
+}
