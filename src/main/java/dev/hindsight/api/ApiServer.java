@@ -1,6 +1,7 @@
 package dev.hindsight.api;
 
 import dev.hindsight.HindsightException;
+import dev.hindsight.control.BackupType;
 import dev.hindsight.control.CreateRequest;
 import dev.hindsight.control.Operation;
 import dev.hindsight.control.RestoreRequestBody;
@@ -59,7 +60,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/servers/{name}/usage", ctx -> ctx.json(usage.usage(ctx.pathParam("name"))));
             config.routes.get("/api/servers/{name}/backups", ctx -> ctx.json(servers.backups(ctx.pathParam("name"))));
             config.routes.post("/api/servers/{name}/backups", ctx -> ctx.status(202).json(
-                    servers.startBackup(ctx.pathParam("name"))));
+                    servers.startBackup(ctx.pathParam("name"), BackupType.parse(ctx.body().isBlank() ? null
+                            : body(ctx, BackupType.Body.class).type()))));
             config.routes.post("/api/restores", ctx -> {
                 RestoreRequestBody request = body(ctx, RestoreRequestBody.class);
                 restores.check(request);

@@ -5,10 +5,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "create", description = "Take a full backup now; waits until it is complete unless --no-wait.")
+@Command(name = "create", description = "Take a backup now: full, or a differential (what changed since the last "
+        + "full); waits until it is complete unless --no-wait.")
 final class BackupCreateCommand extends DaemonCommand {
     @Option(names = "--server", required = true)
     String server;
+    @Option(names = "--type", defaultValue = "full", paramLabel = "full|diff",
+            description = "full (default), or diff: only the pages changed since the last full backup")
+    String type;
     @Option(names = "--no-wait", description = "return at once")
     boolean noWait;
     @Mixin
@@ -17,7 +21,7 @@ final class BackupCreateCommand extends DaemonCommand {
     @Override
     public Integer call() {
         ApiClient client = client();
-        JsonNode op = client.post("/api/servers/" + server + "/backups", java.util.Map.of());
+        JsonNode op = client.post("/api/servers/" + server + "/backups", java.util.Map.of("type", type));
         if (noWait) {
             if (output.json()) {
                 OutputOption.printJson(out(), op);
@@ -31,10 +35,15 @@ final class BackupCreateCommand extends DaemonCommand {
         if (output.json()) {
             OutputOption.printJson(out(), backup);
         } else {
-            out().println("Backup " + backup.path("id").asText() + " " + backup.path("status").asText().toLowerCase()
-                    + ": " + backup.path("files").asText() + " files, "
-                    + OperationWaiter.bytes(backup.path("logicalBytes").asLong()) + " read, "
+            boolean diff = "DIFF".equals(backup.path("kind").asText());
+            out().println((diff ? "Differential backup " : "Full backup ") + backup.path("id").asText() + " "
+                    + backup.path("status").asText().toLowerCase() + ": " + backup.path("files").asText() + " files, "
+                    + OperationWaiter.bytes(backup.path("logicalBytes").asLong()) + (diff ? " changed since full "
+                    + backup.path("baseBackupId").asText() : " of data") + ", "
                     + OperationWaiter.bytes(backup.path("storedBytes").asLong()) + " stored.");
+            if (!backup.path("reason").isMissingNode() && !backup.path("reason").isNull()) {
+                out().println("Note: " + backup.path("reason").asText());
+            }
             out().flush();
         }
         return ExitCodes.OK;

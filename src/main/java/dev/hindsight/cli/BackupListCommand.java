@@ -28,10 +28,11 @@ final class BackupListCommand extends DaemonCommand {
             OutputOption.printJson(out(), backups);
             return ExitCodes.OK;
         }
-        Table table = new Table("ID", "KIND", "STATUS", "STARTED", "CONSISTENT AT", "FILES", "READ", "STORED", "LTR",
-                "NOTE");
+        Table table = new Table("ID", "KIND", "BASE", "STATUS", "STARTED", "CONSISTENT AT", "FILES", "DATA", "STORED",
+                "LTR", "NOTE");
         for (JsonNode b : backups) {
-            table.row(b.path("id").asText(), b.path("kind").asText(), b.path("status").asText(),
+            table.row(b.path("id").asText(), b.path("kind").asText(), b.path("baseBackupId").asText("-"),
+                    b.path("status").asText(),
                     b.path("startedAt").asText("-"), b.path("consistentAt").asText("-"), b.path("files").asText(),
                     OperationWaiter.bytes(b.path("logicalBytes").asLong()),
                     OperationWaiter.bytes(b.path("storedBytes").asLong()),

@@ -19,17 +19,15 @@ final class ServerCreateCommand extends DaemonCommand {
     String adminPassword;
     @Option(names = "--port", description = "port on 127.0.0.1 (default: a free one)")
     Integer port;
-    @Option(names = "--backup-retention", paramLabel = "DAYS", description = "1-35 days (default: 7)")
-    Integer retention;
-    @Option(names = "--full-interval", paramLabel = "DURATION", description = "time between full backups, e.g. 24h (default)")
-    String fullInterval;
+    @Mixin
+    BackupSettingsOptions settings;
     @Mixin
     OutputOption output;
 
     @Override
     public Integer call() {
         JsonNode server = client().post("/api/servers", new CreateRequest(name, engine, adminUser, adminPassword,
-                port, retention, fullInterval));
+                port, settings.retention, settings.fullInterval, settings.diffInterval, settings.storageSizeGib));
         ServerShowCommand.print(out(), server, output);
         if (!output.json()) {
             out().println("Its first full backup is running; see `hindsight backup list --server " + name + "`.");

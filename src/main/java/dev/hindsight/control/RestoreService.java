@@ -77,7 +77,8 @@ public final class RestoreService {
             ServerRecord record = new ServerRecord(id, body.name(), source.engine(), source.engineVersion(),
                     source.systemIdentifier(), servers.clock().instant(), null, source.adminUser(),
                     source.adminPassword(), source.agentUser(), source.agentPassword(), source.retentionDays(),
-                    source.fullBackupInterval(), source.id(), source.ltr());
+                    source.fullBackupInterval(), source.id(), source.ltr(), source.diffBackupInterval(),
+                    source.storageSizeGib());
             servers.repository().updateCatalog(c -> c.withServer(record));
             servers.db().setServerState(body.name(), "running");
             servers.protect(engine, record, host.withState("running"));

@@ -8,6 +8,7 @@ import dev.hindsight.jobs.BackupJob;
 import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.plan.RestoreWindow;
 import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
@@ -33,7 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ServerService {
     private static final Logger log = LoggerFactory.getLogger(ServerService.class);
     public static final String AGENT_USER = "hindsight_agent";
-    public static final Duration DEFAULT_FULL_INTERVAL = Duration.ofDays(1);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Home home;
@@ -91,11 +91,8 @@ public final class ServerService {
     /** Creates a managed server; returns once it accepts connections. The first full backup starts at once. */
     public ServerView create(CreateRequest request) throws IOException {
         Validation.serverName(request.name());
-        int retention = request.backupRetentionDays() == null ? Validation.DEFAULT_RETENTION_DAYS
-                : request.backupRetentionDays();
-        Validation.retentionDays(retention);
-        Duration interval = request.fullBackupInterval() == null ? DEFAULT_FULL_INTERVAL
-                : parseInterval(request.fullBackupInterval());
+        BackupSettings settings = BackupSettings.defaults().with(request.backupRetentionDays(),
+                request.fullBackupInterval(), request.diffBackupInterval(), request.storageSizeGib());
         String adminUser = request.adminUser() == null ? "hsadmin" : request.adminUser();
         Validation.adminUser(adminUser, AGENT_USER);
         String adminPassword = request.adminPassword() == null ? newPassword() : request.adminPassword();
@@ -119,7 +116,8 @@ public final class ServerService {
                 Engine.Provisioned provisioned = engine.provision(host, admin, agent);
                 record = new ServerRecord(id, request.name(), engine.name(), provisioned.version(),
                         provisioned.systemIdentifier(), clock.instant(), null, admin.user(), admin.password(),
-                        agent.user(), agent.password(), retention, interval, null, null);
+                        agent.user(), agent.password(), settings.retentionDays(), settings.fullInterval(), null, null,
+                        settings.diffInterval(), settings.storageSizeGib());
                 repository.updateCatalog(c -> c.withServer(record));
             } catch (IOException | RuntimeException e) {
                 discard(engine, host);
@@ -139,9 +137,7 @@ public final class ServerService {
      */
     public ServerView attach(AttachRequest request) throws IOException {
         Validation.serverName(request.name());
-        int retention = request.backupRetentionDays() == null ? Validation.DEFAULT_RETENTION_DAYS
-                : request.backupRetentionDays();
-        Validation.retentionDays(retention);
+        BackupSettings settings = BackupSettings.defaults().with(request.backupRetentionDays(), null, null, null);
         if (request.dataDir() == null || request.connection() == null) {
             throw HindsightException.invalid("attach needs --data-dir and --connection",
                     "give the server's data directory and postgresql://USER:PASSWORD@127.0.0.1:PORT/postgres");
@@ -158,7 +154,8 @@ public final class ServerService {
             Engine.Credentials login = attached.login();
             ServerRecord record = new ServerRecord(id, request.name(), engine.name(), attached.identity().version(),
                     attached.identity().systemIdentifier(), clock.instant(), null, login.user(), login.password(),
-                    login.user(), login.password(), retention, DEFAULT_FULL_INTERVAL, null, null);
+                    login.user(), login.password(), settings.retentionDays(), settings.fullInterval(), null, null,
+                    settings.diffInterval(), null);
             db.insertServer(host);
             try {
                 repository.updateCatalog(c -> c.withServer(record));
@@ -197,11 +194,14 @@ public final class ServerService {
     /** Starts log capture and the first full backup of a server that just came to be. */
     void protect(Engine engine, ServerRecord record, ManagedServer host) throws IOException {
         captures.start(engine, record, host);
-        startBackup(record.name());
+        startBackup(record.name(), BackupKind.FULL);
     }
 
-    /** Starts a full backup in the background; returns its operation. */
-    public Operation startBackup(String name) throws IOException {
+    /**
+     * Starts a backup in the background; returns its operation. A differential asked for when
+     * there is no full to take it against becomes a full, and its record says so.
+     */
+    public Operation startBackup(String name, BackupKind kind) throws IOException {
         ManagedServer host = managed(name);
         ServerRecord record = live(name);
         if (!backingUp.add(record.id())) {
@@ -209,7 +209,7 @@ public final class ServerService {
                     "wait for it: `hindsight backup list --server " + name + "`");
         }
         try {
-            BackupRecord backup = backups.register(record);
+            BackupRecord backup = backups.register(record, kind);
             Engine engine = engines.get(record.engine());
             return operations.submit("backup", name, progress -> {
                 try {
@@ -232,13 +232,16 @@ public final class ServerService {
      */
     public ServerView update(String name, UpdateRequest request) throws IOException {
         ServerRecord record = live(name);
-        int retention = request.backupRetentionDays() == null ? record.retentionDays() : request.backupRetentionDays();
-        Validation.retentionDays(retention);
-        Duration interval = request.fullBackupInterval() == null ? record.fullBackupInterval()
-                : parseInterval(request.fullBackupInterval());
+        if (request.isEmpty()) {
+            throw HindsightException.invalid("nothing to update", "give --backup-retention DAYS, --full-interval,"
+                    + " --diff-interval and/or --storage-size GIB");
+        }
+        BackupSettings s = BackupSettings.of(record).with(request.backupRetentionDays(), request.fullBackupInterval(),
+                request.diffBackupInterval(), request.storageSizeGib());
         repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow()
-                .withBackupSettings(retention, interval)));
-        log.info("Server {}: backup retention {} days, full backup every {}", name, retention, interval);
+                .withBackupSettings(s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib())));
+        log.info("Server {}: backup retention {} days, full every {}, differential every {}, storage {} GiB", name,
+                s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib());
         return show(name);
     }
 
@@ -263,8 +266,10 @@ public final class ServerService {
         Optional<LogCapture> capture = captures.capture(record.id());
         Instant caughtUp = capture.flatMap(LogCapture::caughtUpAt).orElse(null);
         Optional<RestoreWindow> window = engine.window(repository, record, caughtUp);
-        Optional<BackupRecord> lastFull = catalog.backupsOf(record.id()).stream()
-                .filter(BackupRecord::isCompleted).max(Comparator.comparing(BackupRecord::finishedAt));
+        List<BackupRecord> completed = catalog.backupsOf(record.id()).stream().filter(BackupRecord::isCompleted)
+                .sorted(Comparator.comparing(BackupRecord::finishedAt)).toList();
+        Optional<BackupRecord> last = completed.stream().reduce((a, b) -> b);
+        Optional<BackupRecord> lastFull = completed.stream().filter(BackupRecord::isFull).reduce((a, b) -> b);
         Double lag = caughtUp == null ? null : Math.max(0, Duration.between(caughtUp, clock.instant()).toMillis() / 1000.0);
         String state = host.state();
         if ("running".equals(state) && !engine.isRunning(host)) {
@@ -272,8 +277,12 @@ public final class ServerService {
         }
         return new ServerView(record.name(), record.id(), record.engine(), record.engineVersion(), state,
                 host.port(), record.retentionDays(), record.fullBackupInterval().toString(),
+                record.diffBackupInterval().isZero() ? "off" : record.diffBackupInterval().toString(),
+                record.storageSizeGib(),
                 window.map(RestoreWindow::earliest).orElse(null), window.map(RestoreWindow::latest).orElse(null),
                 lastFull.map(BackupRecord::id).orElse(null), lastFull.map(BackupRecord::finishedAt).orElse(null),
+                last.map(BackupRecord::id).orElse(null), last.map(b -> b.kind().name().toLowerCase()).orElse(null),
+                last.map(BackupRecord::finishedAt).orElse(null),
                 lag, capture.flatMap(LogCapture::durablePosition).orElse(null),
                 capture.flatMap(LogCapture::lastError).orElse(null),
                 record.restoredFrom() == null ? null : catalog.server(record.restoredFrom()).map(ServerRecord::name)
@@ -370,19 +379,6 @@ public final class ServerService {
     static HindsightException notFound(String name) {
         return HindsightException.notFound("no server named " + name + " on this host",
                 "list servers with `hindsight server list`");
-    }
-
-    static Duration parseInterval(String text) {
-        try {
-            Duration d = Duration.parse(text.toUpperCase().startsWith("P") ? text : "PT" + text);
-            if (d.compareTo(Duration.ofMinutes(5)) < 0 || d.compareTo(Duration.ofDays(35)) > 0) {
-                throw new IllegalArgumentException();
-            }
-            return d;
-        } catch (RuntimeException e) {
-            throw HindsightException.invalid("invalid full backup interval '" + text + "'",
-                    "give a duration between 5 minutes and 35 days, e.g. 24h, 12h, P7D");
-        }
     }
 
     static String newId() {

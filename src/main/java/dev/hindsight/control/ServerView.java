@@ -7,6 +7,7 @@ import java.time.Instant;
  *
  * @param logCaptureLagSeconds how far behind the server's writes the durable log is (null if unknown)
  * @param logCapturePosition   the position up to which the log is durable in the repository
+ * @param storageSizeGib       the provisioned storage size (backup allowance) if set; null: the data directory's size
  */
 public record ServerView(
         String name,
@@ -17,10 +18,15 @@ public record ServerView(
         int port,
         int backupRetentionDays,
         String fullBackupInterval,
+        String diffBackupInterval,
+        Integer storageSizeGib,
         Instant earliestRestorePoint,
         Instant latestRestorePoint,
         String lastFullBackupId,
         Instant lastFullBackupAt,
+        String lastBackupId,
+        String lastBackupKind,
+        Instant lastBackupAt,
         Double logCaptureLagSeconds,
         String logCapturePosition,
         String logCaptureError,

@@ -1,5 +1,10 @@
 package dev.hindsight.control;
 
 /** Changes to a server's backup settings; null fields stay as they are. */
-public record UpdateRequest(Integer backupRetentionDays, String fullBackupInterval) {
+public record UpdateRequest(Integer backupRetentionDays, String fullBackupInterval, String diffBackupInterval,
+                            Integer storageSizeGib) {
+    boolean isEmpty() {
+        return backupRetentionDays == null && fullBackupInterval == null && diffBackupInterval == null
+                && storageSizeGib == null;
+    }
 }

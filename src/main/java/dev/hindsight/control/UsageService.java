@@ -47,6 +47,7 @@ public final class UsageService {
         List<ObjectInfo> objects = servers.repository().list(prefix);
         Catalog catalog = servers.repository().catalog();
         UsageReport.Part full = UsageReport.Part.NONE;
+        UsageReport.Part diff = UsageReport.Part.NONE;
         UsageReport.Part log = UsageReport.Part.NONE;
         Set<String> counted = new HashSet<>();
         for (ObjectInfo o : objects) {
@@ -54,19 +55,24 @@ public final class UsageService {
             if (rest.startsWith("backups/")) {
                 String backupId = rest.substring("backups/".length(), rest.indexOf('/', "backups/".length()));
                 BackupRecord backup = catalog.backup(backupId).orElse(null);
-                if (backup == null || backup.kind() != BackupKind.FULL) {
+                if (backup == null) {
                     continue; // a leftover the next purge removes
                 }
                 boolean first = counted.add(backupId);
-                full = full.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
+                if (backup.kind() == BackupKind.DIFF) {
+                    diff = diff.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
+                } else {
+                    full = full.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
+                }
             } else if (rest.startsWith("wal/")) {
                 var wal = Layout.parseWal(o.key()); // empty for a timeline history file
                 log = log.plus(wal.isPresent() ? 1 : 0, o.size(),
                         wal.map(f -> f.endOffset() - f.startOffset()).orElse(o.size()));
             }
         }
-        long allowance = Usage.defaultAllowance(directorySize(host.dataDir()));
-        return Usage.report(full, UsageReport.Part.NONE, log, allowance,
+        long allowance = record.storageSizeGib() != null ? record.storageSizeGib() * Usage.GIB
+                : Usage.defaultAllowance(directorySize(host.dataDir()));
+        return Usage.report(full, diff, log, allowance,
                 servers.db().usageSamples(record.id()), now);
     }
 

@@ -47,11 +47,14 @@ public interface Engine {
     LogCapture startCapture(ServerRecord record, ManagedServer server, Repository repository);
 
     /**
-     * Takes a full backup while the server runs. Returns once the backup's files are in the
-     * repository; it is restorable once the capture holds its stop position.
+     * Takes a backup while the server runs: a differential against full {@code baseBackupId}
+     * (only what changed since it), or a full when that is null. An engine may take a full where
+     * a differential was asked for (it would be too big); the result says which and why.
+     * Returns once the backup's files are in the repository; it is restorable once the capture
+     * holds its stop position.
      */
-    BackupResult fullBackup(ServerRecord record, ManagedServer server, Repository repository, String backupId,
-                            Progress progress) throws IOException;
+    BackupResult backup(ServerRecord record, ManagedServer server, Repository repository, String backupId,
+                        String baseBackupId, Progress progress) throws IOException;
 
     /** The server's restore window according to the repository, or empty if nothing is restorable yet. */
     Optional<RestoreWindow> window(Repository repository, ServerRecord record, Instant caughtUpAt) throws IOException;
@@ -93,8 +96,14 @@ public interface Engine {
     record Provisioned(String version, String systemIdentifier) {
     }
 
-    /** A finished full backup as the engine reports it. */
-    record BackupResult(String startPosition, String stopPosition, int timeline, Instant consistentAt,
-                        long files, long logicalBytes, long storedBytes) {
+    /**
+     * A finished backup as the engine reports it.
+     *
+     * @param differential whether it is a differential (against the base that was asked for)
+     * @param logicalBytes file bytes the backup holds itself, before compression
+     * @param note         why a full was taken instead of the differential asked for; null otherwise
+     */
+    record BackupResult(boolean differential, String startPosition, String stopPosition, int timeline,
+                        Instant consistentAt, long files, long logicalBytes, long storedBytes, String note) {
     }
 }

@@ -16,12 +16,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Takes one full backup and records it: RUNNING in the catalog first, then the engine copies
- * the files, then the backup waits until log capture holds its stop position — only then is it
- * COMPLETED, because before that it could not be made consistent.
+ * Takes one backup, full or differential, and records it: RUNNING in the catalog first (a
+ * differential with the full it rests on, so a purge meanwhile keeps that full), then the engine
+ * copies the files, then the backup waits until log capture holds its stop position — only then
+ * is it COMPLETED, because before that it could not be made consistent.
  */
 public final class BackupJob {
     private static final Logger log = LoggerFactory.getLogger(BackupJob.class);
@@ -44,19 +47,37 @@ public final class BackupJob {
                 + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     }
 
-    /** Registers a RUNNING backup in the catalog and returns it; {@link #run} does the work. */
-    public BackupRecord register(ServerRecord server) throws java.io.IOException {
-        BackupRecord backup = BackupRecord.running(newBackupId(clock, BackupKind.FULL), server.id(), BackupKind.FULL,
-                clock.instant());
-        repository.updateCatalog(c -> c.withBackup(backup));
-        return backup;
+    /**
+     * Registers a RUNNING backup in the catalog and returns it; {@link #run} does the work. A
+     * differential is taken against the newest completed full; without one it becomes a full.
+     */
+    public BackupRecord register(ServerRecord server, BackupKind kind) throws java.io.IOException {
+        BackupRecord[] registered = new BackupRecord[1];
+        repository.updateCatalog(c -> {
+            Optional<BackupRecord> base = kind != BackupKind.DIFF ? Optional.empty() : c.backupsOf(server.id())
+                    .stream().filter(b -> b.isFull() && b.isCompleted())
+                    .max(Comparator.comparing(BackupRecord::consistentAt));
+            BackupKind taken = base.isPresent() ? kind : BackupKind.FULL;
+            String note = kind == BackupKind.DIFF && base.isEmpty()
+                    ? "no completed full backup to take a differential against: a full backup was taken instead" : null;
+            registered[0] = BackupRecord.running(newBackupId(clock, taken), server.id(), taken,
+                    base.map(BackupRecord::id).orElse(null), clock.instant(), note);
+            return c.withBackup(registered[0]);
+        });
+        return registered[0];
     }
 
     public BackupRecord run(Engine engine, ServerRecord server, ManagedServer host, BackupRecord backup,
                             Progress progress) throws java.io.IOException {
         try {
-            log.info("Full backup {} of server {} started", backup.id(), server.name());
-            Engine.BackupResult result = engine.fullBackup(server, host, repository, backup.id(), progress);
+            log.info("{} backup {} of server {} started", describe(backup), backup.id(), server.name());
+            Engine.BackupResult result = engine.backup(server, host, repository, backup.id(), backup.baseBackupId(),
+                    progress);
+            BackupRecord taken = backup.kind() == BackupKind.DIFF && !result.differential()
+                    ? backup.fullInstead(result.note()) : backup;
+            if (taken != backup) {
+                log.info("Backup {} of server {}: {}", backup.id(), server.name(), result.note());
+            }
             progress.update("waiting for the log up to " + result.stopPosition(), 0, -1);
             LogCapture capture = captures.capture(server.id()).orElseThrow(() -> new HindsightException(
                     HindsightException.Kind.FAILED, "log capture is not running for server " + server.name(),
@@ -69,12 +90,13 @@ public final class BackupJob {
                                 + capture.lastError().map(e -> " (capture error: " + e + ")").orElse(""),
                         "check the log capture in `hindsight server show --name " + server.name() + "`");
             }
-            BackupRecord done = backup.completed(clock.instant(), result.consistentAt(), result.startPosition(),
+            BackupRecord done = taken.completed(clock.instant(), result.consistentAt(), result.startPosition(),
                     result.stopPosition(), result.timeline(), result.files(), result.logicalBytes(),
                     result.storedBytes());
             repository.updateCatalog(c -> c.withBackup(done));
-            log.info("Full backup {} of server {} completed: {} files, {} bytes read, {} bytes stored",
-                    backup.id(), server.name(), result.files(), result.logicalBytes(), result.storedBytes());
+            log.info("{} backup {} of server {} completed: {} files, {} bytes of data, {} bytes stored",
+                    describe(done), backup.id(), server.name(), result.files(), result.logicalBytes(),
+                    result.storedBytes());
             return done;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -84,8 +106,12 @@ public final class BackupJob {
         }
     }
 
+    private static String describe(BackupRecord b) {
+        return b.isFull() ? "Full" : "Differential";
+    }
+
     private HindsightException fail(BackupRecord backup, String why, Exception cause) {
-        log.error("Full backup {} failed: {}", backup.id(), why, cause);
+        log.error("{} backup {} failed: {}", describe(backup), backup.id(), why, cause);
         try {
             repository.updateCatalog(c -> c.updateBackup(backup.id(), b -> b.failed(clock.instant(), why)));
         } catch (java.io.IOException | RuntimeException e) {

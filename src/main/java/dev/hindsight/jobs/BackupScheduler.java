@@ -4,15 +4,19 @@ import dev.hindsight.HindsightException;
 import dev.hindsight.control.ManagedServer;
 import dev.hindsight.control.ServerService;
 import dev.hindsight.plan.Schedule;
+import dev.hindsight.repo.catalog.BackupKind;
+import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
-/** Starts the full backups the {@link Schedule} says are due. One pass per call. */
+/** Starts the full and differential backups the {@link Schedule} says are due. One pass per call. */
 public final class BackupScheduler {
     private static final Logger log = LoggerFactory.getLogger(BackupScheduler.class);
 
@@ -32,12 +36,20 @@ public final class BackupScheduler {
             if (record.isEmpty()) {
                 continue;
             }
-            Optional<String> due = Schedule.fullBackupDue(catalog.backupsOf(host.id()),
-                    record.get().fullBackupInterval(), servers.clock().instant());
+            ServerRecord r = record.get();
+            List<BackupRecord> backups = catalog.backupsOf(host.id());
+            Instant now = servers.clock().instant();
+            BackupKind kind = BackupKind.FULL;
+            Optional<String> due = Schedule.fullBackupDue(backups, r.fullBackupInterval(), now);
+            if (due.isEmpty()) {
+                kind = BackupKind.DIFF;
+                due = Schedule.differentialDue(backups, r.fullBackupInterval(), r.diffBackupInterval(), now);
+            }
             if (due.isPresent()) {
-                log.info("Scheduled full backup of {}: {}", host.name(), due.get());
+                log.info("Scheduled {} backup of {}: {}", kind == BackupKind.FULL ? "full" : "differential",
+                        host.name(), due.get());
                 try {
-                    servers.startBackup(host.name());
+                    servers.startBackup(host.name(), kind);
                 } catch (HindsightException e) {
                     log.info("Scheduled backup of {} not started: {}", host.name(), e.getMessage());
                 }

@@ -43,7 +43,7 @@ public final class PurgeExecutor {
             log.info("Purging backup {} of server {}: {}", d.item().id(), serverId, d.reason());
         }
         if (!doomed.isEmpty()) {
-            repository.updateCatalog(c -> c.withoutBackups(doomed));
+            repository.updateCatalog(c -> c.withoutBackups(spareBasesStillNeeded(c, serverId, doomed)));
         }
         Set<String> swept = deleteUnreferencedBackupObjects(repository, serverId);
         swept.removeAll(doomed);
@@ -55,6 +55,21 @@ public final class PurgeExecutor {
                     plan.deleteWal().get(0).reason());
         }
         return new Outcome(doomed.size(), plan.deleteWal().size(), swept.size());
+    }
+
+    /**
+     * Takes out of {@code doomed} every full that a backup staying in the catalog rests on. The
+     * planner never plans that; this holds against a differential registered after the plan
+     * was made, and is checked against the very catalog version being replaced.
+     */
+    private static Set<String> spareBasesStillNeeded(Catalog catalog, String serverId, Set<String> doomed) {
+        for (BackupRecord b : catalog.backupsOf(serverId)) {
+            if (!doomed.contains(b.id()) && b.baseBackupId() != null && doomed.remove(b.baseBackupId())) {
+                log.warn("Not purging backup {} of server {}: differential {} rests on it", b.baseBackupId(),
+                        serverId, b.id());
+            }
+        }
+        return doomed;
     }
 
     /** Returns the ids of the backups whose objects were removed. */

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides how to restore a server to a point: the newest completed full backup that was
- * consistent before the target, and the contiguous WAL from its start up to the target.
+ * Decides how to restore a server to a point: the newest completed backup that was consistent
+ * before the target (a full, or a differential whose full is there: restoring it reads both),
+ * and the contiguous WAL from its start up to the target.
  * A pure function of the catalog's backups, the WAL inventory, and {@code now}.
  */
 public final class RestorePlanner {
@@ -102,6 +103,11 @@ public final class RestorePlanner {
             throw HindsightException.invalid("backup " + backup.id() + " of server " + serverName + " is "
                     + backup.status().name().toLowerCase() + ", not completed", "choose a completed backup");
         }
+        if (!hasBase(backup, backups)) {
+            throw new HindsightException(HindsightException.Kind.CORRUPT, "differential backup " + backup.id()
+                    + " of server " + serverName + " needs full backup " + backup.baseBackupId()
+                    + ", which is not in the catalog", "restore another backup");
+        }
         Lsn stop = Lsn.parse(backup.stopPosition());
         WalChain.Run run = chain.from(Lsn.parse(backup.startPosition()));
         if (run.end().isEmpty() || run.end().get().isBefore(stop)) {
@@ -144,7 +150,7 @@ public final class RestorePlanner {
     private static List<Candidate> restorable(List<BackupRecord> backups, WalChain chain, Instant caughtUpAt) {
         List<Candidate> out = new ArrayList<>();
         for (BackupRecord b : backups) {
-            if (!b.isCompleted() || b.consistentAt() == null) {
+            if (!b.isCompleted() || b.consistentAt() == null || !hasBase(b, backups)) {
                 continue;
             }
             Lsn start = Lsn.parse(b.startPosition());
@@ -164,6 +170,12 @@ public final class RestorePlanner {
         }
         out.sort(Comparator.comparing(c -> c.backup.consistentAt()));
         return out;
+    }
+
+    /** A full, or a differential whose full is completed and listed. */
+    private static boolean hasBase(BackupRecord b, List<BackupRecord> backups) {
+        return b.isFull() || backups.stream().anyMatch(f -> f.id().equals(b.baseBackupId()) && f.isFull()
+                && f.isCompleted());
     }
 
     private static String gapBefore(List<Candidate> candidates, Instant t) {

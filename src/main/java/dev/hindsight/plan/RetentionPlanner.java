@@ -8,16 +8,20 @@ import dev.hindsight.repo.catalog.BackupStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Decides what a server's retention policy keeps and deletes, as a pure function of its
  * backups, its WAL inventory and {@code now}. Everything needed to restore to any point of the
- * window [now − retention, now] stays: the newest completed full that was consistent before the
- * window started (the anchor), every backup after it, and all WAL from the anchor's start on.
- * Older fulls and the WAL before the anchor go, in whole sets. A full that is still running is
- * never touched; a failed one is deleted once it started before the window (it restores nothing).
+ * window [now − retention, now] stays: the newest restorable backup (a full, or a differential
+ * whose full is there) that was consistent before the window started (the anchor), every backup
+ * after it, the full of every differential kept, and all WAL from the anchor's start on. Older
+ * backups and the WAL before the anchor go, in whole sets: a differential goes with its full. A
+ * backup that is still running is never touched, nor is the full it rests on; a failed one is
+ * deleted once it started before the window (it restores nothing).
  * A full held by long-term retention stays until its hold ends, with the WAL from its start to its
  * stop position, so it restores to its consistent point on its own.
  */
@@ -28,7 +32,9 @@ public final class RetentionPlanner {
     public static RetentionPlan plan(List<BackupRecord> backups, List<WalFile> wal, RetentionPolicy policy,
                                      Instant now) {
         Instant windowStart = now.minus(policy.window());
-        List<BackupRecord> completed = backups.stream().filter(BackupRecord::isCompleted)
+        Map<String, BackupRecord> byId = new HashMap<>();
+        backups.forEach(b -> byId.put(b.id(), b));
+        List<BackupRecord> completed = backups.stream().filter(b -> restorable(b, byId))
                 .sorted(Comparator.comparing(BackupRecord::consistentAt)).toList();
         Optional<BackupRecord> anchor = completed.stream()
                 .filter(b -> !b.consistentAt().isAfter(windowStart)).reduce((a, b) -> b)
@@ -46,13 +52,15 @@ public final class RetentionPlanner {
                 } else {
                     keep.add(new RetentionPlan.Decision<>(b, "failed inside the window: kept for inspection"));
                 }
+            } else if (!restorable(b, byId)) {
+                delete.add(new RetentionPlan.Decision<>(b, "its full backup " + b.baseBackupId() + " is gone"));
             } else if (b.heldAt(now) && b.consistentAt().isBefore(anchor.orElseThrow().consistentAt())) {
                 keep.add(new RetentionPlan.Decision<>(b, "long-term retention (" + b.ltr().kind() + ") until "
                         + b.ltr().until()));
             } else if (b.equals(anchor.orElse(null))) {
                 keep.add(new RetentionPlan.Decision<>(b, b.consistentAt().isAfter(windowStart)
-                        ? "oldest full backup; the window reaches back before it"
-                        : "newest full backup consistent before the window start " + windowStart
+                        ? "oldest backup; the window reaches back before it"
+                        : "newest backup consistent before the window start " + windowStart
                         + ": restores to the window's first moments rest on it"));
             } else if (b.consistentAt().isAfter(anchor.orElseThrow().consistentAt())) {
                 keep.add(new RetentionPlan.Decision<>(b, "newer than the anchor " + anchor.get().id()));
@@ -61,6 +69,8 @@ public final class RetentionPlanner {
                         + ", which covers the whole window"));
             }
         }
+
+        keepBasesOfKeptDifferentials(keep, delete);
 
         List<RetentionPlan.Decision<WalFile>> deleteWal = new ArrayList<>();
         if (anchor.isPresent()) {
@@ -79,5 +89,38 @@ public final class RetentionPlanner {
         }
         return new RetentionPlan(windowStart, anchor, keep, delete, deleteWal,
                 anchor.map(BackupRecord::consistentAt));
+    }
+
+    /** A full, or a differential whose full is completed and listed: it can be restored. */
+    private static boolean restorable(BackupRecord b, Map<String, BackupRecord> byId) {
+        if (!b.isCompleted()) {
+            return false;
+        }
+        if (b.isFull()) {
+            return true;
+        }
+        BackupRecord base = byId.get(b.baseBackupId());
+        return base != null && base.isFull() && base.isCompleted();
+    }
+
+    /**
+     * Moves the full of every kept (or running) differential from delete to keep: a kept backup
+     * never loses what it needs.
+     */
+    private static void keepBasesOfKeptDifferentials(List<RetentionPlan.Decision<BackupRecord>> keep,
+                                                     List<RetentionPlan.Decision<BackupRecord>> delete) {
+        for (RetentionPlan.Decision<BackupRecord> kept : List.copyOf(keep)) {
+            String base = kept.item().baseBackupId();
+            if (base == null || kept.item().status() == BackupStatus.FAILED) {
+                continue;
+            }
+            for (RetentionPlan.Decision<BackupRecord> d : List.copyOf(delete)) {
+                if (d.item().id().equals(base)) {
+                    delete.remove(d);
+                    keep.add(new RetentionPlan.Decision<>(d.item(), "the full backup differential "
+                            + kept.item().id() + " rests on"));
+                }
+            }
+        }
     }
 }

@@ -10,7 +10,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** Decides whether a server's next scheduled full backup is due. Pure. */
+/**
+ * Decides whether a server's next scheduled backup is due: a full every full interval, and a
+ * differential every differential interval in between (like Azure SQL: weekly fulls,
+ * differentials every 12 hours, logs continuously). Pure.
+ */
 public final class Schedule {
     /** After a failed backup, wait this long before the schedule tries again. */
     public static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(15);
@@ -38,5 +42,31 @@ public final class Schedule {
         }
         return Optional.of(lastCompleted.map(b -> "last full backup started " + b.startedAt()
                 + ", more than " + interval + " ago").orElse("no completed full backup yet"));
+    }
+
+    /**
+     * Why a differential is due now, or empty if it is not: one differential interval after the
+     * newest completed backup of either kind, when there is a full to take it against and no
+     * full is due (the full goes first). {@code diffInterval} zero means no differentials.
+     */
+    public static Optional<String> differentialDue(List<BackupRecord> backups, Duration fullInterval,
+                                                   Duration diffInterval, Instant now) {
+        if (diffInterval.isZero() || fullBackupDue(backups, fullInterval, now).isPresent()
+                || backups.stream().anyMatch(b -> b.status() == BackupStatus.RUNNING)) {
+            return Optional.empty();
+        }
+        List<BackupRecord> sorted = backups.stream().sorted(Comparator.comparing(BackupRecord::startedAt)).toList();
+        Optional<BackupRecord> lastCompleted = sorted.stream().filter(BackupRecord::isCompleted).reduce((a, b) -> b);
+        if (lastCompleted.isEmpty() || sorted.stream().noneMatch(b -> b.isCompleted() && b.isFull())
+                || lastCompleted.get().startedAt().plus(diffInterval).isAfter(now)) {
+            return Optional.empty();
+        }
+        BackupRecord lastAttempt = sorted.get(sorted.size() - 1);
+        if (lastAttempt.status() == BackupStatus.FAILED
+                && lastAttempt.startedAt().plus(RETRY_AFTER_FAILURE).isAfter(now)) {
+            return Optional.empty();
+        }
+        return Optional.of("last backup started " + lastCompleted.get().startedAt() + ", more than " + diffInterval
+                + " ago");
     }
 }

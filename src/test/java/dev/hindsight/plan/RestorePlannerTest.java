@@ -48,6 +48,25 @@ class RestorePlannerTest {
     }
 
     @Test
+    void aDifferentialShortensTheLogToReplayAndNeedsItsFull() {
+        BackupRecord diff = BackupRecord.running("d1", "srv", BackupKind.DIFF, "b1", T0.plusSeconds(365), null)
+                .completed(T0.plusSeconds(370), T0.plusSeconds(370), Lsn.of(6, 40).toString(),
+                        Lsn.of(6, 100).toString(), 1, 10, 5, 1);
+        List<BackupRecord> backups = List.of(full("b1", 2, 2, T0.plusSeconds(130)), diff);
+        RestorePlan p = plan(backups, sealed(0, 10), RestoreRequest.at(T0.plusSeconds(400)));
+        assertThat(p.backup().id()).isEqualTo("d1");
+        assertThat(p.segments()).extracting(WalChain.Segment::segno).containsExactly(6L, 7L);
+        assertThat(plan(backups, sealed(0, 10), RestoreRequest.at(T0.plusSeconds(300))).backup().id())
+                .as("before the differential is consistent: the full").isEqualTo("b1");
+
+        List<BackupRecord> withoutFull = List.of(full("b0", 1, 1, T0.plusSeconds(70)), diff);
+        assertThat(plan(withoutFull, sealed(0, 10), RestoreRequest.at(T0.plusSeconds(400))).backup().id())
+                .as("a differential whose full is gone restores nothing").isEqualTo("b0");
+        assertThatThrownBy(() -> plan(withoutFull, sealed(0, 10), RestoreRequest.backup("d1")))
+                .isInstanceOf(HindsightException.class).hasMessageContaining("needs full backup b1");
+    }
+
+    @Test
     void timeBeforeSecondBackupUsesFirst() {
         List<BackupRecord> backups = List.of(full("b1", 2, 2, T0.plusSeconds(130)),
                 full("b2", 5, 5, T0.plusSeconds(310)));

@@ -39,6 +39,28 @@ class RetentionPlannerTest {
                         Lsn.of(h, 100).toString(), 1, 10, 100, 10);
     }
 
+    /** A differential against {@code base}, taken at hour h like a full. */
+    static BackupRecord diff(String id, String base, long h) {
+        return BackupRecord.running(id, "srv", BackupKind.DIFF, base, hour(h), null)
+                .completed(hour(h).plusSeconds(300), hour(h).plusSeconds(300), Lsn.of(h, 40).toString(),
+                        Lsn.of(h, 100).toString(), 1, 10, 5, 1);
+    }
+
+    /** Weekly fulls (w0, w1, …) with differentials every 12 hours between them, up to {@code hours}. */
+    static List<BackupRecord> weeklyWithDiffs(int hours) {
+        List<BackupRecord> out = new ArrayList<>();
+        String full = null;
+        for (int h = 0; h < hours; h += 12) {
+            if (h % 168 == 0) {
+                full = "w" + h / 168;
+                out.add(full(full, h));
+            } else {
+                out.add(diff("d" + h, full, h));
+            }
+        }
+        return out;
+    }
+
     static BackupRecord failed(String id, long h) {
         return BackupRecord.running(id, "srv", BackupKind.FULL, hour(h)).failed(hour(h).plusSeconds(60), "disk full");
     }
@@ -131,6 +153,45 @@ class RetentionPlannerTest {
     }
 
     @Test
+    void aDifferentialIsTheAnchorAndKeepsItsFull() {
+        // w0 at hour 0, differentials every 12 h; now day 5, 2 days kept: the window starts at hour 72
+        RetentionPlan plan = RetentionPlanner.plan(weeklyWithDiffs(120), wal(0, 120), new RetentionPolicy(2), hour(120));
+        assertThat(plan.anchor().orElseThrow().id()).as("newest backup consistent before hour 72").isEqualTo("d60");
+        assertThat(ids(plan.keepBackups())).contains("w0", "d60", "d72", "d108").doesNotContain("d12", "d48");
+        assertThat(plan.keepBackups()).filteredOn(d -> d.item().id().equals("w0")).singleElement()
+                .extracting(RetentionPlan.Decision::reason).asString().contains("differential").contains("rests on");
+        assertThat(ids(plan.deleteBackups())).containsExactlyInAnyOrder("d12", "d24", "d36", "d48");
+        assertThat(plan.deleteWal()).as("WAL from the anchor differential's start stays").hasSize(60);
+    }
+
+    @Test
+    void differentialsGoWithTheirExpiredFull() {
+        // two weeks of fulls and differentials; now hour 400, 3 days kept: window starts at hour 328
+        RetentionPlan plan = RetentionPlanner.plan(weeklyWithDiffs(400), wal(0, 400), new RetentionPolicy(3), hour(400));
+        assertThat(plan.anchor().orElseThrow().id()).as("a differential of w1").isEqualTo("d324");
+        List<String> deleted = ids(plan.deleteBackups());
+        assertThat(deleted).as("w0 with all its differentials, and w1's older than the anchor")
+                .contains("w0", "d12", "d156", "d180", "d312").doesNotContain("w1", "d324");
+        assertThat(ids(plan.keepBackups())).contains("w1", "d324", "w2", "d348").doesNotContain("w0");
+        // a differential left behind without its full (e.g. by an older purge) goes too, and says why
+        List<BackupRecord> orphaned = new ArrayList<>(weeklyWithDiffs(400));
+        orphaned.removeIf(b -> b.id().equals("w1"));
+        RetentionPlan again = RetentionPlanner.plan(orphaned, wal(0, 400), new RetentionPolicy(35), hour(400));
+        assertThat(again.deleteBackups()).filteredOn(d -> d.item().id().equals("d180")).singleElement()
+                .extracting(RetentionPlan.Decision::reason).asString().contains("full backup w1 is gone");
+    }
+
+    @Test
+    void aRunningDifferentialKeepsItsFull() {
+        List<BackupRecord> backups = new ArrayList<>(List.of(full("w0", 0), full("w1", 168)));
+        backups.add(BackupRecord.running("r", "srv", BackupKind.DIFF, "w0", hour(170), null));
+        RetentionPlan plan = RetentionPlanner.plan(backups, wal(0, 200), new RetentionPolicy(1), hour(200));
+        assertThat(plan.anchor().orElseThrow().id()).isEqualTo("w1");
+        assertThat(ids(plan.keepBackups())).contains("w0", "r", "w1");
+        assertThat(plan.deleteBackups()).isEmpty();
+    }
+
+    @Test
     void noBackupsDeletesNothing() {
         RetentionPlan plan = RetentionPlanner.plan(List.of(), wal(0, 50), new RetentionPolicy(1), hour(100));
         assertThat(plan.deletesNothing()).isTrue();
@@ -155,8 +216,17 @@ class RetentionPlannerTest {
         Random random = new Random(seed);
         int hours = 24 * (10 + random.nextInt(40));
         List<BackupRecord> backups = new ArrayList<>();
+        String lastFull = null;
         for (int h = random.nextInt(24); h < hours - 1; h += 6 + random.nextInt(60)) {
-            backups.add(random.nextInt(6) == 0 ? failed("f" + h, h) : full("b" + h, h));
+            int roll = random.nextInt(6);
+            if (roll == 0) {
+                backups.add(failed("f" + h, h));
+            } else if (roll <= 2 && lastFull != null) {
+                backups.add(diff("d" + h, lastFull, h));
+            } else {
+                lastFull = "b" + h;
+                backups.add(full(lastFull, h));
+            }
         }
         List<WalFile> wal = wal(0, hours);
         Instant now = hour(hours);
@@ -165,6 +235,8 @@ class RetentionPlannerTest {
 
         Set<String> deleted = new HashSet<>(ids(plan.deleteBackups()));
         List<BackupRecord> keptBackups = backups.stream().filter(b -> !deleted.contains(b.id())).toList();
+        assertThat(keptBackups).as("every kept differential keeps its full")
+                .allMatch(b -> b.baseBackupId() == null || !deleted.contains(b.baseBackupId()));
         Set<WalFile> deletedWal = new HashSet<>(plan.deleteWal().stream().map(RetentionPlan.Decision::item).toList());
         List<WalFile> keptWal = wal.stream().filter(f -> !deletedWal.contains(f)).toList();
 

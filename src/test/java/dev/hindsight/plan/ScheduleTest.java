@@ -29,18 +29,49 @@ class ScheduleTest {
             "C-2h F-1m, false",
     })
     void fullBackupDue(String history, boolean due) {
+        assertThat(Schedule.fullBackupDue(history(history), Duration.ofDays(1), NOW).isPresent()).isEqualTo(due);
+    }
+
+    /** Weekly fulls, differentials every 12 h: C = completed full, D = completed differential. */
+    @ParameterizedTest(name = "[{0}] → differential due: {1}")
+    @CsvSource({
+            "'', false",                 // no full yet: the full goes first
+            "C-13h, true",
+            "C-11h, false",
+            "C-30h D-13h, true",
+            "C-30h D-11h, false",        // 12 h after the newest backup of either kind
+            "C-8d, false",               // a full is due instead
+            "C-30h R-1m, false",         // something is running
+            "C-30h D-13h F-10m, false",  // a failure waits before the next try
+            "C-30h D-13h F-20m, true",
+    })
+    void differentialDue(String history, boolean due) {
+        assertThat(Schedule.differentialDue(history(history), Duration.ofDays(7), Duration.ofHours(12), NOW)
+                .isPresent()).isEqualTo(due);
+    }
+
+    @org.junit.jupiter.api.Test
+    void differentialsOffAreNeverDue() {
+        assertThat(Schedule.differentialDue(history("C-30h"), Duration.ofDays(7), Duration.ZERO, NOW)).isEmpty();
+    }
+
+    private static List<BackupRecord> history(String history) {
         List<BackupRecord> backups = new ArrayList<>();
         int n = 0;
         for (String item : history.isBlank() ? new String[0] : history.split(" ")) {
-            Duration ago = Duration.parse("PT" + item.substring(2).toUpperCase());
+            String amount = item.substring(2);
+            Duration ago = amount.endsWith("d") ? Duration.ofDays(Long.parseLong(amount.substring(0, amount.length() - 1)))
+                    : Duration.parse("PT" + amount.toUpperCase());
             Instant started = NOW.minus(ago);
-            BackupRecord b = BackupRecord.running("b" + n++, "s", BackupKind.FULL, started);
+            BackupRecord b = item.charAt(0) == 'D'
+                    ? BackupRecord.running("b" + n++, "s", BackupKind.DIFF, "b0", started, null)
+                    : BackupRecord.running("b" + n++, "s", BackupKind.FULL, started);
             backups.add(switch (item.charAt(0)) {
-                case 'C' -> b.completed(started.plusSeconds(30), started.plusSeconds(30), "0/1", "0/2", 1, 1, 1, 1);
+                case 'C', 'D' -> b.completed(started.plusSeconds(30), started.plusSeconds(30), "0/1", "0/2", 1, 1, 1, 1);
                 case 'F' -> b.failed(started.plusSeconds(30), "disk full");
                 default -> b;
             });
         }
-        assertThat(Schedule.fullBackupDue(backups, Duration.ofDays(1), NOW).isPresent()).isEqualTo(due);
+        return backups;
     }
 }

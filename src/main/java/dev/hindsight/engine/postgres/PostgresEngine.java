@@ -107,14 +107,15 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
-    public BackupResult fullBackup(ServerRecord record, ManagedServer server, Repository repository,
-                                   String backupId, Progress progress) throws IOException {
+    public BackupResult backup(ServerRecord record, ManagedServer server, Repository repository,
+                               String backupId, String baseBackupId, Progress progress) throws IOException {
         PgCluster cluster = cluster(server);
         try (Connection c = cluster.connect(record.agentUser(), record.agentPassword(), "postgres")) {
             PgBaseBackup.Result r = new PgBaseBackup(repository, record.id(), PgBaseBackup.DEFAULT_PARALLELISM,
-                    progress).run(c, server.dataDir(), backupId);
-            return new BackupResult(r.startLsn().toString(), r.stopLsn().toString(), r.timeline(), r.stoppedAt(),
-                    r.fileCount(), r.logicalBytes(), r.storedBytes());
+                    progress).run(c, server.dataDir(), backupId, baseBackupId);
+            return new BackupResult(BackupManifest.DIFF.equals(r.kind()), r.startLsn().toString(),
+                    r.stopLsn().toString(), r.timeline(), r.stoppedAt(), r.fileCount(), r.changedBytes(),
+                    r.storedBytes(), r.note());
         } catch (SQLException e) {
             throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
                     "cannot connect to server " + record.name() + " for a backup: " + e.getMessage(),

@@ -1,3 +1,4 @@
 package dev.hindsight.repo.catalog;
 
-public enum BackupKind { FULL }
+/** A full backup restores on its own; a differential holds what changed since its full and needs it. */
+public enum BackupKind { FULL, DIFF }

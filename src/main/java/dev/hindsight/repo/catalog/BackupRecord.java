@@ -9,13 +9,16 @@ import java.time.Instant;
  * engine parses them. A backup is restorable from {@code consistentAt} on: that is when its
  * stop position was written, and recovery must replay logs up to at least there.
  *
+ * @param baseBackupId  the full backup a differential holds the changes against; null for a full
  * @param startPosition where recovery starts (PostgreSQL: the checkpoint's redo LSN)
  * @param stopPosition  the position the restored copy is consistent at
  * @param timeline      the timeline the backup was taken on
  * @param files         number of files in the manifest
- * @param logicalBytes  bytes read from the server
+ * @param logicalBytes  bytes of file data the backup holds itself, before compression (all of the
+ *                      data directory for a full, the changed pages and files for a differential)
  * @param storedBytes   bytes the backup's objects take in the repository
- * @param reason        why the backup failed, or a note about it; null if none
+ * @param reason        why the backup failed, or a note about it (e.g. why a full was taken when a
+ *                      differential was due); null if none
  * @param ltr           the long-term retention hold on this backup, or null; once set it is never
  *                      shortened, whatever later policy changes say
  */
@@ -23,6 +26,7 @@ public record BackupRecord(
         String id,
         String serverId,
         BackupKind kind,
+        String baseBackupId,
         BackupStatus status,
         Instant startedAt,
         Instant consistentAt,
@@ -36,32 +40,56 @@ public record BackupRecord(
         String reason,
         LtrHold ltr) {
 
+    public BackupRecord {
+        if (kind == BackupKind.DIFF && baseBackupId == null) {
+            throw new IllegalArgumentException("differential backup " + id + " names no full backup");
+        }
+    }
+
+    /** A full backup that has just started. */
     public static BackupRecord running(String id, String serverId, BackupKind kind, Instant startedAt) {
-        return new BackupRecord(id, serverId, kind, BackupStatus.RUNNING, startedAt, null, null,
-                null, null, 0, 0, 0, 0, null, null);
+        return running(id, serverId, kind, null, startedAt, null);
+    }
+
+    /** A backup that has just started; a differential names its full. */
+    public static BackupRecord running(String id, String serverId, BackupKind kind, String baseBackupId,
+                                       Instant startedAt, String note) {
+        return new BackupRecord(id, serverId, kind, kind == BackupKind.DIFF ? baseBackupId : null,
+                BackupStatus.RUNNING, startedAt, null, null, null, null, 0, 0, 0, 0, note, null);
     }
 
     public BackupRecord failed(Instant when, String why) {
-        return new BackupRecord(id, serverId, kind, BackupStatus.FAILED, startedAt, consistentAt, when,
+        return new BackupRecord(id, serverId, kind, baseBackupId, BackupStatus.FAILED, startedAt, consistentAt, when,
                 startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, why, ltr);
     }
 
     public BackupRecord completed(Instant when, Instant consistent, String start, String stop, int tli,
                                   long fileCount, long logical, long stored) {
-        return new BackupRecord(id, serverId, kind, BackupStatus.COMPLETED, startedAt, consistent, when,
-                start, stop, tli, fileCount, logical, stored, reason, ltr);
+        return new BackupRecord(id, serverId, kind, baseBackupId, BackupStatus.COMPLETED, startedAt, consistent,
+                when, start, stop, tli, fileCount, logical, stored, reason, ltr);
+    }
+
+    /** The differential this was meant to be became a full, for the reason {@code note}. */
+    public BackupRecord fullInstead(String note) {
+        return new BackupRecord(id, serverId, BackupKind.FULL, null, status, startedAt, consistentAt, finishedAt,
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, note, ltr);
     }
 
     /** This backup held until {@code hold.until()}, unless an existing hold already lasts longer. */
     public BackupRecord heldFor(LtrHold hold) {
         LtrHold kept = ltr != null && !ltr.until().isBefore(hold.until()) ? ltr : hold;
-        return new BackupRecord(id, serverId, kind, status, startedAt, consistentAt, finishedAt,
+        return new BackupRecord(id, serverId, kind, baseBackupId, status, startedAt, consistentAt, finishedAt,
                 startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, kept);
     }
 
     /** Whether long-term retention keeps this backup at {@code now}. */
     public boolean heldAt(Instant now) {
         return ltr != null && ltr.until().isAfter(now);
+    }
+
+    @JsonIgnore
+    public boolean isFull() {
+        return kind == BackupKind.FULL;
     }
 
     @JsonIgnore

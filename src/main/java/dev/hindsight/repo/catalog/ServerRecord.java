@@ -15,6 +15,9 @@ import java.time.Instant;
  * @param agentUser        the login Hindsight itself uses for backups and log capture
  * @param restoredFrom     id of the server this one was restored from, or null
  * @param ltr              the long-term retention policy, or null for none
+ * @param diffBackupInterval time between differential backups (between fulls)
+ * @param storageSizeGib   the provisioned storage size, the free backup allowance; null: the data
+ *                         directory's size rounded up to whole GiB
  */
 public record ServerRecord(
         String id,
@@ -31,7 +34,17 @@ public record ServerRecord(
         int retentionDays,
         Duration fullBackupInterval,
         String restoredFrom,
-        LtrPolicy ltr) {
+        LtrPolicy ltr,
+        Duration diffBackupInterval,
+        Integer storageSizeGib) {
+
+    public static final Duration DEFAULT_FULL_INTERVAL = Duration.ofDays(7);
+    public static final Duration DEFAULT_DIFF_INTERVAL = Duration.ofHours(12);
+
+    public ServerRecord {
+        // catalogs written before differentials existed
+        diffBackupInterval = diffBackupInterval == null ? DEFAULT_DIFF_INTERVAL : diffBackupInterval;
+    }
 
     @JsonIgnore
     public boolean deleted() {
@@ -40,22 +53,26 @@ public record ServerRecord(
 
     public ServerRecord withDeletedAt(Instant when) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, when,
-                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr);
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
+                diffBackupInterval, storageSizeGib);
     }
 
-    public ServerRecord withBackupSettings(int retention, Duration fullInterval) {
+    public ServerRecord withBackupSettings(int retention, Duration fullInterval, Duration diffInterval,
+                                           Integer storageGib) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
-                adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom, ltr);
+                adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom, ltr,
+                diffInterval, storageGib);
     }
 
     public ServerRecord withLtr(LtrPolicy policy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom,
-                policy);
+                policy, diffBackupInterval, storageSizeGib);
     }
 
     public ServerRecord withSystemIdentifier(String system, String version) {
         return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
-                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr);
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
+                diffBackupInterval, storageSizeGib);
     }
 }

@@ -1,0 +1,18 @@
+package dev.hindsight.cli;
+
+import picocli.CommandLine.Option;
+
+/** The backup settings `server create` and `server update` share; unset options keep the current value. */
+final class BackupSettingsOptions {
+    @Option(names = "--backup-retention", paramLabel = "DAYS", description = "1-35 days (default: 7)")
+    Integer retention;
+    @Option(names = "--full-interval", paramLabel = "DURATION",
+            description = "time between full backups, 5m to 35d (default: 7d)")
+    String fullInterval;
+    @Option(names = "--diff-interval", paramLabel = "DURATION",
+            description = "time between differential backups, 5m to 24h, or off (default: 12h)")
+    String diffInterval;
+    @Option(names = "--storage-size", paramLabel = "GIB",
+            description = "provisioned storage in GiB: the free backup allowance (default: the data size, rounded up)")
+    Integer storageSizeGib;
+}

@@ -1,0 +1,79 @@
+package dev.hindsight.control;
+
+import dev.hindsight.HindsightException;
+import dev.hindsight.repo.catalog.ServerRecord;
+
+import java.time.Duration;
+
+/**
+ * A server's backup settings. A request's values are applied over the current ones and checked
+ * together before anything is written, so a bad value changes nothing.
+ *
+ * @param diffInterval   time between differentials; {@link Duration#ZERO} for none (fulls only)
+ * @param storageSizeGib the provisioned storage (the free backup allowance), or null for the
+ *                       data directory's size rounded up
+ */
+public record BackupSettings(int retentionDays, Duration fullInterval, Duration diffInterval, Integer storageSizeGib) {
+    static final Duration MIN_INTERVAL = Duration.ofMinutes(5);
+    static final Duration MAX_FULL_INTERVAL = Duration.ofDays(35);
+    static final Duration MAX_DIFF_INTERVAL = Duration.ofDays(1);
+    static final int MAX_STORAGE_GIB = 65_536;
+
+    /** Like a managed service: 7 days of retention, a full weekly, a differential every 12 hours. */
+    public static BackupSettings defaults() {
+        return new BackupSettings(Validation.DEFAULT_RETENTION_DAYS, ServerRecord.DEFAULT_FULL_INTERVAL,
+                ServerRecord.DEFAULT_DIFF_INTERVAL, null);
+    }
+
+    public static BackupSettings of(ServerRecord record) {
+        return new BackupSettings(record.retentionDays(), record.fullBackupInterval(), record.diffBackupInterval(),
+                record.storageSizeGib());
+    }
+
+    /** These settings with the given changes (null: unchanged), all checked. */
+    public BackupSettings with(Integer retention, String full, String diff, Integer storageGib) {
+        int days = retention == null ? retentionDays : retention;
+        Validation.retentionDays(days);
+        Duration fullEvery = full == null ? fullInterval
+                : parse(full, "full backup interval", MAX_FULL_INTERVAL, "e.g. P7D (weekly), 24h");
+        Duration diffEvery = diff == null ? diffInterval
+                : "off".equalsIgnoreCase(diff) ? Duration.ZERO
+                : parse(diff, "differential backup interval", MAX_DIFF_INTERVAL, "12h or 24h, or off for none");
+        if (!diffEvery.isZero() && diffEvery.compareTo(fullEvery) >= 0) {
+            throw HindsightException.invalid("a differential every " + text(diffEvery) + " would never come between "
+                            + "full backups every " + text(fullEvery),
+                    "give a --diff-interval shorter than the full interval, or --diff-interval off");
+        }
+        Integer size = storageGib == null ? storageSizeGib : storageGib;
+        if (size != null && (size < 1 || size > MAX_STORAGE_GIB)) {
+            throw HindsightException.invalid("storage size of " + size + " GiB is out of range",
+                    "give a size between 1 and " + MAX_STORAGE_GIB + " GiB");
+        }
+        return new BackupSettings(days, fullEvery, diffEvery, size);
+    }
+
+    private static Duration parse(String text, String what, Duration max, String examples) {
+        Duration d;
+        try {
+            d = Duration.parse(text.toUpperCase().startsWith("P") ? text : "PT" + text);
+        } catch (RuntimeException e) {
+            d = null;
+        }
+        if (d == null || d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(max) > 0) {
+            throw HindsightException.invalid("invalid " + what + " '" + text + "'",
+                    "give a duration between " + text(MIN_INTERVAL) + " and " + text(max) + ", " + examples);
+        }
+        return d;
+    }
+
+    /** 12h, 7d, 5m: how people write durations. */
+    static String text(Duration d) {
+        if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
+            return d.toDays() + "d";
+        }
+        if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {
+            return d.toHours() + "h";
+        }
+        return d.toMinutes() + "m";
+    }
+}
