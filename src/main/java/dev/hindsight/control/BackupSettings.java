@@ -68,7 +68,7 @@ public record BackupSettings(int retentionDays, Duration fullInterval, Duration 
 
     /** 12h, 7d, 5m: how people write durations. */
     static String text(Duration d) {
-        if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
+        if (d.toDays() > 1 && d.equals(Duration.ofDays(d.toDays()))) {
             return d.toDays() + "d";
         }
         if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {

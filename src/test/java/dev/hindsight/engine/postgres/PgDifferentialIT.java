@@ -1,0 +1,162 @@
+package dev.hindsight.engine.postgres;
+
+import dev.hindsight.repo.Repository;
+import dev.hindsight.store.FileStore;
+import dev.hindsight.testing.TestPostgres;
+import dev.hindsight.util.Progress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Differentials of a real PostgreSQL 15: one after updating about 1 % of a table's pages costs
+ * about what changed; full + differential materializes byte for byte what a full taken right
+ * after it does; with its WAL it recovers to the same table contents; after a bulk rewrite a
+ * full is taken instead. WAL comes from archive_command, as in {@link PgBaseBackupIT}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PgDifferentialIT {
+    private static final String SERVER = "srv-diff";
+
+    static TestPostgres pg;
+    static Repository repo;
+    static Path archive;
+    static PgBaseBackup.Result full;
+    static PgBaseBackup.Result diff;
+
+    @BeforeAll
+    static void up() throws Exception {
+        pg = TestPostgres.start();
+        archive = Files.createDirectories(pg.root().resolve("archive"));
+        pg.cluster().osUser().giveOwnership(archive);
+        // autovacuum off: between the differential and the full after it nothing may touch a page
+        pg.runSql("ALTER SYSTEM SET archive_mode = on",
+                "ALTER SYSTEM SET archive_command = 'cp %p \"" + archive + "/%f\"'",
+                "ALTER SYSTEM SET autovacuum = off");
+        pg.cluster().stop();
+        pg.cluster().start(Duration.ofMinutes(1));
+        pg.pgbenchInit(5);
+        // read every row once so hint bits are set before the full, as on a server in use
+        pg.runSql("VACUUM (FREEZE, ANALYZE)", "CHECKPOINT");
+        repo = Repository.openOrCreate(new FileStore(pg.root().resolve("repo")), "it-pw".toCharArray());
+        full = backup("full-1", null);
+    }
+
+    @AfterAll
+    static void down() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    static PgBaseBackup.Result backup(String id, String base) throws Exception {
+        long began = System.nanoTime();
+        PgBaseBackup.Result r;
+        try (Connection agent = pg.connectAgent()) {
+            r = new PgBaseBackup(repo, SERVER, 2, Progress.NONE).run(agent, pg.cluster().dataDir(), id, base);
+        }
+        System.out.printf("%s backup %s: %.1f MB of data, %.2f MB stored in it (%.2f MB encoded), %.2f s%n", r.kind(),
+                id, r.logicalBytes() / 1e6, r.changedBytes() / 1e6, r.storedBytes() / 1e6,
+                (System.nanoTime() - began) / 1e9);
+        return r;
+    }
+
+    @Test
+    @Order(1)
+    void aDifferentialAfterSmallChangesStoresAboutWhatChanged() throws Exception {
+        // ~1 % of pgbench_accounts' rows, in one stretch of pages, plus a few scattered ones
+        pg.runSql("UPDATE pgbench_accounts SET abalance = abalance + 7 WHERE aid <= 5000 OR aid % 50000 = 1",
+                "UPDATE pgbench_branches SET bbalance = bbalance - 3");
+        diff = backup("diff-1", "full-1");
+
+        assertThat(diff.kind()).isEqualTo(BackupManifest.DIFF);
+        assertThat(diff.baseBackupId()).isEqualTo("full-1");
+        assertThat(diff.note()).isNull();
+        assertThat(diff.logicalBytes()).as("a differential restores the whole data directory")
+                .isGreaterThan(full.logicalBytes() * 9 / 10);
+        assertThat(diff.changedBytes()).as("changed pages, not whole relation files")
+                .isLessThan(full.changedBytes() / 20);
+        assertThat(diff.storedBytes()).isLessThan(full.storedBytes() / 5);
+    }
+
+    @Test
+    @Order(2)
+    void fullPlusDifferentialIsByteIdenticalToAFullTakenRightAfter() throws Exception {
+        // nothing runs between the two: a full now sees the same relation files
+        backup("full-2", null);
+        Path viaDiff = materialize("diff-1");
+        Path viaFull = materialize("full-2");
+
+        List<String> differing = new ArrayList<>();
+        List<String> files = files(viaFull);
+        assertThat(files(viaDiff)).containsExactlyInAnyOrderElementsOf(files);
+        for (String f : files) {
+            if (!Arrays.equals(Files.readAllBytes(viaDiff.resolve(f)), Files.readAllBytes(viaFull.resolve(f)))) {
+                differing.add(f);
+            }
+        }
+        assertThat(files).contains("base/5/" + relfilenode("pgbench_accounts"));
+        // pg_control holds the checkpoint and backup_label the start of each backup: those differ by design
+        assertThat(differing).as("files that differ").containsOnly("global/pg_control", "backup_label");
+    }
+
+    @Test
+    @Order(3)
+    void aDifferentialWithItsWalRecoversTheSameTables() throws Exception {
+        Map<String, String> now = PgTableChecksums.of(pg::connect);
+        PgTableChecksums.switchWalAndAwaitArchived(pg);
+        try (PgRestoreRun run = PgRestoreRun.of(pg, repo, SERVER, "diff-1", archive, "diff-latest")) {
+            run.recover(RecoveryTarget.latest());
+            assertThat(run.checksums()).isEqualTo(now);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void afterABulkRewriteAFullIsTakenInsteadAndSaysWhy() throws Exception {
+        pg.runSql("UPDATE pgbench_accounts SET abalance = abalance + 1");
+        PgBaseBackup.Result r = backup("diff-2", "full-2");
+        assertThat(r.kind()).isEqualTo(BackupManifest.FULL);
+        assertThat(r.baseBackupId()).isNull();
+        assertThat(r.note()).contains("differential against full-2 would have stored more than")
+                .contains("limit 50 %").contains("full backup was taken instead");
+        BackupManifest m = PgRestoreMaterializer.readManifest(repo, SERVER, "diff-2");
+        assertThat(m.isFull()).isTrue();
+        assertThat(m.files()).allSatisfy(f -> assertThat(f.extents()).allMatch(e -> e.bundle().contains("/diff-2/")));
+    }
+
+    private static Path materialize(String backupId) throws Exception {
+        Path dir = pg.root().resolve("materialized-" + backupId);
+        PgRestoreMaterializer.materialize(repo, SERVER, backupId, dir, 2, Progress.NONE);
+        return dir;
+    }
+
+    private static List<String> files(Path root) throws Exception {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    private static String relfilenode(String table) throws Exception {
+        try (Connection c = pg.connect(); var rs = c.createStatement()
+                .executeQuery("SELECT pg_relation_filenode('" + table + "')")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
