@@ -43,12 +43,17 @@ class PurgeEndToEndIT {
         return hs.cli("backup", "create", "--server", server, "--output", "json").ok().json();
     }
 
+    /** Creates a server kept for one day and returns the id of its first full once complete. */
+    static String createWithOneDayRetention(HindsightFixture hs, String server) throws Exception {
+        hs.cli("server", "create", "--name", server, "--backup-retention", "1").ok();
+        hs.awaitBackups(server, HindsightFixture::anyCompleted, Duration.ofMinutes(3));
+        return hs.backups(server).get(0).path("id").asText();
+    }
+
     @Test
     void purgeKeepsTheWindowAndDropsWhatItNoLongerNeeds() throws Exception {
         try (HindsightFixture hs = new HindsightFixture()) {
-            hs.cli("server", "create", "--name", "keep", "--backup-retention", "1").ok();
-            hs.awaitBackups("keep", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
-            String first = hs.backups("keep").get(0).path("id").asText();
+            String first = createWithOneDayRetention(hs, "keep");
             Instant firstConsistent = Instant.parse(hs.backups("keep").get(0).path("consistentAt").asText());
             String expected;
             JsonNode second = writeAcrossSegmentsThenBackUp(hs, "keep");
@@ -103,9 +108,7 @@ class PurgeEndToEndIT {
     @Test
     void longTermRetentionKeepsAFullBeyondTheWindowAndItRestoresOnItsOwn() throws Exception {
         try (HindsightFixture hs = new HindsightFixture()) {
-            hs.cli("server", "create", "--name", "ltr", "--backup-retention", "1").ok();
-            hs.awaitBackups("ltr", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
-            String first = hs.backups("ltr").get(0).path("id").asText();
+            String first = createWithOneDayRetention(hs, "ltr");
             HindsightFixture.Result badPolicy = hs.cli("server", "ltr", "set", "--name", "ltr", "--yearly", "P11Y");
             assertThat(badPolicy.exit()).isEqualTo(ExitCodes.INVALID);
             assertThat(badPolicy.err()).contains("out of range");
@@ -131,6 +134,75 @@ class PurgeEndToEndIT {
                  ResultSet rs = s.executeQuery("SELECT to_regclass('items') IS NULL")) {
                 rs.next();
                 assertThat(rs.getBoolean(1)).as("the first full predates the table").isTrue();
+            }
+        }
+    }
+
+    /**
+     * Purge under load, with differentials: a writer commits all along, the purge runs (as if a
+     * day later) while it does, the older full and its differential go, the newer full stays
+     * because the anchor differential rests on it, and restores to quiet instants recorded on
+     * either side of the newer backups and to the latest point hold exactly the data of then.
+     */
+    @Test
+    void purgeUnderWriteLoadKeepsEveryPointOfTheNewWindowRestorable() throws Exception {
+        try (HindsightFixture hs = new HindsightFixture()) {
+            String firstFull = createWithOneDayRetention(hs, "busy");
+            try (Connection c = hs.connect("busy"); Statement s = c.createStatement()) {
+                PitrEndToEndIT.createTablesIfMissing(s);
+                s.execute("INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 50) g");
+            }
+            try (Connection writer = hs.connect("busy"); PitrEndToEndIT.Load load = new PitrEndToEndIT.Load(writer)) {
+                String oldDiff = hs.cli("backup", "create", "--server", "busy", "--type", "diff", "--output", "json")
+                        .ok().json().path("id").asText();
+                JsonNode full = hs.cli("backup", "create", "--server", "busy", "--output", "json").ok().json();
+                Quiet t1 = Quiet.take(hs, load);
+                JsonNode diff = hs.cli("backup", "create", "--server", "busy", "--type", "diff", "--output", "json")
+                        .ok().json();
+                assertThat(diff.path("baseBackupId").asText()).isEqualTo(full.path("id").asText());
+                Quiet t2 = Quiet.take(hs, load);
+
+                // a day after the newer full: it is the anchor, the window starts just after it
+                Instant fullConsistent = Instant.parse(full.path("consistentAt").asText());
+                PurgeExecutor.Outcome outcome = hs.daemon().retention().purge("busy",
+                        fullConsistent.plus(Duration.ofDays(1)).plusSeconds(1));
+                assertThat(outcome.backups()).as("the first full and its differential").isEqualTo(2);
+                assertThat(hs.backups("busy").findValuesAsText("id")).doesNotContain(firstFull, oldDiff)
+                        .contains(full.path("id").asText(), diff.path("id").asText());
+                long committedDuringPurge = load.committed.get();
+                JsonNode show = hs.cli("server", "show", "--name", "busy", "--output", "json").ok().json();
+                assertThat(Instant.parse(show.path("earliestRestorePoint").asText())).isEqualTo(fullConsistent);
+
+                String viaDiff = hs.cli("server", "restore", "--source-server", "busy", "--name", "busy-t2",
+                        "--restore-time", t2.at.toString()).ok().out();
+                assertThat(viaDiff).contains("from backup " + diff.path("id").asText());
+                try (Connection r = hs.connect("busy-t2")) {
+                    assertThat(PitrEndToEndIT.checksums(r)).isEqualTo(t2.checksums);
+                }
+                String viaFull = hs.cli("server", "restore", "--source-server", "busy", "--name", "busy-t1",
+                        "--restore-time", t1.at.toString()).ok().out();
+                assertThat(viaFull).contains("from backup " + full.path("id").asText());
+                try (Connection r = hs.connect("busy-t1")) {
+                    assertThat(PitrEndToEndIT.checksums(r)).isEqualTo(t1.checksums);
+                }
+                assertThat(load.committed.get()).as("the writer went on committing through purge and restores")
+                        .isGreaterThan(committedDuringPurge);
+            }
+        }
+    }
+
+    /** A quiet instant under load: the writer held, the checksums of then, the writer let go. */
+    private record Quiet(Instant at, java.util.Map<String, String> checksums) {
+        static Quiet take(HindsightFixture hs, PitrEndToEndIT.Load load) throws Exception {
+            load.gate.lock();
+            try (Connection c = hs.connect("busy")) {
+                java.util.Map<String, String> sums = PitrEndToEndIT.checksums(c);
+                Thread.sleep(1000);
+                Instant at = Instant.now();
+                Thread.sleep(1000);
+                return new Quiet(at, sums);
+            } finally {
+                load.gate.unlock();
             }
         }
     }

@@ -110,6 +110,22 @@ public final class TestPostgres implements AutoCloseable {
     }
 
     /** Runs statements as admin in autocommit mode, each committed on its own. */
+    /**
+     * Archives WAL into a new directory with archive_command and turns autovacuum off, then
+     * restarts: tests that restore from their own backups get the WAL from there, and an idle
+     * server really is idle. Set with ALTER SYSTEM, which a restore must neutralize.
+     */
+    public Path archiveWalQuietly() throws IOException {
+        Path archive = Files.createDirectories(root().resolve("archive"));
+        cluster().osUser().giveOwnership(archive);
+        runSql("ALTER SYSTEM SET archive_mode = on",
+                "ALTER SYSTEM SET archive_command = 'cp %p \"" + archive + "/%f\"'",
+                "ALTER SYSTEM SET autovacuum = off");
+        cluster().stop();
+        cluster().start(Duration.ofMinutes(1));
+        return archive;
+    }
+
     public void runSql(String... statements) {
         try (Connection c = connect(); Statement st = c.createStatement()) {
             for (String sql : statements) {

@@ -89,6 +89,12 @@ public final class PgBaseBackup {
         DiffBase base;
         try {
             base = DiffBase.open(repo, serverId, baseBackupId);
+        } catch (HindsightException e) {
+            if (e.kind() != HindsightException.Kind.NOT_FOUND && e.kind() != HindsightException.Kind.INVALID_INPUT) {
+                throw failed(backupId, e);
+            }
+            // e.g. a full taken before block maps existed: a full now is what the next differential needs
+            return take(server, dataDir, backupId, null, e.getMessage() + ": a full backup was taken instead");
         } catch (IOException | RuntimeException e) {
             throw failed(backupId, e);
         }

@@ -46,16 +46,9 @@ class PgBaseBackupIT {
     @BeforeAll
     static void up() throws Exception {
         pg = TestPostgres.start();
-        archive = Files.createDirectories(pg.root().resolve("archive"));
-        pg.cluster().osUser().giveOwnership(archive);
-        // ALTER SYSTEM (postgresql.auto.conf) overrides hindsight.conf, and the restores must
-        // neutralize it; autovacuum off keeps the source idle after T3, which makes "no commit
-        // after the target" certain for the retry test
-        pg.runSql("ALTER SYSTEM SET archive_mode = on",
-                "ALTER SYSTEM SET archive_command = 'cp %p \"" + archive + "/%f\"'",
-                "ALTER SYSTEM SET autovacuum = off");
-        pg.cluster().stop();
-        pg.cluster().start(Duration.ofMinutes(1));
+        // autovacuum off keeps the source idle after T3, which makes "no commit after the target"
+        // certain for the retry test
+        archive = pg.archiveWalQuietly();
         pg.pgbenchInit(5);
         repo = Repository.openOrCreate(new FileStore(pg.root().resolve("repo")), "it-pw".toCharArray());
     }

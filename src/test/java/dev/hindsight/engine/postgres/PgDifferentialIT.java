@@ -42,14 +42,8 @@ class PgDifferentialIT {
     @BeforeAll
     static void up() throws Exception {
         pg = TestPostgres.start();
-        archive = Files.createDirectories(pg.root().resolve("archive"));
-        pg.cluster().osUser().giveOwnership(archive);
         // autovacuum off: between the differential and the full after it nothing may touch a page
-        pg.runSql("ALTER SYSTEM SET archive_mode = on",
-                "ALTER SYSTEM SET archive_command = 'cp %p \"" + archive + "/%f\"'",
-                "ALTER SYSTEM SET autovacuum = off");
-        pg.cluster().stop();
-        pg.cluster().start(Duration.ofMinutes(1));
+        archive = pg.archiveWalQuietly();
         pg.pgbenchInit(5);
         // read every row once so hint bits are set before the full, as on a server in use
         pg.runSql("VACUUM (FREEZE, ANALYZE)", "CHECKPOINT");
@@ -138,6 +132,16 @@ class PgDifferentialIT {
         BackupManifest m = PgRestoreMaterializer.readManifest(repo, SERVER, "diff-2");
         assertThat(m.isFull()).isTrue();
         assertThat(m.files()).allSatisfy(f -> assertThat(f.extents()).allMatch(e -> e.bundle().contains("/diff-2/")));
+    }
+
+    @Test
+    @Order(5)
+    void aFullWithoutABlockMapGetsAFullInsteadOfADifferential() throws Exception {
+        repo.delete(dev.hindsight.repo.Layout.blockMap(SERVER, "full-2")); // as a full taken by an older Hindsight
+        PgBaseBackup.Result r = backup("diff-3", "full-2");
+        assertThat(r.kind()).isEqualTo(BackupManifest.FULL);
+        assertThat(r.note()).contains("full backup full-2").contains("has no block map")
+                .endsWith("a full backup was taken instead");
     }
 
     private static Path materialize(String backupId) throws Exception {
