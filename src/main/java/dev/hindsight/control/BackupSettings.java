@@ -30,7 +30,12 @@ public record BackupSettings(int retentionDays, Duration fullInterval, Duration 
                 record.storageSizeGib());
     }
 
-    /** These settings with the given changes (null: unchanged), all checked. */
+    /**
+     * These settings with the given changes (null: unchanged), all checked. Fulls made at least
+     * as frequent as the differentials, without a differential interval given, turn
+     * differentials off; a differential interval given that is not shorter than the full
+     * interval is an error.
+     */
     public BackupSettings with(Integer retention, String full, String diff, Integer storageGib) {
         int days = retention == null ? retentionDays : retention;
         Validation.retentionDays(days);
@@ -39,6 +44,9 @@ public record BackupSettings(int retentionDays, Duration fullInterval, Duration 
         Duration diffEvery = diff == null ? diffInterval
                 : "off".equalsIgnoreCase(diff) ? Duration.ZERO
                 : parse(diff, "differential backup interval", MAX_DIFF_INTERVAL, "12h or 24h, or off for none");
+        if (diff == null && !diffEvery.isZero() && diffEvery.compareTo(fullEvery) >= 0) {
+            diffEvery = Duration.ZERO; // fulls at least as often as differentials would come: none needed
+        }
         if (!diffEvery.isZero() && diffEvery.compareTo(fullEvery) >= 0) {
             throw HindsightException.invalid("a differential every " + text(diffEvery) + " would never come between "
                             + "full backups every " + text(fullEvery),

@@ -71,8 +71,10 @@ public final class BackupJob {
                             Progress progress) throws java.io.IOException {
         try {
             log.info("{} backup {} of server {} started", describe(backup), backup.id(), server.name());
+            long began = System.nanoTime();
             Engine.BackupResult result = engine.backup(server, host, repository, backup.id(), backup.baseBackupId(),
                     progress);
+            long copied = System.nanoTime();
             BackupRecord taken = backup.kind() == BackupKind.DIFF && !result.differential()
                     ? backup.fullInstead(result.note()) : backup;
             if (taken != backup) {
@@ -94,9 +96,10 @@ public final class BackupJob {
                     result.stopPosition(), result.timeline(), result.files(), result.logicalBytes(),
                     result.storedBytes());
             repository.updateCatalog(c -> c.withBackup(done));
-            log.info("{} backup {} of server {} completed: {} files, {} bytes of data, {} bytes stored",
+            log.info("{} backup {} of server {} completed: {} files, {} bytes of data, {} bytes stored;"
+                            + " copied in {} ms, log durable to its stop position {} ms later",
                     describe(done), backup.id(), server.name(), result.files(), result.logicalBytes(),
-                    result.storedBytes());
+                    result.storedBytes(), (copied - began) / 1_000_000, (System.nanoTime() - copied) / 1_000_000);
             return done;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
