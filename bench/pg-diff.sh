@@ -38,12 +38,7 @@ UPDATE_SQL="update pgbench_accounts set abalance = abalance + 1 where aid % $STR
 
 # ---------------------------------------------------------------------------------------
 run_anchor() {
-  trap anchor_cleanup EXIT
-  trap 'exit 130' INT TERM
-  record anchor_version "$(pgbackrest version)"
-  anchor_setup
-  log "anchor: pgbench -i -s $SCALE"
-  a_pgbench -i -s "$SCALE" -q >"$A/pgbench-init.log" 2>&1
+  anchor_begin
   a_sql "checkpoint"
   anchor_timed full
   a_sql "$UPDATE_SQL" >/dev/null
@@ -66,15 +61,7 @@ anchor_timed() {
 
 # ---------------------------------------------------------------------------------------
 run_hindsight() {
-  trap hs_cleanup EXIT
-  trap 'exit 130' INT TERM
-  record hindsight_version "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
-  hs_start_daemon
-  hs_create_server
-  log "hindsight: waiting for the first (automatic) full backup"
-  hs_wait_backups 900
-  log "hindsight: pgbench -i -s $SCALE"
-  h_pgbench -i -s "$SCALE" -q >"$WORK/hindsight-pgbench-init.log" 2>&1
+  hs_begin
   h_sql "checkpoint"
   local data
   data=$(dirname "$(find "$HS_HOME" -path '*/data/PG_VERSION' | head -1)")

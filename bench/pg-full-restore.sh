@@ -129,12 +129,7 @@ anchor_verify() {
 }
 
 run_anchor() {
-  trap anchor_cleanup EXIT
-  trap 'exit 130' INT TERM
-  record anchor_version "$(pgbackrest version)"
-  anchor_setup
-  log "anchor: pgbench -i -s $SCALE"
-  a_pgbench -i -s "$SCALE" -q >"$A/pgbench-init.log" 2>&1
+  anchor_begin
   record anchor_db_bytes "$(a_sql "select pg_database_size('postgres')")"
   anchor_full_backup
   run_load a_sql a_pgbench anchor
@@ -197,15 +192,7 @@ hs_verify() {
 }
 
 run_hindsight() {
-  trap hs_cleanup EXIT
-  trap 'exit 130' INT TERM
-  record hindsight_version "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
-  hs_start_daemon
-  hs_create_server
-  log "hindsight: waiting for the first (automatic) full backup"
-  hs_wait_backups 900
-  log "hindsight: pgbench -i -s $SCALE"
-  h_pgbench -i -s "$SCALE" -q >"$WORK/hindsight-pgbench-init.log" 2>&1
+  hs_begin
   record hindsight_db_bytes "$(h_sql "select pg_database_size('postgres')")"
   hs_full_backup
   run_load h_sql h_pgbench hindsight

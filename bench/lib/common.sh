@@ -96,6 +96,17 @@ EOF
 }
 
 
+# anchor_begin: the pgBackRest half's start (in its subshell): cleanup on exit, a stanza on a
+# new source server, pgbench -i -s $SCALE
+anchor_begin() {
+  trap anchor_cleanup EXIT
+  trap 'exit 130' INT TERM
+  record anchor_version "$(pgbackrest version)"
+  anchor_setup
+  log "anchor: pgbench -i -s $SCALE"
+  a_pgbench -i -s "$SCALE" -q >"$A/pgbench-init.log" 2>&1
+}
+
 anchor_cleanup() {
   [[ -n ${A:-} && -d ${A:-/nonexistent} ]] || return 0
   local d
@@ -157,6 +168,20 @@ hs_wait_backups() {
   done
 }
 
+
+# hs_begin: the Hindsight half's start (in its subshell): cleanup on exit, the daemon, server
+# "bench" once its first full backup is done, pgbench -i -s $SCALE
+hs_begin() {
+  trap hs_cleanup EXIT
+  trap 'exit 130' INT TERM
+  record hindsight_version "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
+  hs_start_daemon
+  hs_create_server
+  log "hindsight: waiting for the first (automatic) full backup"
+  hs_wait_backups 900
+  log "hindsight: pgbench -i -s $SCALE"
+  h_pgbench -i -s "$SCALE" -q >"$WORK/hindsight-pgbench-init.log" 2>&1
+}
 
 hs_cleanup() {
   [[ -n ${HS_HOME:-} && -d ${HS_HOME:-/nonexistent} ]] || return 0
