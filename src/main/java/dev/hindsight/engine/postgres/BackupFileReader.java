@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * its CRC32C equals the full's for that block (the bytes are the same, which also covers
  * changes PostgreSQL does not WAL-log, such as hint bits without checksums). Everything else —
  * changed pages, pages past the full's end, files the full did not have, files that are not
- * made of pages — is stored. A differential that would store more than its limit stops with
- * {@link TooLarge}: a full is the better backup then.
+ * made of pages — is stored. When the WAL since the full says which blocks changed
+ * ({@link PgChangedBlocks}), the other pages of main forks are not read at all: they are taken
+ * from the full with the full's checksums. A differential that would store
+ * more than its limit stops with {@link TooLarge}: a full is the better backup then.
  */
 final class BackupFileReader {
     /**
@@ -115,7 +117,9 @@ final class BackupFileReader {
         try (FileChannel in = FileChannel.open(entry.absolute(), StandardOpenOption.READ)) {
             // read to the end as the file is now: a shrunk or grown relation file is fine,
             // WAL replay from the backup's start rewrites every page changed meanwhile
-            size = full == null ? readWhole(index, in, sums) : readPages(index, in, sums, full, reused);
+            size = full == null ? readWhole(index, in, sums)
+                    : full.changes() != null ? readChanged(index, entry.path(), in, sums, full, reused)
+                    : readPages(index, in, sums, full, reused);
         } catch (NoSuchFileException e) {
             return null; // dropped after the scan: the table is gone, WAL replay agrees
         } catch (IOException e) {
@@ -192,6 +196,79 @@ final class BackupFileReader {
             reused.addAll(full.slice(runStart, offset - runStart));
         }
         return offset;
+    }
+
+    /**
+     * Reads only the blocks the WAL names (and any past the full's end), takes the rest from the
+     * full unread. Pages the WAL names are stored even if they turn out equal: reading them is
+     * the cost, and they are few.
+     */
+    private long readChanged(int index, String path, FileChannel in, BlockChecksums sums, DiffBase.File full,
+                             List<BackupManifest.Extent> reused) throws IOException, InterruptedException {
+        if (scratch == null) {
+            scratch = new byte[BackupCopier.BUFFER_SIZE];
+        }
+        int block = BlockChecksums.BLOCK;
+        long size = in.size();
+        long blocks = (size + block - 1) / block;
+        long runStart = -1;
+        long b = 0;
+        while (b < blocks) {
+            if (reusable(path, b, size, full)) {
+                if (runStart < 0) {
+                    runStart = b * block;
+                }
+                sums.addKnown(full.checksums()[(int) b]);
+                b++;
+                continue;
+            }
+            if (runStart >= 0) {
+                reused.addAll(full.slice(runStart, b * block - runStart));
+                runStart = -1;
+            }
+            long end = b + 1;
+            while (end < blocks && (end - b) * block < scratch.length && !reusable(path, end, size, full)) {
+                end++;
+            }
+            int want = (int) (Math.min(end * block, size) - b * block);
+            int n = readAt(in, scratch, want, b * block);
+            for (int p = 0; p < n; p += block) {
+                int length = Math.min(block, n - p);
+                sums.add(scratch, p, length);
+                stage(index, b * block + p, scratch, p, length);
+            }
+            if (n < want) {
+                return b * block + n; // the file shrank while we read: WAL replay agrees
+            }
+            b = end;
+        }
+        progress.update("reading changed pages", done.addAndGet(size), Math.max(total, done.get()));
+        if (runStart >= 0) {
+            reused.addAll(full.slice(runStart, size - runStart));
+        }
+        return size;
+    }
+
+    /**
+     * Whether block {@code b} may be taken from the full unread: whole in the full and in the
+     * file now (a file ends on a page boundary but while a read races an extension), and not
+     * named by the WAL.
+     */
+    private static boolean reusable(String path, long b, long size, DiffBase.File full) {
+        long whole = BlockChecksums.BLOCK;
+        return b < full.file().size() / whole && (b + 1) * whole <= size && b < full.checksums().length
+                && !full.changes().mayHaveChanged(path, b);
+    }
+
+    /** Reads up to {@code length} bytes at {@code position}; fewer only at the end of the file. */
+    private static int readAt(FileChannel in, byte[] buffer, int length, long position) throws IOException {
+        ByteBuffer target = ByteBuffer.wrap(buffer, 0, length);
+        while (target.hasRemaining()) {
+            if (in.read(target, position + target.position()) < 0) {
+                break;
+            }
+        }
+        return target.position();
     }
 
     /** Packs {@code length} changed bytes into the pending buffer, sending it when full. */

@@ -33,6 +33,12 @@ final class BlockChecksums {
         crc.reset();
         crc.update(bytes, offset, length);
         int value = (int) crc.getValue();
+        addKnown(value);
+        return value;
+    }
+
+    /** Adds the next block by a CRC32C already known (a page taken from the full unread). */
+    void addKnown(int value) {
         if (count == values.length) {
             values = Arrays.copyOf(values, values.length * 2);
         }
@@ -42,7 +48,6 @@ final class BlockChecksums {
         word[2] = (byte) (value >>> 8);
         word[3] = (byte) value;
         digest.update(word);
-        return value;
     }
 
     /** Adds {@code length} bytes as consecutive blocks; only the very last block of a file may be short. */

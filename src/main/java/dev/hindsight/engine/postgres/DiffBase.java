@@ -17,8 +17,12 @@ import java.util.Map;
  * block map, walked in path order as the differential reads the data directory.
  */
 final class DiffBase implements Closeable {
-    /** A page file of the full: where its bytes are, and the CRC32C of each of its blocks. */
-    record File(BackupManifest.ManifestFile file, int[] checksums) {
+    /**
+     * A page file of the full: where its bytes are, the CRC32C of each of its blocks, and (when
+     * the WAL since the full could be read) which of its blocks may have changed; null changes:
+     * every page must be read and compared.
+     */
+    record File(BackupManifest.ManifestFile file, int[] checksums, PgChangedBlocks changes) {
         List<BackupManifest.Extent> slice(long from, long length) {
             return PgExtents.slice(file.extents(), from, length, file.path());
         }
@@ -28,6 +32,7 @@ final class DiffBase implements Closeable {
     private final Map<String, BackupManifest.ManifestFile> files = new HashMap<>();
     private final InputStream stream;
     private final BlockMap.Cursor map;
+    private PgChangedBlocks changes;
 
     private DiffBase(BackupManifest manifest, InputStream stream) {
         this.manifest = manifest;
@@ -56,6 +61,24 @@ final class DiffBase implements Closeable {
         return manifest.backupId();
     }
 
+    int timeline() {
+        return manifest.timeline();
+    }
+
+    /**
+     * What the WAL since the full says changed; empty leaves every page to be read. It guides
+     * the main forks only: visibility-map bits are cleared as a side effect of heap records that
+     * do not name the map's page, and free-space-map changes are not all WAL-logged, so those
+     * small forks (one page per 32,000 or 4,000 heap pages) are always read and compared.
+     */
+    void useChanges(java.util.Optional<PgChangedBlocks> walChanges) {
+        this.changes = walChanges.orElse(null);
+    }
+
+    boolean walGuided() {
+        return changes != null;
+    }
+
     /** Pages whose LSN is below this were last changed before the full started copying. */
     Lsn startLsn() {
         return manifest.startLsn();
@@ -71,7 +94,8 @@ final class DiffBase implements Closeable {
         }
         BackupManifest.ManifestFile f = files.get(path);
         int[] checksums = map.find(path);
-        return f == null || checksums == null ? null : new File(f, checksums);
+        boolean mainFork = !path.contains("_");
+        return f == null || checksums == null ? null : new File(f, checksums, mainFork ? changes : null);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.hindsight.util.Progress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -40,22 +41,32 @@ public final class PgBaseBackup {
      * @param changedBytes bytes of file data the backup itself stored (for a full, all of them)
      * @param storedBytes  bytes the backup's own objects take in the repository
      * @param note         why a full was taken when a differential was asked for; null otherwise
+     * @param walGuided    a differential that read only the pages the WAL since its full names
      */
     public record Result(String backupId, String kind, String baseBackupId, Lsn startLsn, Lsn checkpointLsn,
                          Lsn stopLsn, int timeline, Instant startedAt, Instant stoppedAt, long fileCount,
-                         long logicalBytes, long changedBytes, long storedBytes, String note) {
+                         long logicalBytes, long changedBytes, long storedBytes, String note, boolean walGuided) {
     }
 
     private final Repository repo;
     private final String serverId;
     private final int parallelism;
     private final Progress progress;
+    private final PgWalSummary summaries;
 
     public PgBaseBackup(Repository repo, String serverId) {
         this(repo, serverId, DEFAULT_PARALLELISM, Progress.NONE);
     }
 
     public PgBaseBackup(Repository repo, String serverId, int parallelism, Progress progress) {
+        this(repo, serverId, parallelism, progress, null);
+    }
+
+    /**
+     * @param summaries where a differential learns from the WAL which pages changed, so it reads
+     *                  only those; null: a differential reads every page
+     */
+    PgBaseBackup(Repository repo, String serverId, int parallelism, Progress progress, PgWalSummary summaries) {
         if (parallelism < 1) {
             throw HindsightException.invalid("backup parallelism must be at least 1, not " + parallelism,
                     "use about one worker per CPU core");
@@ -64,6 +75,7 @@ public final class PgBaseBackup {
         this.serverId = serverId;
         this.parallelism = parallelism;
         this.progress = progress;
+        this.summaries = summaries;
     }
 
     /** Takes a full backup; see {@link #run(Connection, Path, String, String)}. */
@@ -125,9 +137,14 @@ public final class PgBaseBackup {
         boolean inBackup = false;
         try {
             progress.update("checkpoint", 0, -1);
-            start(server, backupId);
+            Lsn startLsn = start(server, backupId);
             inBackup = true;
             DataDirectoryScan.Result scan = DataDirectoryScan.scan(dataDir);
+            if (base != null && summaries != null) {
+                progress.update("reading the log since the full", 0, -1);
+                base.useChanges(summaries.changedBetween(server, base.timeline(), base.startLsn(), startLsn,
+                        scan.totalBytes()));
+            }
             BackupCopier.Copied copied = BackupCopier.copy(scan, repo, serverId, backupId, parallelism, progress,
                     base, (long) (scan.totalBytes() * DIFF_LIMIT));
             PgBackupStop stop = PgBackupStop.stop(server);
@@ -142,7 +159,7 @@ public final class PgBaseBackup {
             long stored = copied.storedBytes() + repo.writeJson(Layout.manifest(serverId, backupId), manifest);
             return new Result(backupId, kind, baseId, label.start(), label.checkpoint(), stop.lsn(), label.timeline(),
                     startedAt, stop.stoppedAt(), manifest.files().size(), manifest.logicalBytes(),
-                    copied.storedLogicalBytes(), stored, note);
+                    copied.storedLogicalBytes(), stored, note, base != null && base.walGuided());
         } catch (BackupFileReader.TooLarge e) {
             abandon(server, inBackup, backupId, e);
             throw new TooLargeDiff(e);
@@ -152,10 +169,14 @@ public final class PgBaseBackup {
         }
     }
 
-    private void start(Connection server, String backupId) throws SQLException {
-        try (Statement st = server.createStatement()) {
-            // fast = true: request an immediate checkpoint instead of waiting for a spread one
-            st.execute("SELECT pg_backup_start('hindsight " + backupId.replace("'", "''") + "', true)");
+    /** Starts backup mode and returns where replay will start (the checkpoint's redo location). */
+    private Lsn start(Connection server, String backupId) throws SQLException {
+        try (Statement st = server.createStatement();
+             // fast = true: request an immediate checkpoint instead of waiting for a spread one
+             ResultSet rs = st.executeQuery("SELECT pg_backup_start('hindsight " + backupId.replace("'", "''")
+                     + "', true)")) {
+            rs.next();
+            return Lsn.parse(rs.getString(1));
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {
                 throw new HindsightException(HindsightException.Kind.FAILED,

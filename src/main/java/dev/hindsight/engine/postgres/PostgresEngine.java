@@ -111,8 +111,10 @@ public final class PostgresEngine implements Engine {
                                String backupId, String baseBackupId, Progress progress) throws IOException {
         PgCluster cluster = cluster(server);
         try (Connection c = cluster.connect(record.agentUser(), record.agentPassword(), "postgres")) {
+            PgWalSummary summaries = new PgWalSummary(cluster.installation(), new WalArchive(repository, record.id()),
+                    server.dataDir());
             PgBaseBackup.Result r = new PgBaseBackup(repository, record.id(), PgBaseBackup.DEFAULT_PARALLELISM,
-                    progress).run(c, server.dataDir(), backupId, baseBackupId);
+                    progress, summaries).run(c, server.dataDir(), backupId, baseBackupId);
             return new BackupResult(BackupManifest.DIFF.equals(r.kind()), r.startLsn().toString(),
                     r.stopLsn().toString(), r.timeline(), r.stoppedAt(), r.fileCount(), r.changedBytes(),
                     r.storedBytes(), r.note());

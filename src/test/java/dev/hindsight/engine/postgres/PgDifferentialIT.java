@@ -42,7 +42,10 @@ class PgDifferentialIT {
     @BeforeAll
     static void up() throws Exception {
         pg = TestPostgres.start();
-        // autovacuum off: between the differential and the full after it nothing may touch a page
+        // autovacuum off: between the differential and the full after it nothing may touch a page;
+        // WAL kept in pg_wal, as Hindsight's replication slot keeps what its capture has not stored
+        // (here the capture is archive_command, and the repository holds no WAL)
+        pg.runSql("ALTER SYSTEM SET wal_keep_size = '1GB'");
         archive = pg.archiveWalQuietly();
         pg.pgbenchInit(5);
         // read every row once so hint bits are set before the full, as on a server in use
@@ -58,15 +61,22 @@ class PgDifferentialIT {
         }
     }
 
+    /** A full, or a differential guided by the WAL since its full (found in pg_wal here). */
     static PgBaseBackup.Result backup(String id, String base) throws Exception {
+        return backup(id, base, new PgWalSummary(pg.cluster().installation(), new WalArchive(repo, SERVER),
+                pg.cluster().dataDir()));
+    }
+
+    /** With {@code summaries} null a differential reads and compares every page. */
+    static PgBaseBackup.Result backup(String id, String base, PgWalSummary summaries) throws Exception {
         long began = System.nanoTime();
         PgBaseBackup.Result r;
         try (Connection agent = pg.connectAgent()) {
-            r = new PgBaseBackup(repo, SERVER, 2, Progress.NONE).run(agent, pg.cluster().dataDir(), id, base);
+            r = new PgBaseBackup(repo, SERVER, 2, Progress.NONE, summaries).run(agent, pg.cluster().dataDir(), id, base);
         }
-        System.out.printf("%s backup %s: %.1f MB of data, %.2f MB stored in it (%.2f MB encoded), %.2f s%n", r.kind(),
-                id, r.logicalBytes() / 1e6, r.changedBytes() / 1e6, r.storedBytes() / 1e6,
-                (System.nanoTime() - began) / 1e9);
+        System.out.printf("%s backup %s%s: %.1f MB of data, %.2f MB stored in it (%.2f MB encoded), %.2f s%n", r.kind(),
+                id, r.walGuided() ? " (WAL-guided)" : "", r.logicalBytes() / 1e6, r.changedBytes() / 1e6,
+                r.storedBytes() / 1e6, (System.nanoTime() - began) / 1e9);
         return r;
     }
 
@@ -77,8 +87,13 @@ class PgDifferentialIT {
         pg.runSql("UPDATE pgbench_accounts SET abalance = abalance + 7 WHERE aid <= 5000 OR aid % 50000 = 1",
                 "UPDATE pgbench_branches SET bbalance = bbalance - 3");
         diff = backup("diff-1", "full-1");
+        PgBaseBackup.Result compared = backup("diff-1-read", "full-1", null);
 
         assertThat(diff.kind()).isEqualTo(BackupManifest.DIFF);
+        assertThat(diff.walGuided()).as("the WAL since the full told which pages to read").isTrue();
+        assertThat(compared.walGuided()).isFalse();
+        assertThat(compared.changedBytes()).as("reading every page finds no more than the WAL named")
+                .isLessThanOrEqualTo(diff.changedBytes());
         assertThat(diff.baseBackupId()).isEqualTo("full-1");
         assertThat(diff.note()).isNull();
         assertThat(diff.logicalBytes()).as("a differential restores the whole data directory")
@@ -93,20 +108,25 @@ class PgDifferentialIT {
     void fullPlusDifferentialIsByteIdenticalToAFullTakenRightAfter() throws Exception {
         // nothing runs between the two: a full now sees the same relation files
         backup("full-2", null);
-        Path viaDiff = materialize("diff-1");
-        Path viaFull = materialize("full-2");
+        assertByteIdentical("diff-1", "full-2");
+        assertByteIdentical("diff-1-read", "full-2");
+        assertThat(files(materialize("full-2"))).contains("base/5/" + relfilenode("pgbench_accounts"));
+    }
 
+    /** Materializes both and compares every file but pg_control and backup_label (the checkpoint, the start). */
+    private static void assertByteIdentical(String viaDiffId, String fullId) throws Exception {
+        Path viaDiff = materialize(viaDiffId);
+        Path viaFull = materialize(fullId);
         List<String> differing = new ArrayList<>();
         List<String> files = files(viaFull);
-        assertThat(files(viaDiff)).containsExactlyInAnyOrderElementsOf(files);
+        assertThat(files(viaDiff)).as(viaDiffId).containsExactlyInAnyOrderElementsOf(files);
         for (String f : files) {
             if (!Arrays.equals(Files.readAllBytes(viaDiff.resolve(f)), Files.readAllBytes(viaFull.resolve(f)))) {
                 differing.add(f);
             }
         }
-        assertThat(files).contains("base/5/" + relfilenode("pgbench_accounts"));
-        // pg_control holds the checkpoint and backup_label the start of each backup: those differ by design
-        assertThat(differing).as("files that differ").containsOnly("global/pg_control", "backup_label");
+        assertThat(differing).as("files of %s that differ from %s", viaDiffId, fullId)
+                .containsOnly("global/pg_control", "backup_label");
     }
 
     @Test
@@ -144,8 +164,28 @@ class PgDifferentialIT {
                 .endsWith("a full backup was taken instead");
     }
 
+    @Test
+    @Order(6)
+    void walGuidedDifferentialsFollowTruncationsReextensionsAndCopiedDatabases() throws Exception {
+        pg.runSql("CREATE TABLE shrinking(id int PRIMARY KEY, note text)",
+                "INSERT INTO shrinking SELECT g, repeat('n', 100) FROM generate_series(1, 20000) g", "VACUUM shrinking");
+        backup("full-4", null);
+        // VACUUM cuts the emptied tail off the file (a TRUNCATE record), the inserts grow it again
+        pg.runSql("DELETE FROM shrinking WHERE id > 5000", "VACUUM shrinking",
+                "INSERT INTO shrinking SELECT g, 'again' FROM generate_series(5001, 6000) g",
+                "CREATE DATABASE copied TEMPLATE template1 STRATEGY FILE_COPY", "CHECKPOINT");
+        PgBaseBackup.Result r = backup("diff-4", "full-4");
+        assertThat(r.kind()).isEqualTo(BackupManifest.DIFF);
+        assertThat(r.walGuided()).isTrue();
+        backup("full-5", null);
+        assertByteIdentical("diff-4", "full-5");
+    }
+
     private static Path materialize(String backupId) throws Exception {
         Path dir = pg.root().resolve("materialized-" + backupId);
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
         PgRestoreMaterializer.materialize(repo, SERVER, backupId, dir, 2, Progress.NONE);
         return dir;
     }

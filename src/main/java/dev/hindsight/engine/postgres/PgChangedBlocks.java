@@ -1,0 +1,132 @@
+package dev.hindsight.engine.postgres;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The blocks a range of WAL may have changed, read from {@code pg_waldump}'s text (PostgreSQL's
+ * own decoder for the server's exact version): every block reference of every record, plus the
+ * file-level records that change pages without naming them — a relation created or truncated
+ * (everything from the new end on counts as changed) and a database directory copied whole
+ * ({@code CREATE DATABASE … STRATEGY FILE_COPY}: every file in it counts as changed). Anything it
+ * cannot map to a data-directory path (a tablespace) makes the summary unusable: the
+ * differential then reads every page instead.
+ */
+final class PgChangedBlocks {
+    /** Blocks per segment file (RELSEG_SIZE): 1 GiB of 8 KiB pages, PostgreSQL's build default. */
+    static final long BLOCKS_PER_SEGMENT = 131_072;
+    private static final long DEFAULT_TABLESPACE = 1663;
+    private static final long GLOBAL_TABLESPACE = 1664;
+
+    private static final Pattern BLOCK_REF = Pattern.compile(
+            "blkref #\\d+: rel (\\d+)/(\\d+)/(\\d+)(?: fork (\\w+))? blk (\\d+)");
+    private static final Pattern CREATE = Pattern.compile("rmgr: Storage .*desc: CREATE (\\S+)");
+    private static final Pattern TRUNCATE = Pattern.compile("rmgr: Storage .*desc: TRUNCATE (\\S+) to (\\d+) blocks");
+    private static final Pattern NEW_DATABASE = Pattern.compile(
+            "rmgr: Database .*desc: (?:CREATE_FILE_COPY copy dir \\d+/\\d+ to|CREATE_WAL_LOG create dir) (\\d+)/(\\d+)");
+    private static final Pattern TABLESPACE = Pattern.compile("rmgr: Tablespace ");
+
+    /** Per segment file ("base/5/16384", "base/5/16384.1", "base/5/16384_vm"): blocks within it. */
+    private final Map<String, BitSet> blocks = new HashMap<>();
+    /** Per relation fork ("base/5/16384", "base/5/16384_vm"): the first relation block that counts as changed. */
+    private final Map<String, Long> changedFrom = new HashMap<>();
+    /** Directories ("base/16390/") whose every file counts as changed. */
+    private final Set<String> wholeDirectories = new HashSet<>();
+    private long records;
+
+    private PgChangedBlocks() {
+    }
+
+    /** Reads pg_waldump's default output; empty if a record touches something we cannot place. */
+    static Optional<PgChangedBlocks> parse(BufferedReader lines) throws IOException {
+        PgChangedBlocks c = new PgChangedBlocks();
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (!line.startsWith("rmgr: ")) {
+                continue;
+            }
+            c.records++;
+            if (TABLESPACE.matcher(line).lookingAt()) {
+                return Optional.empty();
+            }
+            Matcher ref = BLOCK_REF.matcher(line);
+            while (ref.find()) {
+                String relation = relationPath(Long.parseLong(ref.group(1)), ref.group(2), ref.group(3), ref.group(4));
+                if (relation == null) {
+                    return Optional.empty();
+                }
+                long block = Long.parseLong(ref.group(5));
+                long segment = block / BLOCKS_PER_SEGMENT;
+                c.blocks.computeIfAbsent(segment == 0 ? relation : relation + "." + segment, k -> new BitSet())
+                        .set((int) (block % BLOCKS_PER_SEGMENT));
+            }
+            Matcher m;
+            if ((m = TRUNCATE.matcher(line)).lookingAt()) {
+                // the heap goes to the new length; its vm and fsm are cut to sizes derived from it
+                String main = m.group(1);
+                c.changeFrom(main, Long.parseLong(m.group(2)));
+                c.changeFrom(main + "_vm", 0);
+                c.changeFrom(main + "_fsm", 0);
+            } else if ((m = CREATE.matcher(line)).lookingAt()) {
+                c.changeFrom(m.group(1), 0);
+            } else if ((m = NEW_DATABASE.matcher(line)).lookingAt()) {
+                if (Long.parseLong(m.group(1)) != DEFAULT_TABLESPACE) {
+                    return Optional.empty();
+                }
+                c.wholeDirectories.add("base/" + m.group(2) + "/");
+            }
+        }
+        return Optional.of(c);
+    }
+
+    private void changeFrom(String relationFork, long block) {
+        changedFrom.merge(relationFork, block, Math::min);
+    }
+
+    /** The data-directory path of a relation fork (without segment number); null outside base/ and global/. */
+    static String relationPath(long tablespace, String database, String relfilenode, String fork) {
+        String suffix = fork == null || fork.equals("main") ? "" : "_" + fork;
+        if (tablespace == DEFAULT_TABLESPACE) {
+            return "base/" + database + "/" + relfilenode + suffix;
+        }
+        if (tablespace == GLOBAL_TABLESPACE) {
+            return "global/" + relfilenode + suffix;
+        }
+        return null;
+    }
+
+    /** Whether block {@code block} of segment file {@code path} (e.g. "base/5/16384.1") may differ from the full. */
+    boolean mayHaveChanged(String path, long block) {
+        int dot = path.lastIndexOf('.');
+        String relation = dot > path.lastIndexOf('/') ? path.substring(0, dot) : path;
+        long segment = relation.length() == path.length() ? 0 : Long.parseLong(path.substring(dot + 1));
+        Long from = changedFrom.get(relation);
+        if (from != null && segment * BLOCKS_PER_SEGMENT + block >= from) {
+            return true;
+        }
+        for (String dir : wholeDirectories) {
+            if (path.startsWith(dir)) {
+                return true;
+            }
+        }
+        BitSet set = blocks.get(path);
+        return set != null && block < Integer.MAX_VALUE && set.get((int) block);
+    }
+
+    /** WAL records read, for the log. */
+    long records() {
+        return records;
+    }
+
+    /** Blocks named by the records (each counted once), for the log. */
+    long blocksNamed() {
+        return blocks.values().stream().mapToLong(BitSet::cardinality).sum();
+    }
+}

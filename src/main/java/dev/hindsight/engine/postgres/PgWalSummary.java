@@ -1,0 +1,160 @@
+package dev.hindsight.engine.postgres;
+
+import dev.hindsight.util.FileTrees;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which blocks changed between a full's start and a differential's start, from the WAL in
+ * between: what lets a differential read only those pages instead of the whole data directory.
+ * Segments come from the repository where they are complete there, and from the server's pg_wal
+ * for the newest (the replication slot keeps what the capture has not confirmed). Any doubt —
+ * more log than a quarter of the data (and 64 MiB), a timeline switch, a missing segment, pg_waldump failing,
+ * a server without data checksums or wal_log_hints (hint-bit changes leave no WAL there), a
+ * page or segment size other than PostgreSQL's defaults — gives no summary, and the
+ * differential reads every page instead.
+ */
+final class PgWalSummary {
+    private static final Logger log = LoggerFactory.getLogger(PgWalSummary.class);
+    /**
+     * Past this share of the data, reading every page is cheaper than decoding the log; below
+     * {@link #ALWAYS_DECODE} bytes the log is decoded anyway (each backup's segment switch pads a
+     * segment that pg_waldump skips, so small servers would otherwise never qualify).
+     */
+    static final double MAX_LOG_SHARE = 0.25;
+    static final long ALWAYS_DECODE = 4 * Lsn.SEGMENT_SIZE;
+    private static final Pattern FAILED_AT = Pattern.compile("error in WAL record at [0-9A-F]+/[0-9A-F]+: .* at "
+            + "([0-9A-F]+/[0-9A-F]+)\\s*$");
+
+    private final PgInstallation pg;
+    private final WalArchive archive;
+    private final Path dataDir;
+
+    PgWalSummary(PgInstallation pg, WalArchive archive, Path dataDir) {
+        this.pg = pg;
+        this.archive = archive;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * The blocks WAL in [{@code from}, {@code to}) may have changed, or empty (with the reason
+     * logged) when the differential should read every page.
+     */
+    Optional<PgChangedBlocks> changedBetween(Connection server, int fullTimeline, Lsn from, Lsn to, long dataBytes)
+            throws IOException, InterruptedException {
+        String why = unsuitable(server, fullTimeline, from, to, dataBytes);
+        if (why != null) {
+            log.info("Differential reads every page: {}", why);
+            return Optional.empty();
+        }
+        Path dir = Files.createTempDirectory("hindsight-wal-summary-");
+        try {
+            // through the segment holding `to`: pg_waldump reads the record at `to` before it stops
+            for (long segno = from.segment(); segno <= to.segment(); segno++) {
+                if (!stage(fullTimeline, segno, dir)) {
+                    log.info("Differential reads every page: WAL segment {} is neither complete in the repository"
+                            + " nor in pg_wal", Lsn.of(segno, 0).walFileName(fullTimeline));
+                    return Optional.empty();
+                }
+            }
+            return dump(dir, from, to);
+        } finally {
+            FileTrees.deleteRecursively(dir);
+        }
+    }
+
+    private String unsuitable(Connection server, int fullTimeline, Lsn from, Lsn to, long dataBytes) throws IOException {
+        if (to.value() - from.value() > Math.max(MAX_LOG_SHARE * dataBytes, ALWAYS_DECODE)) {
+            return (to.value() - from.value()) + " bytes of WAL since the full, more than a quarter of the data";
+        }
+        try (Statement st = server.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT (SELECT timeline_id FROM pg_control_checkpoint()), current_setting('data_checksums'),"
+                        + " current_setting('wal_log_hints'), current_setting('block_size'),"
+                        + " current_setting('segment_size')")) {
+            rs.next();
+            if (rs.getInt(1) != fullTimeline) {
+                return "the server is on timeline " + rs.getInt(1) + ", the full was taken on " + fullTimeline;
+            }
+            if (!"on".equals(rs.getString(2)) && !"on".equals(rs.getString(3))) {
+                return "neither data_checksums nor wal_log_hints is on, so hint-bit changes leave no WAL";
+            }
+            if (!"8192".equals(rs.getString(4)) || !"1GB".equals(rs.getString(5))) {
+                return "block_size " + rs.getString(4) + " / segment_size " + rs.getString(5) + " are not the defaults";
+            }
+            return null;
+        } catch (SQLException e) {
+            throw new IOException("reading the server's settings: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean stage(int timeline, long segno, Path dir) throws IOException {
+        String name = Lsn.of(segno, 0).walFileName(timeline);
+        Optional<Lsn> durable = archive.durableEnd(timeline);
+        if (durable.isPresent() && !durable.get().isBefore(Lsn.of(segno + 1, 0))) {
+            archive.stageSegment(timeline, segno, dir);
+            return true;
+        }
+        try {
+            Files.copy(dataDir.resolve("pg_wal").resolve(name), dir.resolve(name));
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /**
+     * pg_waldump reads no byte past --end, so the record that starts there reads as damaged
+     * ("… at X/Y" with X/Y at or past the end): everything before it was decoded, which is all we
+     * asked for.
+     */
+    static boolean stoppedAtTheEnd(String error, Lsn end) {
+        Matcher m = FAILED_AT.matcher(error);
+        if (!m.find()) {
+            return false;
+        }
+        try {
+            return !Lsn.parse(m.group(1)).isBefore(end);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private Optional<PgChangedBlocks> dump(Path dir, Lsn from, Lsn to) throws IOException, InterruptedException {
+        Path out = dir.resolve("waldump.txt");
+        Path err = dir.resolve("waldump.err");
+        Process p = new ProcessBuilder(List.of(pg.tool("pg_waldump").toString(), "--path=" + dir,
+                "--start=" + from, "--end=" + to)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            log.info("Differential reads every page: pg_waldump took more than 10 minutes");
+            return Optional.empty();
+        }
+        String error = Files.readString(err).strip();
+        if (p.exitValue() != 0 && !stoppedAtTheEnd(error, to)) {
+            log.info("Differential reads every page: pg_waldump failed: {}", error);
+            return Optional.empty();
+        }
+        try (BufferedReader lines = Files.newBufferedReader(out, StandardCharsets.UTF_8)) {
+            Optional<PgChangedBlocks> changes = PgChangedBlocks.parse(lines);
+            changes.ifPresentOrElse(c -> log.info("WAL {}..{}: {} records name {} blocks", from, to, c.records(),
+                    c.blocksNamed()), () -> log.info("Differential reads every page: the WAL touches a tablespace"));
+            return changes;
+        }
+    }
+}

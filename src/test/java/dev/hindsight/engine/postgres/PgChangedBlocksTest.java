@@ -1,0 +1,82 @@
+package dev.hindsight.engine.postgres;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** pg_waldump lines as PostgreSQL 15 prints them (taken from a real server). */
+class PgChangedBlocksTest {
+    static Optional<PgChangedBlocks> parse(String... lines) throws Exception {
+        return PgChangedBlocks.parse(new BufferedReader(new StringReader(String.join("\n", lines))));
+    }
+
+    @Test
+    void blockReferencesMarkTheirBlockInTheRightSegmentFileAndFork() throws Exception {
+        PgChangedBlocks c = parse(
+                "rmgr: Heap        len (rec/tot):     54/  1958, tx:        724, lsn: 0/01752AA8, prev 0/01752A78, "
+                        + "desc: INSERT off 10 flags 0x01, blkref #0: rel 1663/5/1247 blk 14 FPW",
+                "rmgr: Heap2       len (rec/tot):     64/    64, tx:          0, lsn: 0/01752B00, prev 0/01752AA8, "
+                        + "desc: VISIBLE cutoff xid 0 flags 0x01, blkref #0: rel 1663/5/16384 fork vm blk 0, "
+                        + "blkref #1: rel 1663/5/16384 blk 131075",
+                "rmgr: XLOG        len (rec/tot):     49/  8241, tx:        724, lsn: 0/0175CF70, prev 0/0175B3D0, "
+                        + "desc: FPI_FOR_HINT , blkref #0: rel 1664/0/1260 fork fsm blk 2 FPW",
+                "pg_waldump: error: error in WAL record at 0/1FF7398: invalid record length").orElseThrow();
+        assertThat(c.records()).isEqualTo(3);
+        assertThat(c.mayHaveChanged("base/5/1247", 14)).isTrue();
+        assertThat(c.mayHaveChanged("base/5/1247", 13)).isFalse();
+        assertThat(c.mayHaveChanged("base/5/16384_vm", 0)).isTrue();
+        assertThat(c.mayHaveChanged("base/5/16384.1", 3)).as("block 131075 is the second segment's fourth").isTrue();
+        assertThat(c.mayHaveChanged("base/5/16384", 3)).isFalse();
+        assertThat(c.mayHaveChanged("global/1260_fsm", 2)).isTrue();
+        assertThat(c.blocksNamed()).isEqualTo(4);
+    }
+
+    @Test
+    void truncationsCreationsAndNewDatabasesCountEverythingAfterThemAsChanged() throws Exception {
+        PgChangedBlocks c = parse(
+                "rmgr: Storage     len (rec/tot):     46/    46, tx:        727, lsn: 0/01BC5778, prev 0/01BC3728, "
+                        + "desc: TRUNCATE base/5/16384 to 2 blocks flags 7",
+                "rmgr: Storage     len (rec/tot):     42/    42, tx:        724, lsn: 0/01752A78, prev 0/01752A48, "
+                        + "desc: CREATE base/5/16390",
+                "rmgr: Database    len (rec/tot):     42/    42, tx:        728, lsn: 0/01BC5F20, prev 0/01BC5EA8, "
+                        + "desc: CREATE_FILE_COPY copy dir 1663/1 to 1663/16389",
+                "rmgr: Database    len (rec/tot):     34/    34, tx:        729, lsn: 0/01BC65A8, prev 0/01BC64E0, "
+                        + "desc: CREATE_WAL_LOG create dir 1663/16391").orElseThrow();
+        assertThat(c.mayHaveChanged("base/5/16384", 1)).isFalse();
+        assertThat(c.mayHaveChanged("base/5/16384", 2)).isTrue();
+        assertThat(c.mayHaveChanged("base/5/16384.3", 0)).as("a later segment of a truncated relation").isTrue();
+        assertThat(c.mayHaveChanged("base/5/16384_vm", 0)).isTrue();
+        assertThat(c.mayHaveChanged("base/5/16384_fsm", 0)).isTrue();
+        assertThat(c.mayHaveChanged("base/5/16390", 0)).isTrue();
+        assertThat(c.mayHaveChanged("base/16389/1259", 7)).isTrue();
+        assertThat(c.mayHaveChanged("base/16391/2619_vm", 0)).isTrue();
+        assertThat(c.mayHaveChanged("base/1/1259", 7)).as("the template it was copied from").isFalse();
+    }
+
+    @Test
+    void aTablespaceMakesTheSummaryUnusable() throws Exception {
+        assertThat(parse("rmgr: Heap        len (rec/tot):     54/  1958, tx:        724, lsn: 0/01752AA8, "
+                + "prev 0/01752A78, desc: INSERT off 10 flags 0x01, blkref #0: rel 16400/5/1247 blk 14")).isEmpty();
+        assertThat(parse("rmgr: Tablespace  len (rec/tot):     40/    40, tx:        730, lsn: 0/01C00000, "
+                + "prev 0/01BFFF00, desc: CREATE 16400 \"/srv/ts\"")).isEmpty();
+        assertThat(parse("rmgr: Database    len (rec/tot):     42/    42, tx:        728, lsn: 0/01BC5F20, "
+                + "prev 0/01BC5EA8, desc: CREATE_FILE_COPY copy dir 1663/1 to 16400/16389")).isEmpty();
+    }
+
+    @Test
+    void pgWaldumpStoppingAtTheEndIsNotAFailureButAnErrorBeforeItIs() {
+        Lsn end = Lsn.parse("0/8000028");
+        assertThat(PgWalSummary.stoppedAtTheEnd("pg_waldump: error: error in WAL record at 0/7265280: record with "
+                + "incorrect prev-link 51CD200/0 at 0/8000028", end)).isTrue();
+        assertThat(PgWalSummary.stoppedAtTheEnd("pg_waldump: error: error in WAL record at 0/1F36DF18: invalid "
+                + "resource manager ID 97 at 0/20000028", end)).isTrue();
+        assertThat(PgWalSummary.stoppedAtTheEnd("pg_waldump: error: error in WAL record at 0/6000100: invalid "
+                + "record length at 0/6000200: wanted 24, got 0", end)).isFalse();
+        assertThat(PgWalSummary.stoppedAtTheEnd("pg_waldump: error: could not find file \"000000010000000000000007\"",
+                end)).isFalse();
+    }
+}
