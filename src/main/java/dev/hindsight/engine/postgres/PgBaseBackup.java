@@ -24,6 +24,7 @@ import java.time.Instant;
  * If anything fails, the server is taken out of backup mode and the objects written are removed.
  */
 public final class PgBaseBackup {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PgBaseBackup.class);
     public static final int DEFAULT_PARALLELISM = 2;
     /**
      * A differential that would store more than this share of the data directory is not worth
@@ -137,9 +138,11 @@ public final class PgBaseBackup {
         boolean inBackup = false;
         try {
             progress.update("checkpoint", 0, -1);
+            long began = System.nanoTime();
             Lsn startLsn = start(server, backupId);
             inBackup = true;
             DataDirectoryScan.Result scan = DataDirectoryScan.scan(dataDir);
+            log.info("Backup {}: checkpoint and scan took {} ms", backupId, (System.nanoTime() - began) / 1_000_000);
             if (base != null && summaries != null) {
                 progress.update("reading the log since the full", 0, -1);
                 base.useChanges(summaries.changedBetween(server, base.timeline(), base.startLsn(), startLsn,

@@ -63,6 +63,7 @@ final class PgWalSummary {
             log.info("Differential reads every page: {}", why);
             return Optional.empty();
         }
+        long began = System.nanoTime();
         Path dir = Files.createTempDirectory("hindsight-wal-summary-");
         try {
             // through the segment holding `to`: pg_waldump reads the record at `to` before it stops
@@ -73,7 +74,11 @@ final class PgWalSummary {
                     return Optional.empty();
                 }
             }
-            return dump(dir, from, to);
+            long staged = System.nanoTime();
+            Optional<PgChangedBlocks> changes = dump(dir, from, to);
+            log.info("WAL summary {}..{}: segments staged in {} ms, decoded in {} ms", from, to,
+                    (staged - began) / 1_000_000, (System.nanoTime() - staged) / 1_000_000);
+            return changes;
         } finally {
             FileTrees.deleteRecursively(dir);
         }
