@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * between: what lets a differential read only those pages instead of the whole data directory.
  * Segments come from the repository where they are complete there, and from the server's pg_wal
  * for the newest (the replication slot keeps what the capture has not confirmed). Any doubt —
- * more log than a quarter of the data (and 64 MiB), a timeline switch, a missing segment, pg_waldump failing,
+ * more log than a quarter of the data (and 64 MiB) or than 2 GiB, a timeline switch, a missing segment, pg_waldump failing,
  * a server without data checksums or wal_log_hints (hint-bit changes leave no WAL there), a
  * page or segment size other than PostgreSQL's defaults — gives no summary, and the
  * differential reads every page instead.
@@ -39,8 +39,10 @@ final class PgWalSummary {
      */
     static final double MAX_LOG_SHARE = 0.25;
     static final long ALWAYS_DECODE = 4 * Lsn.SEGMENT_SIZE;
-    private static final Pattern FAILED_AT = Pattern.compile("error in WAL record at [0-9A-F]+/[0-9A-F]+: .* at "
-            + "([0-9A-F]+/[0-9A-F]+)\\s*$");
+    /** The log is staged whole in a temporary directory: never more than this. */
+    static final long MAX_LOG_BYTES = 128 * Lsn.SEGMENT_SIZE;
+    private static final Pattern FAILED_AT = Pattern.compile(
+            "error in WAL record at [0-9A-F]+/[0-9A-F]+: .*? at ([0-9A-F]+/[0-9A-F]+)");
 
     private final PgInstallation pg;
     private final WalArchive archive;
@@ -67,8 +69,9 @@ final class PgWalSummary {
         Path dir = Files.createTempDirectory("hindsight-wal-summary-");
         try {
             // through the segment holding `to`: pg_waldump reads the record at `to` before it stops
+            Optional<Lsn> durable = archive.durableEnd(fullTimeline);
             for (long segno = from.segment(); segno <= to.segment(); segno++) {
-                if (!stage(fullTimeline, segno, dir)) {
+                if (!stage(fullTimeline, segno, durable, dir)) {
                     log.info("Differential reads every page: WAL segment {} is neither complete in the repository"
                             + " nor in pg_wal", Lsn.of(segno, 0).walFileName(fullTimeline));
                     return Optional.empty();
@@ -85,8 +88,9 @@ final class PgWalSummary {
     }
 
     private String unsuitable(Connection server, int fullTimeline, Lsn from, Lsn to, long dataBytes) throws IOException {
-        if (to.value() - from.value() > Math.max(MAX_LOG_SHARE * dataBytes, ALWAYS_DECODE)) {
-            return (to.value() - from.value()) + " bytes of WAL since the full, more than a quarter of the data";
+        long walBytes = to.value() - from.value();
+        if (walBytes > Math.max(MAX_LOG_SHARE * dataBytes, ALWAYS_DECODE) || walBytes > MAX_LOG_BYTES) {
+            return walBytes + " bytes of WAL since the full, more than a quarter of the data or 2 GiB";
         }
         try (Statement st = server.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT (SELECT timeline_id FROM pg_control_checkpoint()), current_setting('data_checksums'),"
@@ -108,9 +112,8 @@ final class PgWalSummary {
         }
     }
 
-    private boolean stage(int timeline, long segno, Path dir) throws IOException {
+    private boolean stage(int timeline, long segno, Optional<Lsn> durable, Path dir) throws IOException {
         String name = Lsn.of(segno, 0).walFileName(timeline);
-        Optional<Lsn> durable = archive.durableEnd(timeline);
         if (durable.isPresent() && !durable.get().isBefore(Lsn.of(segno + 1, 0))) {
             archive.stageSegment(timeline, segno, dir);
             return true;

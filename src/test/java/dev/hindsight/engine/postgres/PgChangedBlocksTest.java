@@ -74,6 +74,8 @@ class PgChangedBlocksTest {
                 + "incorrect prev-link 51CD200/0 at 0/8000028", end)).isTrue();
         assertThat(PgWalSummary.stoppedAtTheEnd("pg_waldump: error: error in WAL record at 0/1F36DF18: invalid "
                 + "resource manager ID 97 at 0/20000028", end)).isTrue();
+        assertThat(PgWalSummary.stoppedAtTheEnd("pg_waldump: error: error in WAL record at 0/35A9BE8: invalid "
+                + "record length at 0/8000028: wanted 24, got 0", end)).isTrue();
         assertThat(PgWalSummary.stoppedAtTheEnd("pg_waldump: error: error in WAL record at 0/6000100: invalid "
                 + "record length at 0/6000200: wanted 24, got 0", end)).isFalse();
         assertThat(PgWalSummary.stoppedAtTheEnd("pg_waldump: error: could not find file \"000000010000000000000007\"",
