@@ -75,6 +75,23 @@ class DifferentialEndToEndIT {
         try (Connection r = hs.connect("prod-at-t")) {
             assertThat(PitrEndToEndIT.checksums(r)).isEqualTo(atT);
         }
+        // the restored server runs on a new timeline: its own differentials and restores work there too
+        hs.awaitBackups("prod-at-t", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
+        Map<String, String> onTimeline2;
+        try (Connection c = hs.connect("prod-at-t"); Statement s = c.createStatement()) {
+            s.execute("UPDATE accounts SET balance = balance * 2 WHERE id % 10 = 0");
+            onTimeline2 = PitrEndToEndIT.checksums(c);
+        }
+        JsonNode diff2 = hs.cli("backup", "create", "--server", "prod-at-t", "--type", "diff", "--output", "json")
+                .ok().json();
+        assertThat(diff2.path("kind").asText()).isEqualTo("DIFF");
+        Thread.sleep(1500);
+        String again = hs.cli("server", "restore", "--source-server", "prod-at-t", "--name", "prod-again",
+                "--latest").ok().out();
+        assertThat(again).contains("from backup " + diff2.path("id").asText());
+        try (Connection r = hs.connect("prod-again")) {
+            assertThat(PitrEndToEndIT.checksums(r)).isEqualTo(onTimeline2);
+        }
         String list = hs.cli("backup", "list", "--server", "prod").ok().out();
         assertThat(list).contains("BASE").containsPattern(diff.path("id").asText() + "\\s+DIFF\\s+" + firstFull);
     }

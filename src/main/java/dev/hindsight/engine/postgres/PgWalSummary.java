@@ -78,7 +78,7 @@ final class PgWalSummary {
                 }
             }
             long staged = System.nanoTime();
-            Optional<PgChangedBlocks> changes = dump(dir, from, to);
+            Optional<PgChangedBlocks> changes = dump(dir, fullTimeline, from, to);
             log.info("WAL summary {}..{}: segments staged in {} ms, decoded in {} ms", from, to,
                     (staged - began) / 1_000_000, (System.nanoTime() - staged) / 1_000_000);
             return changes;
@@ -143,11 +143,13 @@ final class PgWalSummary {
         }
     }
 
-    private Optional<PgChangedBlocks> dump(Path dir, Lsn from, Lsn to) throws IOException, InterruptedException {
+    private Optional<PgChangedBlocks> dump(Path dir, int timeline, Lsn from, Lsn to)
+            throws IOException, InterruptedException {
         Path out = dir.resolve("waldump.txt");
         Path err = dir.resolve("waldump.err");
+        // --timeline: pg_waldump assumes 1, and every restored server runs on a later one
         Process p = new ProcessBuilder(List.of(pg.tool("pg_waldump").toString(), "--path=" + dir,
-                "--start=" + from, "--end=" + to)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                "--timeline=" + timeline, "--start=" + from, "--end=" + to)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             log.info("Differential reads every page: pg_waldump took more than 10 minutes");
