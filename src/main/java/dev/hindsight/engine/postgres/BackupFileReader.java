@@ -118,7 +118,7 @@ final class BackupFileReader {
             // read to the end as the file is now: a shrunk or grown relation file is fine,
             // WAL replay from the backup's start rewrites every page changed meanwhile
             size = full == null ? readWhole(index, in, sums)
-                    : full.changes() != null ? readChanged(index, entry.path(), in, sums, full, reused)
+                    : full.changes() != null ? readChanged(index, in, sums, full, reused)
                     : readPages(index, in, sums, full, reused);
         } catch (NoSuchFileException e) {
             return null; // dropped after the scan: the table is gone, WAL replay agrees
@@ -200,34 +200,35 @@ final class BackupFileReader {
 
     /**
      * Reads only the blocks the WAL names (and any past the full's end), takes the rest from the
-     * full unread. Pages the WAL names are stored even if they turn out equal: reading them is
-     * the cost, and they are few.
+     * full unread, a stretch at a time. Pages the WAL names are stored even if they turn out
+     * equal: reading them is the cost, and they are few.
      */
-    private long readChanged(int index, String path, FileChannel in, BlockChecksums sums, DiffBase.File full,
+    private long readChanged(int index, FileChannel in, BlockChecksums sums, DiffBase.File full,
                              List<BackupManifest.Extent> reused) throws IOException, InterruptedException {
         if (scratch == null) {
             scratch = new byte[BackupCopier.BUFFER_SIZE];
         }
         int block = BlockChecksums.BLOCK;
+        PgChangedBlocks.FileChanges changes = full.changes();
         long size = in.size();
         long blocks = (size + block - 1) / block;
-        long runStart = -1;
+        // reusable: whole in the full and in the file now (a file ends on a page boundary except
+        // while a read races an extension), and not named by the WAL
+        long reusableBelow = Math.min(Math.min(full.file().size() / block, full.checksums().length), size / block);
         long b = 0;
         while (b < blocks) {
-            if (reusable(path, b, size, full)) {
-                if (runStart < 0) {
-                    runStart = b * block;
+            if (b < reusableBelow && !changes.mayHaveChanged(b)) {
+                long next = Math.min(changes.nextChanged(b), reusableBelow);
+                for (long k = b; k < next; k++) {
+                    sums.addKnown(full.checksums()[(int) k]);
                 }
-                sums.addKnown(full.checksums()[(int) b]);
-                b++;
+                reused.addAll(full.slice(b * block, (next - b) * block));
+                b = next;
                 continue;
             }
-            if (runStart >= 0) {
-                reused.addAll(full.slice(runStart, b * block - runStart));
-                runStart = -1;
-            }
             long end = b + 1;
-            while (end < blocks && (end - b) * block < scratch.length && !reusable(path, end, size, full)) {
+            while (end < blocks && (end - b) * block < scratch.length
+                    && (end >= reusableBelow || changes.mayHaveChanged(end))) {
                 end++;
             }
             int want = (int) (Math.min(end * block, size) - b * block);
@@ -243,21 +244,7 @@ final class BackupFileReader {
             b = end;
         }
         progress.update("reading changed pages", done.addAndGet(size), Math.max(total, done.get()));
-        if (runStart >= 0) {
-            reused.addAll(full.slice(runStart, size - runStart));
-        }
         return size;
-    }
-
-    /**
-     * Whether block {@code b} may be taken from the full unread: whole in the full and in the
-     * file now (a file ends on a page boundary but while a read races an extension), and not
-     * named by the WAL.
-     */
-    private static boolean reusable(String path, long b, long size, DiffBase.File full) {
-        long whole = BlockChecksums.BLOCK;
-        return b < full.file().size() / whole && (b + 1) * whole <= size && b < full.checksums().length
-                && !full.changes().mayHaveChanged(path, b);
     }
 
     /** Reads up to {@code length} bytes at {@code position}; fewer only at the end of the file. */

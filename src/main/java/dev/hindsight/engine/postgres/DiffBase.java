@@ -22,7 +22,7 @@ final class DiffBase implements Closeable {
      * the WAL since the full could be read) which of its blocks may have changed; null changes:
      * every page must be read and compared.
      */
-    record File(BackupManifest.ManifestFile file, int[] checksums, PgChangedBlocks changes) {
+    record File(BackupManifest.ManifestFile file, int[] checksums, PgChangedBlocks.FileChanges changes) {
         List<BackupManifest.Extent> slice(long from, long length) {
             return PgExtents.slice(file.extents(), from, length, file.path());
         }
@@ -95,7 +95,8 @@ final class DiffBase implements Closeable {
         BackupManifest.ManifestFile f = files.get(path);
         int[] checksums = map.find(path);
         boolean mainFork = !path.contains("_");
-        return f == null || checksums == null ? null : new File(f, checksums, mainFork ? changes : null);
+        return f == null || checksums == null ? null
+                : new File(f, checksums, mainFork && changes != null ? changes.forFile(path) : null);
     }
 
     @Override

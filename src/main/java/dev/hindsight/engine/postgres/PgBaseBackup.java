@@ -138,20 +138,24 @@ public final class PgBaseBackup {
         boolean inBackup = false;
         try {
             progress.update("checkpoint", 0, -1);
-            long began = System.nanoTime();
+            long[] at = new long[6];
+            at[0] = System.nanoTime();
             Lsn startLsn = start(server, backupId);
             inBackup = true;
             DataDirectoryScan.Result scan = DataDirectoryScan.scan(dataDir);
-            log.info("Backup {}: checkpoint and scan took {} ms", backupId, (System.nanoTime() - began) / 1_000_000);
+            at[1] = System.nanoTime();
             if (base != null && summaries != null) {
                 progress.update("reading the log since the full", 0, -1);
                 base.useChanges(summaries.changedBetween(server, base.timeline(), base.startLsn(), startLsn,
                         scan.totalBytes()));
             }
+            at[2] = System.nanoTime();
             BackupCopier.Copied copied = BackupCopier.copy(scan, repo, serverId, backupId, parallelism, progress,
                     base, (long) (scan.totalBytes() * DIFF_LIMIT));
+            at[3] = System.nanoTime();
             PgBackupStop stop = PgBackupStop.stop(server);
             inBackup = false;
+            at[4] = System.nanoTime();
             PgBackupLabel label = PgBackupLabel.parse(stop.labelFile());
             String kind = base == null ? BackupManifest.FULL : BackupManifest.DIFF;
             String baseId = base == null ? null : base.backupId();
@@ -160,6 +164,9 @@ public final class PgBaseBackup {
                     stop.lsn(), startedAt, stop.stoppedAt(), stop.labelFile(), stop.spcmapFile(), scan.dirs().stream()
                     .map(d -> new BackupManifest.ManifestDir(d.path(), d.mode())).toList(), copied.files());
             long stored = copied.storedBytes() + repo.writeJson(Layout.manifest(serverId, backupId), manifest);
+            at[5] = System.nanoTime();
+            log.info("Backup {}: start and scan {} ms, log since the full {} ms, copy {} ms, stop {} ms, manifest {} ms",
+                    backupId, ms(at[0], at[1]), ms(at[1], at[2]), ms(at[2], at[3]), ms(at[3], at[4]), ms(at[4], at[5]));
             return new Result(backupId, kind, baseId, label.start(), label.checkpoint(), stop.lsn(), label.timeline(),
                     startedAt, stop.stoppedAt(), manifest.files().size(), manifest.logicalBytes(),
                     copied.storedLogicalBytes(), stored, note, base != null && base.walGuided());
@@ -170,6 +177,10 @@ public final class PgBaseBackup {
             abandon(server, inBackup, backupId, e);
             throw failed(backupId, e);
         }
+    }
+
+    private static long ms(long from, long to) {
+        return (to - from) / 1_000_000;
     }
 
     /** Starts backup mode and returns where replay will start (the checkpoint's redo location). */

@@ -104,20 +104,47 @@ final class PgChangedBlocks {
 
     /** Whether block {@code block} of segment file {@code path} (e.g. "base/5/16384.1") may differ from the full. */
     boolean mayHaveChanged(String path, long block) {
+        return forFile(path).mayHaveChanged(block);
+    }
+
+    /** What the WAL says of one segment file, looked up once so a file's blocks are checked by a bit test. */
+    FileChanges forFile(String path) {
         int dot = path.lastIndexOf('.');
         String relation = dot > path.lastIndexOf('/') ? path.substring(0, dot) : path;
         long segment = relation.length() == path.length() ? 0 : Long.parseLong(path.substring(dot + 1));
-        Long from = changedFrom.get(relation);
-        if (from != null && segment * BLOCKS_PER_SEGMENT + block >= from) {
-            return true;
+        long from = Long.MAX_VALUE;
+        Long relationFrom = changedFrom.get(relation);
+        if (relationFrom != null) {
+            from = Math.max(0, relationFrom - segment * BLOCKS_PER_SEGMENT);
         }
         for (String dir : wholeDirectories) {
             if (path.startsWith(dir)) {
-                return true;
+                from = 0;
             }
         }
-        BitSet set = blocks.get(path);
-        return set != null && block < Integer.MAX_VALUE && set.get((int) block);
+        return new FileChanges(blocks.get(path), from);
+    }
+
+    /**
+     * The blocks of one segment file the WAL named, and the block from which on everything
+     * counts as changed (a truncation or creation; {@code Long.MAX_VALUE} for none).
+     */
+    record FileChanges(BitSet named, long changedFrom) {
+        boolean mayHaveChanged(long block) {
+            return block >= changedFrom || (named != null && block < Integer.MAX_VALUE && named.get((int) block));
+        }
+
+        /** The first block at or after {@code block} that may have changed; {@code Long.MAX_VALUE} if none. */
+        long nextChanged(long block) {
+            long next = changedFrom;
+            if (named != null && block < Integer.MAX_VALUE) {
+                int bit = named.nextSetBit((int) block);
+                if (bit >= 0) {
+                    next = Math.min(next, bit);
+                }
+            }
+            return Math.max(next, block);
+        }
     }
 
     /** WAL records read, for the log. */

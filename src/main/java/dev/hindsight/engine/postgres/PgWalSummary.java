@@ -14,8 +14,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,6 +43,7 @@ final class PgWalSummary {
     static final long ALWAYS_DECODE = 4 * Lsn.SEGMENT_SIZE;
     /** The log is staged whole in a temporary directory: never more than this. */
     static final long MAX_LOG_BYTES = 128 * Lsn.SEGMENT_SIZE;
+    private static final int STAGING_THREADS = 2;
     private static final Pattern FAILED_AT = Pattern.compile(
             "error in WAL record at [0-9A-F]+/[0-9A-F]+: .*? at ([0-9A-F]+/[0-9A-F]+)");
 
@@ -70,10 +73,16 @@ final class PgWalSummary {
         try {
             // through the segment holding `to`: pg_waldump reads the record at `to` before it stops
             Optional<Lsn> durable = archive.durableEnd(fullTimeline);
+            List<Callable<String>> staging = new ArrayList<>();
             for (long segno = from.segment(); segno <= to.segment(); segno++) {
-                if (!stage(fullTimeline, segno, durable, dir)) {
+                long s = segno;
+                // decoding a segment from the repository is CPU work: one per core
+                staging.add(() -> stage(fullTimeline, s, durable, dir) ? null : Lsn.of(s, 0).walFileName(fullTimeline));
+            }
+            for (String missing : PgParallel.run("wal-summary", STAGING_THREADS, staging)) {
+                if (missing != null) {
                     log.info("Differential reads every page: WAL segment {} is neither complete in the repository"
-                            + " nor in pg_wal", Lsn.of(segno, 0).walFileName(fullTimeline));
+                            + " nor in pg_wal", missing);
                     return Optional.empty();
                 }
             }

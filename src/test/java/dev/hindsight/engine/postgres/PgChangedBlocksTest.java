@@ -81,4 +81,25 @@ class PgChangedBlocksTest {
         assertThat(PgWalSummary.stoppedAtTheEnd("pg_waldump: error: could not find file \"000000010000000000000007\"",
                 end)).isFalse();
     }
+
+    @Test
+    void aFilesChangesAreLookedUpOnceAndJumpToTheNextChangedBlock() throws Exception {
+        PgChangedBlocks c = parse(
+                "rmgr: Heap        len (rec/tot):     54/  1958, tx:        724, lsn: 0/01752AA8, prev 0/01752A78, "
+                        + "desc: INSERT off 10 flags 0x01, blkref #0: rel 1663/5/16384 blk 7",
+                "rmgr: Heap        len (rec/tot):     54/  1958, tx:        724, lsn: 0/01752AA8, prev 0/01752A78, "
+                        + "desc: INSERT off 10 flags 0x01, blkref #0: rel 1663/5/16384 blk 40",
+                "rmgr: Storage     len (rec/tot):     46/    46, tx:        727, lsn: 0/01BC5778, prev 0/01BC3728, "
+                        + "desc: TRUNCATE base/5/16384 to 131075 blocks flags 7").orElseThrow();
+        PgChangedBlocks.FileChanges first = c.forFile("base/5/16384");
+        assertThat(first.nextChanged(0)).isEqualTo(7);
+        assertThat(first.nextChanged(8)).isEqualTo(40);
+        assertThat(first.nextChanged(41)).as("past the segment: nothing more in this file").isEqualTo(131_075);
+        PgChangedBlocks.FileChanges second = c.forFile("base/5/16384.1");
+        assertThat(second.changedFrom()).isEqualTo(3);
+        assertThat(second.mayHaveChanged(2)).isFalse();
+        assertThat(second.nextChanged(0)).isEqualTo(3);
+        assertThat(c.forFile("base/5/16384.2").changedFrom()).isZero();
+        assertThat(c.forFile("base/5/99999").nextChanged(5)).isEqualTo(Long.MAX_VALUE);
+    }
 }
