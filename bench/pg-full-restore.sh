@@ -73,6 +73,15 @@ pick_target() {
   CHECKSUM_AT_T=$sum
 }
 
+# verify_restored SQL_FN PREFIX: the restored server's checksum must be the one recorded at T
+verify_restored() {
+  local sql=$1 p=$2 sum
+  sum=$($sql "$CHECKSUM_SQL")
+  record "${p}_checksum_restored" "$sum"
+  if [[ $sum == "$CHECKSUM_AT_T" ]]; then record "${p}_checksum_ok" yes
+  else record "${p}_checksum_ok" "NO ($sum)"; log "$p: checksum MISMATCH: $sum != $CHECKSUM_AT_T"; return 1; fi
+}
+
 # run_load SQL_FN PGBENCH_FN PREFIX
 run_load() {
   local sql=$1 pgb=$2 p=$3 lsn0 lsn1 out tps
@@ -120,13 +129,6 @@ anchor_restore() {
 }
 anchor_promoted() { [[ $(a_rsql "select pg_is_in_recovery()") == f ]]; }
 
-anchor_verify() {
-  local sum
-  sum=$(a_rsql "$CHECKSUM_SQL")
-  record anchor_checksum_restored "$sum"
-  if [[ $sum == "$CHECKSUM_AT_T" ]]; then record anchor_checksum_ok yes
-  else record anchor_checksum_ok "NO ($sum)"; log "anchor: checksum MISMATCH: $sum != $CHECKSUM_AT_T"; return 1; fi
-}
 
 run_anchor() {
   anchor_begin
@@ -135,7 +137,7 @@ run_anchor() {
   run_load a_sql a_pgbench anchor
   pick_target a_sql anchor
   anchor_restore
-  anchor_verify
+  verify_restored a_rsql anchor
   record anchor_done yes
 }
 
@@ -183,13 +185,6 @@ hs_restore() {
   log "hindsight: restore to promoted took $(secs "$t0" "$t1") s"
 }
 
-hs_verify() {
-  local sum
-  sum=$(h_rsql "$CHECKSUM_SQL")
-  record hindsight_checksum_restored "$sum"
-  if [[ $sum == "$CHECKSUM_AT_T" ]]; then record hindsight_checksum_ok yes
-  else record hindsight_checksum_ok "NO ($sum)"; log "hindsight: checksum MISMATCH: $sum != $CHECKSUM_AT_T"; return 1; fi
-}
 
 run_hindsight() {
   hs_begin
@@ -200,7 +195,7 @@ run_hindsight() {
   hs_wait_restorable
   [[ -n ${HS_SERVER_REPO:-} && -d $HS_SERVER_REPO/wal ]] && record hindsight_wal_repo_bytes "$(du -sb "$HS_SERVER_REPO/wal" | cut -f1)"
   hs_restore
-  hs_verify
+  verify_restored h_rsql hindsight
   record hindsight_done yes
 }
 

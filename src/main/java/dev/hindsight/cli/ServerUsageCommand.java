@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "usage", description = "Storage used by a server's backups: full and log, stored and logical, "
+@Command(name = "usage", description = "Storage used by a server's backups: full, differential and log, stored and logical, "
         + "the free allowance and what is billable.")
 final class ServerUsageCommand extends DaemonCommand {
     @Option(names = "--name", required = true)

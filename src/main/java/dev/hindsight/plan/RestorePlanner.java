@@ -103,7 +103,7 @@ public final class RestorePlanner {
             throw HindsightException.invalid("backup " + backup.id() + " of server " + serverName + " is "
                     + backup.status().name().toLowerCase() + ", not completed", "choose a completed backup");
         }
-        if (!hasBase(backup, backups)) {
+        if (!new BackupChain(backups).restorable(backup)) {
             throw new HindsightException(HindsightException.Kind.CORRUPT, "differential backup " + backup.id()
                     + " of server " + serverName + " needs full backup " + backup.baseBackupId()
                     + ", which is not in the catalog", "restore another backup");
@@ -149,8 +149,9 @@ public final class RestorePlanner {
 
     private static List<Candidate> restorable(List<BackupRecord> backups, WalChain chain, Instant caughtUpAt) {
         List<Candidate> out = new ArrayList<>();
+        BackupChain backupChain = new BackupChain(backups);
         for (BackupRecord b : backups) {
-            if (!b.isCompleted() || b.consistentAt() == null || !hasBase(b, backups)) {
+            if (!backupChain.restorable(b) || b.consistentAt() == null) {
                 continue;
             }
             Lsn start = Lsn.parse(b.startPosition());
@@ -170,12 +171,6 @@ public final class RestorePlanner {
         }
         out.sort(Comparator.comparing(c -> c.backup.consistentAt()));
         return out;
-    }
-
-    /** A full, or a differential whose full is completed and listed. */
-    private static boolean hasBase(BackupRecord b, List<BackupRecord> backups) {
-        return b.isFull() || backups.stream().anyMatch(f -> f.id().equals(b.baseBackupId()) && f.isFull()
-                && f.isCompleted());
     }
 
     private static String gapBefore(List<Candidate> candidates, Instant t) {

@@ -8,9 +8,7 @@ import dev.hindsight.repo.catalog.BackupStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,9 +30,8 @@ public final class RetentionPlanner {
     public static RetentionPlan plan(List<BackupRecord> backups, List<WalFile> wal, RetentionPolicy policy,
                                      Instant now) {
         Instant windowStart = now.minus(policy.window());
-        Map<String, BackupRecord> byId = new HashMap<>();
-        backups.forEach(b -> byId.put(b.id(), b));
-        List<BackupRecord> completed = backups.stream().filter(b -> restorable(b, byId))
+        BackupChain chain = new BackupChain(backups);
+        List<BackupRecord> completed = backups.stream().filter(chain::restorable)
                 .sorted(Comparator.comparing(BackupRecord::consistentAt)).toList();
         Optional<BackupRecord> anchor = completed.stream()
                 .filter(b -> !b.consistentAt().isAfter(windowStart)).reduce((a, b) -> b)
@@ -52,7 +49,7 @@ public final class RetentionPlanner {
                 } else {
                     keep.add(new RetentionPlan.Decision<>(b, "failed inside the window: kept for inspection"));
                 }
-            } else if (!restorable(b, byId)) {
+            } else if (!chain.restorable(b)) {
                 delete.add(new RetentionPlan.Decision<>(b, "its full backup " + b.baseBackupId() + " is gone"));
             } else if (b.heldAt(now) && b.consistentAt().isBefore(anchor.orElseThrow().consistentAt())) {
                 keep.add(new RetentionPlan.Decision<>(b, "long-term retention (" + b.ltr().kind() + ") until "
@@ -89,18 +86,6 @@ public final class RetentionPlanner {
         }
         return new RetentionPlan(windowStart, anchor, keep, delete, deleteWal,
                 anchor.map(BackupRecord::consistentAt));
-    }
-
-    /** A full, or a differential whose full is completed and listed: it can be restored. */
-    private static boolean restorable(BackupRecord b, Map<String, BackupRecord> byId) {
-        if (!b.isCompleted()) {
-            return false;
-        }
-        if (b.isFull()) {
-            return true;
-        }
-        BackupRecord base = byId.get(b.baseBackupId());
-        return base != null && base.isFull() && base.isCompleted();
     }
 
     /**

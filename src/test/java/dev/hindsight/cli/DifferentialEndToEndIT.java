@@ -32,8 +32,7 @@ class DifferentialEndToEndIT {
         assertThat(created.path("fullBackupInterval").asText()).as("weekly fulls by default").isEqualTo("PT168H");
         assertThat(created.path("diffBackupInterval").asText()).as("differentials every 12 h").isEqualTo("PT12H");
         hs.awaitBackups("prod", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
-        firstFull = hs.cli("backup", "list", "--server", "prod", "--output", "json").ok().json().get(0).path("id")
-                .asText();
+        firstFull = hs.backups("prod").get(0).path("id").asText();
     }
 
     @AfterAll
@@ -131,7 +130,7 @@ class DifferentialEndToEndIT {
     }
 
     private JsonNode backup(String id) {
-        for (JsonNode b : hs.cli("backup", "list", "--server", "prod", "--output", "json").ok().json()) {
+        for (JsonNode b : hs.backups("prod")) {
             if (b.path("id").asText().equals(id)) {
                 return b;
             }

@@ -41,6 +41,10 @@ class PitrEndToEndIT {
         hs.close();
     }
 
+    /** An instant with no transaction near it, and the tables' checksums at it. */
+    record Quiet(Instant at, Map<String, String> checksums) {
+    }
+
     /** Serial writer: every transaction takes the lock, so the test can find a quiet instant. */
     static final class Load implements AutoCloseable {
         final ReentrantLock gate = new ReentrantLock();
@@ -68,6 +72,23 @@ class PitrEndToEndIT {
                 }
             }, "load");
             thread.start();
+        }
+
+        /**
+         * A quiet instant: the writer held, the checksums of then, an instant {@code margin} after
+         * reading them and {@code margin} before the writer goes on.
+         */
+        Quiet quiet(Connection c, long marginMillis) throws SQLException, InterruptedException {
+            gate.lock();
+            try {
+                Map<String, String> sums = checksums(c);
+                Thread.sleep(marginMillis);
+                Instant at = Instant.now();
+                Thread.sleep(marginMillis);
+                return new Quiet(at, sums);
+            } finally {
+                gate.unlock();
+            }
         }
 
         @Override
@@ -116,15 +137,9 @@ class PitrEndToEndIT {
             }
             try (Load load = new Load(loadConn)) {
                 Thread.sleep(3000);
-                load.gate.lock();
-                try {
-                    atT = checksums(c);
-                    Thread.sleep(20);
-                    t = Instant.now();
-                    Thread.sleep(20);
-                } finally {
-                    load.gate.unlock();
-                }
+                Quiet quiet = load.quiet(c, 20);
+                atT = quiet.checksums();
+                t = quiet.at();
                 Thread.sleep(1500);
                 assertThat(load.committed.get()).as("the load ran").isGreaterThan(100);
             }

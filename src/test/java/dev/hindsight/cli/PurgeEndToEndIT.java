@@ -43,6 +43,12 @@ class PurgeEndToEndIT {
         return hs.cli("backup", "create", "--server", server, "--output", "json").ok().json();
     }
 
+    private static PitrEndToEndIT.Quiet quiet(HindsightFixture hs, PitrEndToEndIT.Load load) throws Exception {
+        try (Connection c = hs.connect("busy")) {
+            return load.quiet(c, 1000);
+        }
+    }
+
     /** Creates a server kept for one day and returns the id of its first full once complete. */
     static String createWithOneDayRetention(HindsightFixture hs, String server) throws Exception {
         hs.cli("server", "create", "--name", server, "--backup-retention", "1").ok();
@@ -156,11 +162,11 @@ class PurgeEndToEndIT {
                 String oldDiff = hs.cli("backup", "create", "--server", "busy", "--type", "diff", "--output", "json")
                         .ok().json().path("id").asText();
                 JsonNode full = hs.cli("backup", "create", "--server", "busy", "--output", "json").ok().json();
-                Quiet t1 = Quiet.take(hs, load);
+                PitrEndToEndIT.Quiet t1 = quiet(hs, load);
                 JsonNode diff = hs.cli("backup", "create", "--server", "busy", "--type", "diff", "--output", "json")
                         .ok().json();
                 assertThat(diff.path("baseBackupId").asText()).isEqualTo(full.path("id").asText());
-                Quiet t2 = Quiet.take(hs, load);
+                PitrEndToEndIT.Quiet t2 = quiet(hs, load);
 
                 // a day after the newer full: it is the anchor, the window starts just after it
                 Instant fullConsistent = Instant.parse(full.path("consistentAt").asText());
@@ -174,35 +180,19 @@ class PurgeEndToEndIT {
                 assertThat(Instant.parse(show.path("earliestRestorePoint").asText())).isEqualTo(fullConsistent);
 
                 String viaDiff = hs.cli("server", "restore", "--source-server", "busy", "--name", "busy-t2",
-                        "--restore-time", t2.at.toString()).ok().out();
+                        "--restore-time", t2.at().toString()).ok().out();
                 assertThat(viaDiff).contains("from backup " + diff.path("id").asText());
                 try (Connection r = hs.connect("busy-t2")) {
-                    assertThat(PitrEndToEndIT.checksums(r)).isEqualTo(t2.checksums);
+                    assertThat(PitrEndToEndIT.checksums(r)).isEqualTo(t2.checksums());
                 }
                 String viaFull = hs.cli("server", "restore", "--source-server", "busy", "--name", "busy-t1",
-                        "--restore-time", t1.at.toString()).ok().out();
+                        "--restore-time", t1.at().toString()).ok().out();
                 assertThat(viaFull).contains("from backup " + full.path("id").asText());
                 try (Connection r = hs.connect("busy-t1")) {
-                    assertThat(PitrEndToEndIT.checksums(r)).isEqualTo(t1.checksums);
+                    assertThat(PitrEndToEndIT.checksums(r)).isEqualTo(t1.checksums());
                 }
                 assertThat(load.committed.get()).as("the writer went on committing through purge and restores")
                         .isGreaterThan(committedDuringPurge);
-            }
-        }
-    }
-
-    /** A quiet instant under load: the writer held, the checksums of then, the writer let go. */
-    private record Quiet(Instant at, java.util.Map<String, String> checksums) {
-        static Quiet take(HindsightFixture hs, PitrEndToEndIT.Load load) throws Exception {
-            load.gate.lock();
-            try (Connection c = hs.connect("busy")) {
-                java.util.Map<String, String> sums = PitrEndToEndIT.checksums(c);
-                Thread.sleep(1000);
-                Instant at = Instant.now();
-                Thread.sleep(1000);
-                return new Quiet(at, sums);
-            } finally {
-                load.gate.unlock();
             }
         }
     }

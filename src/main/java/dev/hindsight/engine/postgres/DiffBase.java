@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The full backup a differential is taken against: its start LSN, its files' extents, and its
@@ -71,7 +72,7 @@ final class DiffBase implements Closeable {
      * do not name the map's page, and free-space-map changes are not all WAL-logged, so those
      * small forks (one page per 32,000 or 4,000 heap pages) are always read and compared.
      */
-    void useChanges(java.util.Optional<PgChangedBlocks> walChanges) {
+    void useChanges(Optional<PgChangedBlocks> walChanges) {
         this.changes = walChanges.orElse(null);
     }
 
