@@ -1,5 +1,7 @@
 package dev.hindsight.jobs;
 
+import dev.hindsight.engine.postgres.PgWalSummaries;
+import dev.hindsight.engine.postgres.WalArchive;
 import dev.hindsight.engine.postgres.WalFile;
 import dev.hindsight.plan.RetentionPlan;
 import dev.hindsight.repo.Layout;
@@ -53,6 +55,11 @@ public final class PurgeExecutor {
         if (!plan.deleteWal().isEmpty()) {
             log.info("Purged {} WAL objects of server {} ({})", plan.deleteWal().size(), serverId,
                     plan.deleteWal().get(0).reason());
+        }
+        // summaries of WAL that is gone can serve no differential: no full remains before them
+        int summaries = new PgWalSummaries(repository, serverId).purgeWithoutWal(new WalArchive(repository, serverId).list());
+        if (summaries > 0) {
+            log.info("Purged {} WAL summaries of server {}: their WAL is gone", summaries, serverId);
         }
         return new Outcome(doomed.size(), plan.deleteWal().size(), swept.size());
     }

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * servers/{server}/backups/{backup}/blockmap          a full's per-block checksums (differentials read it)
  * servers/{server}/wal/{TLI}/{segment}-{start}-{end}-{millis}   WAL bytes [start,end) of a segment
  * servers/{server}/wal/{TLI}.history                  a timeline history file
+ * servers/{server}/walsummary/{TLI}/{start}-{end}      blocks named by the WAL records starting in [start,end)
  * </pre>
  * WAL objects carry their range and receive time in the name so that the log inventory is a
  * listing: it grows every second, and rewriting a catalog every second would not scale.
@@ -32,6 +33,7 @@ public final class Layout {
     private static final Pattern WAL = Pattern.compile(
             ".*/wal/([0-9A-F]{8})/([0-9A-F]{24})-([0-9a-f]{8})-([0-9a-f]{8})-(\\d+)");
     private static final Pattern HISTORY = Pattern.compile(".*/wal/([0-9A-F]{8})\\.history");
+    private static final Pattern WAL_SUMMARY = Pattern.compile(".*/walsummary/([0-9A-F]{8})/([0-9A-F]{16})-([0-9A-F]{16})");
 
     private Layout() {
     }
@@ -98,10 +100,7 @@ public final class Layout {
         if (Integer.parseUnsignedInt(segment.substring(0, 8), 16) != timeline) {
             return Optional.empty();
         }
-        long segmentsPerXLogId = 0x100000000L / Lsn.SEGMENT_SIZE;
-        long segno = Long.parseLong(segment.substring(8, 16), 16) * segmentsPerXLogId
-                + Long.parseLong(segment.substring(16, 24), 16);
-        return Optional.of(new WalFile(timeline, segno,
+        return Optional.of(new WalFile(timeline, Lsn.segmentOf(segment),
                 Long.parseLong(m.group(3), 16), Long.parseLong(m.group(4), 16),
                 Instant.ofEpochMilli(Long.parseLong(m.group(5)))));
     }
@@ -114,5 +113,32 @@ public final class Layout {
     public static Optional<Integer> parseTimelineHistory(String key) {
         Matcher m = HISTORY.matcher(key);
         return m.matches() ? Optional.of(Integer.parseUnsignedInt(m.group(1), 16)) : Optional.empty();
+    }
+
+    /** A WAL summary: which blocks the records starting in [{@code start}, {@code end}) name. */
+    public record WalSummaryKey(int timeline, Lsn start, Lsn end) {
+    }
+
+    public static String walSummaryPrefix(String serverId) {
+        return serverPrefix(serverId) + "walsummary/";
+    }
+
+    public static String walSummaryPrefix(String serverId, int timeline) {
+        return walSummaryPrefix(serverId) + String.format("%08X/", timeline);
+    }
+
+    public static String walSummary(String serverId, WalSummaryKey summary) {
+        return walSummaryPrefix(serverId, summary.timeline())
+                + String.format("%016X-%016X", summary.start().value(), summary.end().value());
+    }
+
+    /** Parses a key made by {@link #walSummary}; empty for any other key. */
+    public static Optional<WalSummaryKey> parseWalSummary(String key) {
+        Matcher m = WAL_SUMMARY.matcher(key);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new WalSummaryKey(Integer.parseUnsignedInt(m.group(1), 16),
+                new Lsn(Long.parseUnsignedLong(m.group(2), 16)), new Lsn(Long.parseUnsignedLong(m.group(3), 16))));
     }
 }

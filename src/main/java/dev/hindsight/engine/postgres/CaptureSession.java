@@ -50,7 +50,8 @@ final class CaptureSession {
         dropPiecesOfPreviousSeal(plan);
         log.info("capturing WAL of {} on timeline {} from {} (archive durable to {}{})", archive.serverId(),
                 plan.timeline(), plan.start(), plan.durable(), plan.historic() ? ", an ended timeline" : "");
-        WalSegmentWriter writer = new WalSegmentWriter(archive, plan.timeline(), plan.start(), plan.durable(), capture.clock());
+        WalSegmentWriter writer = new WalSegmentWriter(archive, plan.timeline(), plan.start(), plan.durable(), capture.clock(),
+                capture.sealListener());
         PgReplication.Stream stream = PgReplication.startPhysical(conn, slot, plan.start(), plan.timeline(),
                 capture.options().statusInterval().toMillis());
         capture.onPlanned(plan);

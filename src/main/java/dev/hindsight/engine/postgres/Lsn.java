@@ -60,6 +60,16 @@ public record Lsn(long value) implements Comparable<Lsn> {
         return String.format("%08X%08X%08X", timeline, segno / segmentsPerXLogId, segno % segmentsPerXLogId);
     }
 
+    /** The segment number a WAL file name ({@link #walFileName}) stands for, whatever its timeline. */
+    public static long segmentOf(String walFileName) {
+        if (walFileName.length() != 24) {
+            throw new IllegalArgumentException("not a WAL file name (24 hex digits): " + walFileName);
+        }
+        long segmentsPerXLogId = 0x100000000L / SEGMENT_SIZE;
+        return Long.parseLong(walFileName.substring(8, 16), 16) * segmentsPerXLogId
+                + Long.parseLong(walFileName.substring(16, 24), 16);
+    }
+
     @Override
     public String toString() {
         return String.format("%X/%X", value >>> 32, value & 0xFFFFFFFFL);

@@ -1,6 +1,10 @@
 package dev.hindsight.engine.postgres;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -17,8 +21,9 @@ import java.util.regex.Pattern;
  * file-level records that change pages without naming them — a relation created or truncated
  * (everything from the new end on counts as changed) and a database directory copied whole
  * ({@code CREATE DATABASE … STRATEGY FILE_COPY}: every file in it counts as changed). Anything it
- * cannot map to a data-directory path (a tablespace) makes the summary unusable: the
- * differential then reads every page instead.
+ * cannot map to a data-directory path (a tablespace) makes the summary unplaceable: the
+ * differential then reads every page instead. Summaries of consecutive stretches of WAL merge
+ * into one, and travel as bytes (see {@link PgWalSummaries}).
  */
 final class PgChangedBlocks {
     /** Blocks per segment file (RELSEG_SIZE): 1 GiB of 8 KiB pages, PostgreSQL's build default. */
@@ -33,6 +38,8 @@ final class PgChangedBlocks {
     private static final Pattern NEW_DATABASE = Pattern.compile(
             "rmgr: Database .*desc: (?:CREATE_FILE_COPY copy dir \\d+/\\d+ to|CREATE_WAL_LOG create dir) (\\d+)/(\\d+)");
     private static final Pattern TABLESPACE = Pattern.compile("rmgr: Tablespace ");
+    private static final String SWITCH = "desc: SWITCH";
+    private static final int FORMAT = 1;
 
     /** Per segment file ("base/5/16384", "base/5/16384.1", "base/5/16384_vm"): blocks within it. */
     private final Map<String, BitSet> blocks = new HashMap<>();
@@ -41,49 +48,174 @@ final class PgChangedBlocks {
     /** Directories ("base/16390/") whose every file counts as changed. */
     private final Set<String> wholeDirectories = new HashSet<>();
     private long records;
+    private boolean placeable = true;
+    /** The position of the last record read, and whether it was a segment switch (the rest of its segment is padding). */
+    private Lsn lastRecord;
+    private boolean lastRecordSwitches;
 
     private PgChangedBlocks() {
     }
 
+    /** Nothing changed: what merging starts from. */
+    static PgChangedBlocks none() {
+        return new PgChangedBlocks();
+    }
+
     /** Reads pg_waldump's default output; empty if a record touches something we cannot place. */
     static Optional<PgChangedBlocks> parse(BufferedReader lines) throws IOException {
+        PgChangedBlocks c = read(lines);
+        return c.placeable ? Optional.of(c) : Optional.empty();
+    }
+
+    /**
+     * Reads pg_waldump's default output to its last record (also past something unplaceable,
+     * which only marks the result {@link #placeable() unplaceable}): a summarizer needs to know
+     * where the records it read end either way.
+     */
+    static PgChangedBlocks read(BufferedReader lines) throws IOException {
         PgChangedBlocks c = new PgChangedBlocks();
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            if (!line.startsWith("rmgr: ")) {
-                continue;
-            }
-            c.records++;
-            if (TABLESPACE.matcher(line).lookingAt()) {
-                return Optional.empty();
-            }
-            Matcher ref = BLOCK_REF.matcher(line);
-            while (ref.find()) {
-                String relation = relationPath(Long.parseLong(ref.group(1)), ref.group(2), ref.group(3), ref.group(4));
-                if (relation == null) {
-                    return Optional.empty();
-                }
-                long block = Long.parseLong(ref.group(5));
-                long segment = block / BLOCKS_PER_SEGMENT;
-                c.blocks.computeIfAbsent(segment == 0 ? relation : relation + "." + segment, k -> new BitSet())
-                        .set((int) (block % BLOCKS_PER_SEGMENT));
-            }
-            Matcher m;
-            if ((m = TRUNCATE.matcher(line)).lookingAt()) {
-                // the heap goes to the new length; its vm and fsm are cut to sizes derived from it
-                String main = m.group(1);
-                c.changeFrom(main, Long.parseLong(m.group(2)));
-                c.changeFrom(main + "_vm", 0);
-                c.changeFrom(main + "_fsm", 0);
-            } else if ((m = CREATE.matcher(line)).lookingAt()) {
-                c.changeFrom(m.group(1), 0);
-            } else if ((m = NEW_DATABASE.matcher(line)).lookingAt()) {
-                if (Long.parseLong(m.group(1)) != DEFAULT_TABLESPACE) {
-                    return Optional.empty();
-                }
-                c.wholeDirectories.add("base/" + m.group(2) + "/");
+            if (line.startsWith("rmgr: ")) {
+                c.add(line);
             }
         }
-        return Optional.of(c);
+        return c;
+    }
+
+    private void add(String line) {
+        records++;
+        int at = line.indexOf(", lsn: ");
+        int end = at < 0 ? -1 : line.indexOf(',', at + 7);
+        if (end > 0) {
+            try {
+                lastRecord = Lsn.parse(line.substring(at + 7, end));
+                lastRecordSwitches = line.startsWith("rmgr: XLOG ") && line.indexOf(SWITCH, end) > 0;
+            } catch (IllegalArgumentException e) {
+                // not a position: the summarizer then resumes at the last one it could read
+            }
+        }
+        if (!placeable) {
+            return;
+        }
+        if (TABLESPACE.matcher(line).lookingAt()) {
+            placeable = false;
+            return;
+        }
+        Matcher ref = BLOCK_REF.matcher(line);
+        while (ref.find()) {
+            String relation = relationPath(Long.parseLong(ref.group(1)), ref.group(2), ref.group(3), ref.group(4));
+            if (relation == null) {
+                placeable = false;
+                return;
+            }
+            long block = Long.parseLong(ref.group(5));
+            long segment = block / BLOCKS_PER_SEGMENT;
+            blocks.computeIfAbsent(segment == 0 ? relation : relation + "." + segment, k -> new BitSet())
+                    .set((int) (block % BLOCKS_PER_SEGMENT));
+        }
+        Matcher m;
+        if ((m = TRUNCATE.matcher(line)).lookingAt()) {
+            // the heap goes to the new length; its vm and fsm are cut to sizes derived from it
+            String main = m.group(1);
+            changeFrom(main, Long.parseLong(m.group(2)));
+            changeFrom(main + "_vm", 0);
+            changeFrom(main + "_fsm", 0);
+        } else if ((m = CREATE.matcher(line)).lookingAt()) {
+            changeFrom(m.group(1), 0);
+        } else if ((m = NEW_DATABASE.matcher(line)).lookingAt()) {
+            if (Long.parseLong(m.group(1)) != DEFAULT_TABLESPACE) {
+                placeable = false;
+                return;
+            }
+            wholeDirectories.add("base/" + m.group(2) + "/");
+        }
+    }
+
+    /** Adds everything {@code other} marks as changed to this summary. */
+    void merge(PgChangedBlocks other) {
+        records += other.records;
+        placeable &= other.placeable;
+        other.blocks.forEach((path, bits) -> blocks.computeIfAbsent(path, k -> new BitSet()).or(bits));
+        other.changedFrom.forEach(this::changeFrom);
+        wholeDirectories.addAll(other.wholeDirectories);
+    }
+
+    /** Whether both name the same blocks, relations and directories (however many records that took). */
+    boolean sameChangesAs(PgChangedBlocks other) {
+        return placeable == other.placeable && blocks.equals(other.blocks) && changedFrom.equals(other.changedFrom)
+                && wholeDirectories.equals(other.wholeDirectories);
+    }
+
+    /** Whether every record maps to a file in the data directory (none touches a tablespace). */
+    boolean placeable() {
+        return placeable;
+    }
+
+    /** Where the last record read starts; empty if none was. */
+    Optional<Lsn> lastRecord() {
+        return Optional.ofNullable(lastRecord);
+    }
+
+    /** Whether the last record read is a segment switch: the next record starts at the next segment. */
+    boolean lastRecordSwitches() {
+        return lastRecordSwitches;
+    }
+
+    /** The summary as bytes: what {@link #fromBytes} reads (the positions of the last record are not kept). */
+    byte[] toBytes() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeInt(FORMAT);
+            out.writeLong(records);
+            out.writeBoolean(placeable);
+            out.writeInt(blocks.size());
+            for (Map.Entry<String, BitSet> e : blocks.entrySet()) {
+                out.writeUTF(e.getKey());
+                long[] words = e.getValue().toLongArray();
+                out.writeInt(words.length);
+                for (long w : words) {
+                    out.writeLong(w);
+                }
+            }
+            out.writeInt(changedFrom.size());
+            for (Map.Entry<String, Long> e : changedFrom.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
+            out.writeInt(wholeDirectories.size());
+            for (String dir : wholeDirectories) {
+                out.writeUTF(dir);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory failed", e);
+        }
+        return buffer.toByteArray();
+    }
+
+    static PgChangedBlocks fromBytes(byte[] bytes) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        int format = in.readInt();
+        if (format != FORMAT) {
+            throw new IOException("WAL summary format " + format + " is not known to this version (" + FORMAT + ")");
+        }
+        PgChangedBlocks c = new PgChangedBlocks();
+        c.records = in.readLong();
+        c.placeable = in.readBoolean();
+        for (int n = in.readInt(); n > 0; n--) {
+            String path = in.readUTF();
+            long[] words = new long[in.readInt()];
+            for (int i = 0; i < words.length; i++) {
+                words[i] = in.readLong();
+            }
+            c.blocks.put(path, BitSet.valueOf(words));
+        }
+        for (int n = in.readInt(); n > 0; n--) {
+            c.changedFrom.put(in.readUTF(), in.readLong());
+        }
+        for (int n = in.readInt(); n > 0; n--) {
+            c.wholeDirectories.add(in.readUTF());
+        }
+        return c;
     }
 
     private void changeFrom(String relationFork, long block) {

@@ -3,16 +3,21 @@ package dev.hindsight.engine.postgres;
 import dev.hindsight.engine.LogCapture;
 import dev.hindsight.repo.catalog.ServerRecord;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-/** {@link PgWalCapture} seen through the engine-neutral {@link LogCapture}. */
+/** {@link PgWalCapture} (with its {@link PgWalSummarizer}) seen through the engine-neutral {@link LogCapture}. */
 final class PgLogCapture implements LogCapture {
     private final PgWalCapture capture;
+    private final PgWalSummarizer summarizer;
+    private final Runnable onClose;
 
-    private PgLogCapture(PgWalCapture capture) {
+    private PgLogCapture(PgWalCapture capture, PgWalSummarizer summarizer, Runnable onClose) {
         this.capture = capture;
+        this.summarizer = summarizer;
+        this.onClose = onClose;
     }
 
     /** The slot of a server: one per server id, so a restored server never shares its source's. */
@@ -20,12 +25,14 @@ final class PgLogCapture implements LogCapture {
         return "hindsight_" + record.id().replaceAll("[^a-z0-9_]", "_");
     }
 
-    static PgLogCapture start(PgCluster cluster, ServerRecord record, WalArchive archive) {
+    /** @param onClose runs once both have stopped */
+    static PgLogCapture start(PgCluster cluster, ServerRecord record, WalArchive archive,
+                              PgWalSummarizer summarizer, Runnable onClose) {
         PgWalCapture capture = new PgWalCapture(
                 () -> cluster.connectReplication(record.agentUser(), record.agentPassword()), archive,
-                slotName(record));
+                PgWalCapture.Options.defaults(slotName(record)), Clock.systemUTC(), summarizer::sealed);
         capture.start();
-        return new PgLogCapture(capture);
+        return new PgLogCapture(capture, summarizer, onClose);
     }
 
     @Override
@@ -55,6 +62,11 @@ final class PgLogCapture implements LogCapture {
 
     @Override
     public void close() {
-        capture.close();
+        try {
+            capture.close();
+        } finally {
+            summarizer.close();
+            onClose.run();
+        }
     }
 }

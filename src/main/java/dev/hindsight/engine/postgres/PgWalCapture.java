@@ -65,6 +65,7 @@ public final class PgWalCapture implements AutoCloseable {
 
     private final Connector connector;
     private final WalArchive archive;
+    private final WalSegmentWriter.SealListener sealListener;
     private final Options options;
     private final Clock clock;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -88,8 +89,15 @@ public final class PgWalCapture implements AutoCloseable {
     }
 
     public PgWalCapture(Connector connector, WalArchive archive, Options options, Clock clock) {
+        this(connector, archive, options, clock, WalSegmentWriter.SealListener.NONE);
+    }
+
+    /** @param sealListener hears of every segment sealed, on the capture thread: it must return at once */
+    PgWalCapture(Connector connector, WalArchive archive, Options options, Clock clock,
+                 WalSegmentWriter.SealListener sealListener) {
         this.connector = connector;
         this.archive = archive;
+        this.sealListener = sealListener;
         this.options = options;
         this.clock = clock;
         this.thread = new Thread(this::run, "wal-capture-" + archive.serverId());
@@ -234,6 +242,10 @@ public final class PgWalCapture implements AutoCloseable {
 
     WalArchive archive() {
         return archive;
+    }
+
+    WalSegmentWriter.SealListener sealListener() {
+        return sealListener;
     }
 
     Options options() {

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,11 +26,13 @@ import java.util.regex.Pattern;
 /**
  * Which blocks changed between a full's start and a differential's start, from the WAL in
  * between: what lets a differential read only those pages instead of the whole data directory.
- * Segments come from the repository where they are complete there, and from the server's pg_wal
- * for the newest (the replication slot keeps what the capture has not confirmed). Any doubt —
- * more log than a quarter of the data (and 64 MiB) or than 2 GiB, a timeline switch, a missing segment, pg_waldump failing,
- * a server without data checksums or wal_log_hints (hint-bit changes leave no WAL there), a
- * page or segment size other than PostgreSQL's defaults — gives no summary, and the
+ * Most of that WAL was summarized as it was captured ({@link PgWalSummarizer}); the rest — the
+ * segment still open, and any gap in the summaries — is decoded here, from the repository where
+ * a segment is complete there and from the server's pg_wal otherwise (the replication slot keeps
+ * what the capture has not confirmed). Any doubt — more log to decode than a quarter of the data
+ * (and 64 MiB) or than 2 GiB, a timeline switch, a missing segment, pg_waldump failing, a
+ * tablespace, a server without data checksums or wal_log_hints (hint-bit changes leave no WAL
+ * there), a page or segment size other than PostgreSQL's defaults — gives no summary, and the
  * differential reads every page instead.
  */
 final class PgWalSummary {
@@ -43,17 +46,27 @@ final class PgWalSummary {
     static final long ALWAYS_DECODE = 4 * Lsn.SEGMENT_SIZE;
     /** The log is staged whole in a temporary directory: never more than this. */
     static final long MAX_LOG_BYTES = 128 * Lsn.SEGMENT_SIZE;
+    /** How long a differential waits for the summarizer to reach the segment it just switched away from. */
+    static final Duration SUMMARIZER_WAIT = Duration.ofSeconds(5);
     private static final int STAGING_THREADS = 2;
+    /** SizeOfXLogLongPHD: the header of a segment's first page, before its first record. */
+    private static final long LONG_PAGE_HEADER = 40;
     private static final Pattern FAILED_AT = Pattern.compile(
             "error in WAL record at [0-9A-F]+/[0-9A-F]+: .*? at ([0-9A-F]+/[0-9A-F]+)");
 
-    private final PgInstallation pg;
+    private final PgWalDecoder decoder;
     private final WalArchive archive;
+    private final PgWalSummaries summaries;
+    private final Optional<PgWalSummarizer> summarizer;
     private final Path dataDir;
 
-    PgWalSummary(PgInstallation pg, WalArchive archive, Path dataDir) {
-        this.pg = pg;
+    /** @param summarizer the one summarizing this server's WAL in this process, if any */
+    PgWalSummary(PgInstallation pg, WalArchive archive, PgWalSummaries summaries,
+                 Optional<PgWalSummarizer> summarizer, Path dataDir) {
+        this.decoder = new PgWalDecoder(pg);
         this.archive = archive;
+        this.summaries = summaries;
+        this.summarizer = summarizer;
         this.dataDir = dataDir;
     }
 
@@ -63,21 +76,66 @@ final class PgWalSummary {
      */
     Optional<PgChangedBlocks> changedBetween(Connection server, int fullTimeline, Lsn from, Lsn to, long dataBytes)
             throws IOException, InterruptedException {
-        String why = unsuitable(server, fullTimeline, from, to, dataBytes);
+        String why = unsuitable(server, fullTimeline);
         if (why != null) {
             log.info("Differential reads every page: {}", why);
             return Optional.empty();
         }
         long began = System.nanoTime();
+        // the segment holding `to` is still open; everything before it can be summarized by now
+        if (summarizer.isPresent() && !summarizer.get().awaitSummarized(fullTimeline, to.segmentStart(), SUMMARIZER_WAIT)) {
+            log.info("The WAL summarizer has not reached {} within {}: decoding the rest here", to.segmentStart(),
+                    SUMMARIZER_WAIT);
+        }
+        long waited = System.nanoTime();
+        PgWalSummaries.Chain chain = summaries.chain(fullTimeline, from);
+        PgChangedBlocks changes = summaries.read(chain);
+        long summarized = System.nanoTime();
+        if (recordsMayStartBetween(chain.end(), to)) {
+            Optional<PgChangedBlocks> rest = decode(fullTimeline, chain.end(), to, dataBytes);
+            if (rest.isEmpty()) {
+                return Optional.empty();
+            }
+            changes.merge(rest.get());
+        }
+        if (!changes.placeable()) {
+            log.info("Differential reads every page: the WAL since the full touches a tablespace");
+            return Optional.empty();
+        }
+        log.info("WAL {}..{}: waited {} ms for the summarizer, {} summaries to {} read in {} ms, the rest decoded"
+                        + " in {} ms: {} records name {} blocks", from, to, (waited - began) / 1_000_000,
+                chain.summaries().size(), chain.end(), (summarized - waited) / 1_000_000,
+                (System.nanoTime() - summarized) / 1_000_000, changes.records(), changes.blocksNamed());
+        return Optional.of(changes);
+    }
+
+    /**
+     * Whether a record can start in [{@code from}, {@code to}): not when both lie in the header
+     * that opens a segment, as when a switch ended the summarized WAL and the checkpoint of the
+     * differential's start is the next segment's first record (pg_waldump would find no record).
+     */
+    static boolean recordsMayStartBetween(Lsn from, Lsn to) {
+        return from.isBefore(to) && !(from.segment() == to.segment() && to.offsetInSegment() <= LONG_PAGE_HEADER);
+    }
+
+    /** Decodes [{@code from}, {@code to}) here; empty (reason logged) when the differential should read every page. */
+    private Optional<PgChangedBlocks> decode(int timeline, Lsn from, Lsn to, long dataBytes)
+            throws IOException, InterruptedException {
+        long walBytes = to.value() - from.value();
+        if (walBytes > Math.max(MAX_LOG_SHARE * dataBytes, ALWAYS_DECODE) || walBytes > MAX_LOG_BYTES) {
+            log.info("Differential reads every page: {} bytes of WAL since {} are not summarized, more than a"
+                    + " quarter of the data or 2 GiB", walBytes, from);
+            return Optional.empty();
+        }
         Path dir = Files.createTempDirectory("hindsight-wal-summary-");
         try {
             // through the segment holding `to`: pg_waldump reads the record at `to` before it stops
-            Optional<Lsn> durable = archive.durableEnd(fullTimeline);
+            Optional<Lsn> durable = archive.durableEnd(timeline);
             List<Callable<String>> staging = new ArrayList<>();
             for (long segno = from.segment(); segno <= to.segment(); segno++) {
                 long s = segno;
                 // decoding a segment from the repository is CPU work: one per core
-                staging.add(() -> stage(fullTimeline, s, durable, dir) ? null : Lsn.of(s, 0).walFileName(fullTimeline));
+                staging.add(() -> stage(timeline, s, durable, dir) ? null : Lsn.of(s, 0).walFileName(timeline));
             }
             for (String missing : PgParallel.run("wal-summary", STAGING_THREADS, staging)) {
                 if (missing != null) {
@@ -86,21 +144,18 @@ final class PgWalSummary {
                     return Optional.empty();
                 }
             }
-            long staged = System.nanoTime();
-            Optional<PgChangedBlocks> changes = dump(dir, fullTimeline, from, to);
-            log.info("WAL summary {}..{}: segments staged in {} ms, decoded in {} ms", from, to,
-                    (staged - began) / 1_000_000, (System.nanoTime() - staged) / 1_000_000);
-            return changes;
+            PgWalDecoder.Decoded d = decoder.decode(dir, timeline, from, to);
+            if (!d.reachedEnd() && !stoppedAtTheEnd(d.error(), to)) {
+                log.info("Differential reads every page: pg_waldump failed: {}", d.error());
+                return Optional.empty();
+            }
+            return Optional.of(d.changes());
         } finally {
             FileTrees.deleteRecursively(dir);
         }
     }
 
-    private String unsuitable(Connection server, int fullTimeline, Lsn from, Lsn to, long dataBytes) throws IOException {
-        long walBytes = to.value() - from.value();
-        if (walBytes > Math.max(MAX_LOG_SHARE * dataBytes, ALWAYS_DECODE) || walBytes > MAX_LOG_BYTES) {
-            return walBytes + " bytes of WAL since the full, more than a quarter of the data or 2 GiB";
-        }
+    private String unsuitable(Connection server, int fullTimeline) throws IOException {
         try (Statement st = server.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT (SELECT timeline_id FROM pg_control_checkpoint()), current_setting('data_checksums'),"
                         + " current_setting('wal_log_hints'), current_setting('block_size'),"
@@ -149,31 +204,6 @@ final class PgWalSummary {
             return !Lsn.parse(m.group(1)).isBefore(end);
         } catch (IllegalArgumentException e) {
             return false;
-        }
-    }
-
-    private Optional<PgChangedBlocks> dump(Path dir, int timeline, Lsn from, Lsn to)
-            throws IOException, InterruptedException {
-        Path out = dir.resolve("waldump.txt");
-        Path err = dir.resolve("waldump.err");
-        // --timeline: pg_waldump assumes 1, and every restored server runs on a later one
-        Process p = new ProcessBuilder(List.of(pg.tool("pg_waldump").toString(), "--path=" + dir,
-                "--timeline=" + timeline, "--start=" + from, "--end=" + to)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            log.info("Differential reads every page: pg_waldump took more than 10 minutes");
-            return Optional.empty();
-        }
-        String error = Files.readString(err).strip();
-        if (p.exitValue() != 0 && !stoppedAtTheEnd(error, to)) {
-            log.info("Differential reads every page: pg_waldump failed: {}", error);
-            return Optional.empty();
-        }
-        try (BufferedReader lines = Files.newBufferedReader(out, StandardCharsets.UTF_8)) {
-            Optional<PgChangedBlocks> changes = PgChangedBlocks.parse(lines);
-            changes.ifPresentOrElse(c -> log.info("WAL {}..{}: {} records name {} blocks", from, to, c.records(),
-                    c.blocksNamed()), () -> log.info("Differential reads every page: the WAL touches a tablespace"));
-            return changes;
         }
     }
 }

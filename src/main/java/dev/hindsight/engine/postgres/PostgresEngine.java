@@ -27,15 +27,19 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** PostgreSQL behind the {@link Engine} interface: managed clusters on this host. */
 public final class PostgresEngine implements Engine {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PostgresEngine.class);
     static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     static final String OS_USER_IF_ROOT = "postgres";
+    /** The summarizer of each server whose WAL this process captures: a differential waits for it to catch up. */
+    private final Map<String, PgWalSummarizer> summarizers = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -103,7 +107,17 @@ public final class PostgresEngine implements Engine {
 
     @Override
     public LogCapture startCapture(ServerRecord record, ManagedServer server, Repository repository) {
-        return PgLogCapture.start(cluster(server), record, new WalArchive(repository, record.id()));
+        PgCluster cluster = cluster(server);
+        PgWalSummarizer summarizer;
+        try {
+            summarizer = new PgWalSummarizer(cluster.installation(), new WalArchive(repository, record.id()),
+                    new PgWalSummaries(repository, record.id()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a spool directory for the WAL summarizer of " + record.name(), e);
+        }
+        summarizers.put(record.id(), summarizer);
+        return PgLogCapture.start(cluster, record, new WalArchive(repository, record.id()), summarizer,
+                () -> summarizers.remove(record.id(), summarizer));
     }
 
     @Override
@@ -112,6 +126,7 @@ public final class PostgresEngine implements Engine {
         PgCluster cluster = cluster(server);
         try (Connection c = cluster.connect(record.agentUser(), record.agentPassword(), "postgres")) {
             PgWalSummary summaries = new PgWalSummary(cluster.installation(), new WalArchive(repository, record.id()),
+                    new PgWalSummaries(repository, record.id()), Optional.ofNullable(summarizers.get(record.id())),
                     server.dataDir());
             PgBaseBackup.Result r = new PgBaseBackup(repository, record.id(), PgBaseBackup.DEFAULT_PARALLELISM,
                     progress, summaries).run(c, server.dataDir(), backupId, baseBackupId);

@@ -18,7 +18,16 @@ final class WalSegmentWriter {
     private static final Logger log = LoggerFactory.getLogger(WalSegmentWriter.class);
     private static final int SEGMENT = (int) Lsn.SEGMENT_SIZE;
 
+    /** Hears of each segment as it is sealed; must not keep the array (it is refilled next). */
+    @FunctionalInterface
+    interface SealListener {
+        SealListener NONE = (timeline, segno, segment) -> { };
+
+        void sealed(int timeline, long segno, byte[] segment);
+    }
+
     private final WalArchive archive;
+    private final SealListener listener;
     private final int timeline;
     private final Clock clock;
     private final byte[] buffer = new byte[SEGMENT];
@@ -30,11 +39,16 @@ final class WalSegmentWriter {
 
     /** @param start a segment start: where the stream begins; @param durable how far the archive already holds WAL */
     WalSegmentWriter(WalArchive archive, int timeline, Lsn start, Lsn durable, Clock clock) {
+        this(archive, timeline, start, durable, clock, SealListener.NONE);
+    }
+
+    WalSegmentWriter(WalArchive archive, int timeline, Lsn start, Lsn durable, Clock clock, SealListener listener) {
         if (start.offsetInSegment() != 0 || durable.isBefore(start)) {
             throw new IllegalArgumentException("must start at a segment start at or before the durable end: "
                     + start + ", durable " + durable);
         }
         this.archive = archive;
+        this.listener = listener;
         this.timeline = timeline;
         this.clock = clock;
         this.segno = start.segment();
@@ -81,6 +95,7 @@ final class WalSegmentWriter {
             // harmless: staging prefers the sealed object, and the next session retries the drop
             log.warn("could not drop the pieces of sealed WAL segment {}: {}", Lsn.of(segno, 0).walFileName(timeline), e.toString());
         }
+        listener.sealed(timeline, segno, buffer);
         segno++;
         received = 0;
     }

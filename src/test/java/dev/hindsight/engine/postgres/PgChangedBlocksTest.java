@@ -7,6 +7,7 @@ import java.io.StringReader;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** pg_waldump lines as PostgreSQL 15 prints them (taken from a real server). */
 class PgChangedBlocksTest {
@@ -83,6 +84,14 @@ class PgChangedBlocksTest {
     }
 
     @Test
+    void nothingIsLeftToDecodeWhenTheSummariesEndAtTheSegmentWhoseFirstRecordIsTheStart() {
+        assertThat(PgWalSummary.recordsMayStartBetween(Lsn.parse("0/31000000"), Lsn.parse("0/31000028"))).isFalse();
+        assertThat(PgWalSummary.recordsMayStartBetween(Lsn.parse("0/31000000"), Lsn.parse("0/310000A0"))).isTrue();
+        assertThat(PgWalSummary.recordsMayStartBetween(Lsn.parse("0/30FFFF00"), Lsn.parse("0/31000028"))).isTrue();
+        assertThat(PgWalSummary.recordsMayStartBetween(Lsn.parse("0/31000100"), Lsn.parse("0/31000100"))).isFalse();
+    }
+
+    @Test
     void aFilesChangesAreLookedUpOnceAndJumpToTheNextChangedBlock() throws Exception {
         PgChangedBlocks c = parse(
                 "rmgr: Heap        len (rec/tot):     54/  1958, tx:        724, lsn: 0/01752AA8, prev 0/01752A78, "
@@ -101,5 +110,68 @@ class PgChangedBlocksTest {
         assertThat(second.nextChanged(0)).isEqualTo(3);
         assertThat(c.forFile("base/5/16384.2").changedFrom()).isZero();
         assertThat(c.forFile("base/5/99999").nextChanged(5)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void theLastRecordReadAndWhetherItSwitchesSegmentsAreKnownEvenPastATablespace() throws Exception {
+        PgChangedBlocks c = PgChangedBlocks.read(new BufferedReader(new StringReader(String.join("\n",
+                "rmgr: Tablespace  len (rec/tot):     40/    40, tx:        730, lsn: 0/01C00000, "
+                        + "prev 0/01BFFF00, desc: CREATE 16400 \"/srv/ts\"",
+                "rmgr: Heap2       len (rec/tot):     59/    59, tx:        728, lsn: 0/01FFF8F0, prev 0/01FFDF60, "
+                        + "desc: VISIBLE cutoff xid 0 flags 0x03, blkref #0: rel 1663/5/16396 fork vm blk 0"))));
+        assertThat(c.placeable()).isFalse();
+        assertThat(c.lastRecord()).contains(Lsn.parse("0/01FFF8F0"));
+        assertThat(c.lastRecordSwitches()).isFalse();
+
+        PgChangedBlocks switched = parse(
+                "rmgr: Heap        len (rec/tot):     59/    59, tx:        735, lsn: 0/03C844B8, prev 0/03C84470, "
+                        + "desc: INSERT+INIT off 1 flags 0x00, blkref #0: rel 1663/5/16406 blk 0",
+                "rmgr: XLOG        len (rec/tot):     24/    24, tx:        735, lsn: 0/03C844F8, prev 0/03C844B8, "
+                        + "desc: SWITCH ").orElseThrow();
+        assertThat(switched.lastRecord()).contains(Lsn.parse("0/03C844F8"));
+        assertThat(switched.lastRecordSwitches()).isTrue();
+        assertThat(PgChangedBlocks.none().lastRecord()).isEmpty();
+    }
+
+    @Test
+    void summariesMergeIntoTheUnionAndSurviveTheirBytes() throws Exception {
+        PgChangedBlocks a = parse(
+                "rmgr: Heap        len (rec/tot):     54/  1958, tx:        724, lsn: 0/01752AA8, prev 0/01752A78, "
+                        + "desc: INSERT off 10 flags 0x01, blkref #0: rel 1663/5/16384 blk 7",
+                "rmgr: Storage     len (rec/tot):     46/    46, tx:        727, lsn: 0/01BC5778, prev 0/01BC3728, "
+                        + "desc: TRUNCATE base/5/16384 to 300 blocks flags 7").orElseThrow();
+        PgChangedBlocks b = parse(
+                "rmgr: Heap        len (rec/tot):     54/  1958, tx:        724, lsn: 0/02752AA8, prev 0/02752A78, "
+                        + "desc: INSERT off 10 flags 0x01, blkref #0: rel 1663/5/16384 blk 131080",
+                "rmgr: Storage     len (rec/tot):     46/    46, tx:        727, lsn: 0/02BC5778, prev 0/02BC3728, "
+                        + "desc: TRUNCATE base/5/16384 to 200 blocks flags 7",
+                "rmgr: Database    len (rec/tot):     34/    34, tx:        729, lsn: 0/02BC65A8, prev 0/02BC64E0, "
+                        + "desc: CREATE_WAL_LOG create dir 1663/16391").orElseThrow();
+        PgChangedBlocks merged = PgChangedBlocks.fromBytes(a.toBytes());
+        merged.merge(PgChangedBlocks.fromBytes(b.toBytes()));
+
+        assertThat(merged.records()).isEqualTo(5);
+        assertThat(merged.mayHaveChanged("base/5/16384", 7)).isTrue();
+        assertThat(merged.mayHaveChanged("base/5/16384.1", 8)).isTrue();
+        assertThat(merged.forFile("base/5/16384").changedFrom()).as("the deeper truncation wins").isEqualTo(200);
+        assertThat(merged.mayHaveChanged("base/16391/1259", 0)).isTrue();
+        assertThat(merged.mayHaveChanged("base/5/16384", 6)).isFalse();
+        assertThat(merged.placeable()).isTrue();
+        assertThat(PgChangedBlocks.fromBytes(merged.toBytes()).sameChangesAs(merged)).isTrue();
+        assertThat(merged.sameChangesAs(a)).isFalse();
+
+        PgChangedBlocks elsewhere = PgChangedBlocks.read(new BufferedReader(new StringReader(
+                "rmgr: Heap        len (rec/tot):     54/  1958, tx:        724, lsn: 0/01752AA8, "
+                        + "prev 0/01752A78, desc: INSERT off 10 flags 0x01, blkref #0: rel 16400/5/1247 blk 14")));
+        merged.merge(PgChangedBlocks.fromBytes(elsewhere.toBytes()));
+        assertThat(merged.placeable()).as("one unplaceable stretch spoils the merge").isFalse();
+    }
+
+    @Test
+    void aSummaryInAnUnknownFormatIsRefused() {
+        byte[] bytes = PgChangedBlocks.none().toBytes();
+        bytes[3] = 9;
+        assertThatThrownBy(() -> PgChangedBlocks.fromBytes(bytes)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("format 9 is not known");
     }
 }

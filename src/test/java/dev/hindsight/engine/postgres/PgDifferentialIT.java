@@ -14,14 +14,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Differentials of a real PostgreSQL 15: one after updating about 1 % of a table's pages costs
@@ -64,7 +67,7 @@ class PgDifferentialIT {
     /** A full, or a differential guided by the WAL since its full (found in pg_wal here). */
     static PgBaseBackup.Result backup(String id, String base) throws Exception {
         return backup(id, base, new PgWalSummary(pg.cluster().installation(), new WalArchive(repo, SERVER),
-                pg.cluster().dataDir()));
+                new PgWalSummaries(repo, SERVER), Optional.empty(), pg.cluster().dataDir()));
     }
 
     /** With {@code summaries} null a differential reads and compares every page. */
@@ -179,6 +182,57 @@ class PgDifferentialIT {
         assertThat(r.walGuided()).isTrue();
         backup("full-5", null);
         assertByteIdentical("diff-4", "full-5");
+    }
+
+    @Test
+    @Order(7)
+    void summariesWrittenAsTheCaptureSealsSegmentsGuideADifferentialAsDecodingWould() throws Exception {
+        PgWalSummaries summaries = new PgWalSummaries(repo, SERVER);
+        // the bulk rewrite before left every page with dead rows: the next scan would prune them all
+        pg.runSql("VACUUM (FREEZE, ANALYZE)", "CHECKPOINT");
+        try (PgWalSummarizer summarizer = new PgWalSummarizer(pg.cluster().installation(),
+                new WalArchive(repo, SERVER), summaries);
+             PgWalCapture capture = new PgWalCapture(pg::connectReplication, new WalArchive(repo, SERVER),
+                     PgWalCapture.Options.defaults("hindsight_it_summaries"), Clock.systemUTC(), summarizer::sealed)) {
+            capture.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> capture.state() == PgWalCapture.State.STREAMING);
+            PgBaseBackup.Result base = backup("full-6", null);
+            // page changes, and a new table's ~40 MB of WAL: records spanning segment boundaries
+            pg.runSql("UPDATE pgbench_accounts SET abalance = abalance - 2 WHERE aid % 500 = 0",
+                    "CREATE TABLE bulk AS SELECT g AS id, repeat('b', 200) AS note FROM generate_series(1, 150000) g",
+                    "UPDATE pgbench_tellers SET tbalance = tbalance + 1",
+                    "SELECT pg_switch_wal()", "UPDATE shrinking SET note = 'later' WHERE id % 97 = 0");
+            PgBaseBackup.Result diff = backup("diff-6", "full-6", new PgWalSummary(pg.cluster().installation(),
+                    new WalArchive(repo, SERVER), summaries, Optional.of(summarizer), pg.cluster().dataDir()));
+            assertThat(diff.kind()).isEqualTo(BackupManifest.DIFF);
+            assertThat(diff.walGuided()).isTrue();
+            PgWalSummaries.Chain chain = summaries.chain(base.timeline(), base.startLsn());
+            assertThat(chain.end()).as("summaries reached the segment the differential switched to")
+                    .isGreaterThanOrEqualTo(diff.startLsn().segmentStart());
+            assertThat(chain.summaries().size()).as("one per sealed segment or so, records spanning them included")
+                    .isGreaterThan(3);
+
+            PgBaseBackup.Result after = backup("full-7", null);
+            assertByteIdentical("diff-6", "full-7");
+
+            // every record the summaries cover, decoded in one go from the server's own pg_wal
+            // (the backup's stop switched segments: the summaries end at the next one's start)
+            Lsn afterStop = Lsn.of(after.stopLsn().segment() + 1, 0);
+            assertThat(summarizer.awaitSummarized(base.timeline(), afterStop, Duration.ofSeconds(20))).isTrue();
+            PgWalSummaries.Chain all = summaries.chain(base.timeline(), summaries.list(base.timeline()).get(0).start());
+            assertThat(all.end()).isEqualTo(afterStop);
+            Path staged = Files.createDirectories(pg.root().resolve("wal-for-summary-check"));
+            for (long segno = all.summaries().get(0).start().segment(); segno < afterStop.segment(); segno++) {
+                String name = Lsn.of(segno, 0).walFileName(base.timeline());
+                Files.copy(pg.cluster().dataDir().resolve("pg_wal").resolve(name), staged.resolve(name));
+            }
+            PgWalDecoder.Decoded once = new PgWalDecoder(pg.cluster().installation()).decode(staged, base.timeline(),
+                    all.summaries().get(0).start(), afterStop);
+            assertThat(once.reachedEnd()).as(once.error()).isTrue();
+            assertThat(summaries.read(all).sameChangesAs(once.changes()))
+                    .as("the summaries name exactly the blocks one pg_waldump over the same WAL names").isTrue();
+        }
+        pg.runSql("SELECT pg_drop_replication_slot('hindsight_it_summaries')");
     }
 
     private static Path materialize(String backupId) throws Exception {
