@@ -134,7 +134,9 @@ hs_start_daemon() {
   mkdir -p "$HS_HOME"
   export HINDSIGHT_PASSPHRASE=${HINDSIGHT_PASSPHRASE:-bench-passphrase-not-a-secret}
   log "hindsight: starting the daemon (HINDSIGHT_HOME=$HS_HOME)"
-  HINDSIGHT_HOME=$HS_HOME "$HINDSIGHT_BIN" serve >"$WORK/hindsight-serve.log" 2>&1 &
+  # HINDSIGHT_SERVE_JAVA_OPTS: JVM options for the daemon only, e.g. a flight recording of it
+  HINDSIGHT_HOME=$HS_HOME HINDSIGHT_JAVA_OPTS="${HINDSIGHT_JAVA_OPTS:-} ${HINDSIGHT_SERVE_JAVA_OPTS:-}" \
+    "$HINDSIGHT_BIN" serve >"$WORK/hindsight-serve.log" 2>&1 &
   HS_PID=$!
   echo "$HS_PID" >"$WORK/hindsight.pid"
   wait_until 120 "hindsight serve to answer" hs_daemon_ready || {

@@ -10,6 +10,7 @@ import dev.hindsight.control.ServerService;
 import dev.hindsight.util.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.UnauthorizedResponse;
 import io.javalin.json.JavalinJackson;
 import org.slf4j.Logger;
@@ -24,6 +25,8 @@ import java.util.Map;
  * the home directory ({@code Authorization: Bearer …}); others get 401.
  */
 public final class ApiServer implements AutoCloseable {
+    /** A POST with this header set to PATCH is a PATCH (for clients whose HTTP has no PATCH). */
+    public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     private final Javalin app;
@@ -40,6 +43,13 @@ public final class ApiServer implements AutoCloseable {
                 String given = ctx.header("Authorization");
                 if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
                     throw new UnauthorizedResponse("missing or wrong token");
+                }
+            });
+            // clients without PATCH (the CLI's HttpURLConnection) send it as a POST that says so
+            config.routes.before("/api/servers/{name}", ctx -> {
+                if (ctx.method() == HandlerType.POST && "PATCH".equalsIgnoreCase(ctx.header(METHOD_OVERRIDE))) {
+                    ctx.json(servers.update(ctx.pathParam("name"), body(ctx, dev.hindsight.control.UpdateRequest.class)));
+                    ctx.skipRemainingHandlers();
                 }
             });
             config.routes.get("/api/servers", ctx -> ctx.json(servers.list()));

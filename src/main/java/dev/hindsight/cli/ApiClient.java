@@ -2,21 +2,28 @@ package dev.hindsight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hindsight.HindsightException;
+import dev.hindsight.api.ApiServer;
 import dev.hindsight.control.Home;
 import dev.hindsight.util.Json;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
 
-/** The CLI's side of the daemon API: finds the daemon through the home, sends the token. */
+/**
+ * The CLI's side of the daemon API: finds the daemon through the home, sends the token. Plain
+ * {@link HttpURLConnection} to the loopback port: java.net.http's client costs a CLI call half a
+ * second of start-up (its TLS context and selector thread) for a connection that never uses TLS.
+ */
 public final class ApiClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    private static final int READ_TIMEOUT_MS = 30 * 60_000;
+
     private final Home home;
     private final String base;
     private final String token;
@@ -42,60 +49,69 @@ public final class ApiClient {
     }
 
     public JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        return send("GET", path, null);
     }
 
     public JsonNode post(String path, Object body) {
-        return sendJson("POST", path, body);
+        return send("POST", path, body);
     }
 
     public JsonNode patch(String path, Object body) {
-        return sendJson("PATCH", path, body);
+        return send("PATCH", path, body);
     }
 
     public JsonNode put(String path, Object body) {
-        return sendJson("PUT", path, body);
-    }
-
-    private JsonNode sendJson(String method, String path, Object body) {
-        try {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body))));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return send("PUT", path, body);
     }
 
     public JsonNode delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+        return send("DELETE", path, null);
     }
 
-    private JsonNode send(HttpRequest.Builder request) {
-        HttpResponse<String> response;
+    private JsonNode send(String method, String path, Object body) {
+        int status;
+        String text;
         try {
-            response = http.send(request.header("Authorization", "Bearer " + token)
-                    .timeout(Duration.ofMinutes(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpURLConnection http = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+            http.setConnectTimeout(CONNECT_TIMEOUT_MS);
+            http.setReadTimeout(READ_TIMEOUT_MS);
+            http.setRequestProperty("Authorization", "Bearer " + token);
+            if ("PATCH".equals(method)) { // HttpURLConnection knows no PATCH
+                http.setRequestMethod("POST");
+                http.setRequestProperty(ApiServer.METHOD_OVERRIDE, "PATCH");
+            } else {
+                http.setRequestMethod(method);
+            }
+            if (body != null) {
+                byte[] json = Json.MAPPER.writeValueAsBytes(body);
+                http.setDoOutput(true);
+                http.setRequestProperty("Content-Type", "application/json");
+                http.setFixedLengthStreamingMode(json.length);
+                try (OutputStream out = http.getOutputStream()) {
+                    out.write(json);
+                }
+            }
+            status = http.getResponseCode();
+            try (InputStream in = status >= 400 ? http.getErrorStream() : http.getInputStream()) {
+                text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
         } catch (ConnectException e) {
             throw notRunning(e);
         } catch (IOException e) {
             throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
                     "cannot reach the Hindsight daemon at " + base + ": " + e.getMessage(),
                     "check that `hindsight serve` is running", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HindsightException(HindsightException.Kind.FAILED, "interrupted", null, e);
         }
         try {
-            JsonNode body = response.body().isBlank() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(response.body());
-            if (response.statusCode() >= 400) {
-                throw new HindsightException(kindOf(response.statusCode(), body),
-                        body.path("error").asText(response.body()),
-                        body.hasNonNull("hint") ? body.get("hint").asText() : null);
+            JsonNode answer = text.isBlank() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(text);
+            if (status >= 400) {
+                throw new HindsightException(kindOf(status, answer), answer.path("error").asText(text),
+                        answer.hasNonNull("hint") ? answer.get("hint").asText() : null);
             }
-            return body;
+            return answer;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new HindsightException(HindsightException.Kind.FAILED, "the daemon answered HTTP "
-                    + response.statusCode() + ": " + response.body(), null, e);
+            throw new HindsightException(HindsightException.Kind.FAILED, "the daemon answered HTTP " + status + ": "
+                    + text, null, e);
         }
     }
 

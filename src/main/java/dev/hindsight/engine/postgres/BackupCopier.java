@@ -4,6 +4,9 @@ import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.util.Progress;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -20,6 +23,7 @@ import java.util.concurrent.Callable;
  * only what changed and points at its full's extents for the rest.
  */
 final class BackupCopier {
+    private static final Logger log = LoggerFactory.getLogger(BackupCopier.class);
     /**
      * The manifest's files, what the backup's objects take in the repository, and the file
      * bytes it stored (all of them for a full, the changed ones for a differential).
@@ -60,23 +64,31 @@ final class BackupCopier {
         BlockingQueue<BackupChunk> queue = new ArrayBlockingQueue<>(buffers + writers);
         List<Callable<Object>> tasks = new ArrayList<>();
         BackupFileReader reader = new BackupFileReader(scan.files(), pool, queue, writers, progress, base, storeLimit);
-        tasks.add(() -> base == null ? readWithBlockMap(reader, repo, Layout.blockMap(serverId, backupId))
-                : new Reading(reader.readAll(null), 0));
+        tasks.add(() -> {
+            long began = System.nanoTime();
+            Reading r = base == null ? readWithBlockMap(reader, repo, Layout.blockMap(serverId, backupId))
+                    : new Reading(reader.readAll(null), 0, 0);
+            return new Reading(r.reads(), r.mapStoredBytes(), System.nanoTime() - began);
+        });
         for (int w = 0; w < writers; w++) {
             BundleWriter writer = new BundleWriter(repo, serverId, backupId, w, bundleLimit, queue, pool);
             tasks.add(writer::call);
         }
+        long began = System.nanoTime();
         List<Object> results = PgParallel.run("backup-" + backupId, tasks.size(), tasks);
         List<BundleWriter.Output> outputs = new ArrayList<>();
         for (Object o : results.subList(1, results.size())) {
             outputs.add((BundleWriter.Output) o);
         }
+        long elapsed = System.nanoTime() - began;
+        log.debug("Backup {}: read in {} ms; writers busy {} ms of it", backupId, ((Reading) results.get(0)).nanos / 1_000_000,
+                outputs.stream().map(o -> (elapsed - o.waitedNanos()) / 1_000_000 + "").toList());
         Reading reading = (Reading) results.get(0);
         return join(scan, reading, outputs, reader.storedLogicalBytes());
     }
 
-    /** The reader's results and what the block map took in the repository. */
-    private record Reading(BackupFileReader.Read[] reads, long mapStoredBytes) {
+    /** The reader's results, what the block map took in the repository, and how long reading took. */
+    private record Reading(BackupFileReader.Read[] reads, long mapStoredBytes, long nanos) {
     }
 
     /** Runs the reader inside the block map object's write, so the map streams out as files are read. */
@@ -92,7 +104,7 @@ final class BackupCopier {
             }
             map.finish();
         });
-        return new Reading(reads[0], stored);
+        return new Reading(reads[0], stored, 0);
     }
 
     private static Copied join(DataDirectoryScan.Result scan, Reading reading, List<BundleWriter.Output> outputs,

@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -98,10 +99,12 @@ final class BlockMap {
             if (n < 0) {
                 throw new IOException("block map section has a negative count");
             }
-            int[] values = new int[n];
-            for (int i = 0; i < n; i++) {
-                values[i] = in.readInt();
+            byte[] raw = in.readNBytes(Math.multiplyExact(n, 4));
+            if (raw.length != n * 4) {
+                throw new EOFException("block map section ends early: " + raw.length / 4 + " of " + n + " checksums");
             }
+            int[] values = new int[n];
+            ByteBuffer.wrap(raw).asIntBuffer().get(values); // big-endian, as DataOutputStream wrote them
             return values;
         }
     }

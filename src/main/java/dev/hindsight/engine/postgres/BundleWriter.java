@@ -21,8 +21,11 @@ final class BundleWriter implements Callable<BundleWriter.Output> {
     record Placed(int file, BackupManifest.Extent extent) {
     }
 
-    /** What this worker wrote: placements, published bundle keys, stored (encoded) bytes. */
-    record Output(List<Placed> placed, List<String> bundles, long storedBytes) {
+    /**
+     * What this worker wrote: placements, published bundle keys, stored (encoded) bytes, and
+     * how long it spent waiting for the reader (the rest of its time it encoded and wrote).
+     */
+    record Output(List<Placed> placed, List<String> bundles, long storedBytes, long waitedNanos) {
     }
 
     private final Repository repo;
@@ -36,6 +39,7 @@ final class BundleWriter implements Callable<BundleWriter.Output> {
     private final List<String> bundles = new ArrayList<>();
     /** The chunk that did not fit into the previous bundle (or the first one). */
     private BackupChunk next;
+    private long waitedNanos;
 
     BundleWriter(Repository repo, String serverId, String backupId, int worker, long bundleLimit,
                  BlockingQueue<BackupChunk> queue, BlockingQueue<byte[]> pool) {
@@ -51,14 +55,23 @@ final class BundleWriter implements Callable<BundleWriter.Output> {
     @Override
     public Output call() throws IOException, InterruptedException {
         long stored = 0;
-        next = queue.take();
+        next = take();
         // only open a bundle when there is something to put in it: no empty objects
         for (int seq = 0; next != BackupChunk.END; seq++) {
             String key = Layout.bundle(serverId, backupId, worker, seq);
             stored += repo.write(key, out -> fill(key, out));
             bundles.add(key);
         }
-        return new Output(placed, bundles, stored);
+        return new Output(placed, bundles, stored, waitedNanos);
+    }
+
+    private BackupChunk take() throws InterruptedException {
+        long began = System.nanoTime();
+        try {
+            return queue.take();
+        } finally {
+            waitedNanos += System.nanoTime() - began;
+        }
     }
 
     private void fill(String key, OutputStream out) throws IOException {
@@ -75,7 +88,7 @@ final class BundleWriter implements Callable<BundleWriter.Output> {
                 }
                 written += chunk.length();
                 pool.put(chunk.buffer());
-                next = queue.take();
+                next = take();
                 if (next == BackupChunk.END || written + next.length() > bundleLimit) {
                     return;
                 }

@@ -7,12 +7,15 @@ import dev.hindsight.store.ObjectInfo;
 import dev.hindsight.util.Progress;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A hot backup of a PostgreSQL server on this host, full or differential: {@code pg_backup_start}
@@ -99,25 +102,50 @@ public final class PgBaseBackup {
         if (baseBackupId == null) {
             return take(server, dataDir, backupId, null, null);
         }
-        DiffBase base;
-        try {
-            base = DiffBase.open(repo, serverId, baseBackupId);
-        } catch (HindsightException e) {
-            if (e.kind() != HindsightException.Kind.NOT_FOUND && e.kind() != HindsightException.Kind.INVALID_INPUT) {
-                throw failed(backupId, e);
+        // the full's manifest and block map are read while the server checkpoints
+        CompletableFuture<DiffBase> opening = new CompletableFuture<>();
+        Thread opener = new Thread(() -> {
+            long began = System.nanoTime();
+            try {
+                opening.complete(DiffBase.open(repo, serverId, baseBackupId));
+                log.info("Backup {}: full {} opened in {} ms", backupId, baseBackupId, ms(began, System.nanoTime()));
+            } catch (IOException | RuntimeException e) {
+                opening.completeExceptionally(e);
             }
-            // e.g. a full taken before block maps existed: a full now is what the next differential needs
-            return take(server, dataDir, backupId, null, e.getMessage() + ": a full backup was taken instead");
-        } catch (IOException | RuntimeException e) {
-            throw failed(backupId, e);
-        }
-        try (base) {
-            return take(server, dataDir, backupId, base, null);
+        }, "open-base-" + backupId);
+        opener.setDaemon(true);
+        opener.start();
+        try {
+            return take(server, dataDir, backupId, opening, null);
         } catch (TooLargeDiff e) {
             String note = "differential against " + baseBackupId + " would have stored more than "
                     + e.tooLarge.changedBytes + " of " + e.tooLarge.totalBytes + " bytes (limit "
                     + Math.round(DIFF_LIMIT * 100) + " %): a full backup was taken instead";
             return take(server, dataDir, backupId, null, note);
+        } finally {
+            opener.join();
+            if (!opening.isCompletedExceptionally()) {
+                opening.join().close();
+            }
+        }
+    }
+
+    /**
+     * The opened full, or null with the reason in {@code note[0]} when a full must be taken
+     * instead (e.g. a full taken before block maps existed: a full now is what the next
+     * differential needs). Any other failure fails the backup.
+     */
+    private static DiffBase openedBase(CompletableFuture<DiffBase> opening, String[] note) throws InterruptedException {
+        try {
+            return opening.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HindsightException h && (h.kind() == HindsightException.Kind.NOT_FOUND
+                    || h.kind() == HindsightException.Kind.INVALID_INPUT)) {
+                note[0] = h.getMessage() + ": a full backup was taken instead";
+                return null;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new UncheckedIOException(new IOException(e.getCause().getMessage(), e.getCause()));
         }
     }
 
@@ -132,10 +160,12 @@ public final class PgBaseBackup {
         }
     }
 
-    private Result take(Connection server, Path dataDir, String backupId, DiffBase base, String note)
-            throws IOException, InterruptedException {
+    /** @param opening the full a differential rests on, being opened; null for a full */
+    private Result take(Connection server, Path dataDir, String backupId, CompletableFuture<DiffBase> opening,
+                        String fullNote) throws IOException, InterruptedException {
         Instant startedAt = Instant.now();
         boolean inBackup = false;
+        String note = fullNote;
         try {
             progress.update("checkpoint", 0, -1);
             long[] at = new long[6];
@@ -143,6 +173,9 @@ public final class PgBaseBackup {
             Lsn startLsn = start(server, backupId);
             inBackup = true;
             DataDirectoryScan.Result scan = DataDirectoryScan.scan(dataDir);
+            String[] why = new String[1];
+            DiffBase base = opening == null ? null : openedBase(opening, why);
+            note = why[0] != null ? why[0] : note;
             at[1] = System.nanoTime();
             if (base != null && summaries != null) {
                 progress.update("reading the log since the full", 0, -1);

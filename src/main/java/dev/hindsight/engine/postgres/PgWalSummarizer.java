@@ -35,6 +35,7 @@ final class PgWalSummarizer implements AutoCloseable {
     private static final int QUEUE = 2;
     /** Segments kept for a record that spans them; beyond, decoding starts afresh at the next one. */
     private static final int MAX_SPOOLED = 4;
+    private static final Duration SEALED_WAIT = Duration.ofSeconds(30);
 
     /** A sealed segment; {@code bytes} null when it is to be read from the repository. */
     private record Sealed(int timeline, long segno, byte[] bytes) {
@@ -130,7 +131,7 @@ final class PgWalSummarizer implements AutoCloseable {
         if (s.bytes() != null) {
             Files.write(spool.resolve(Lsn.of(s.segno(), 0).walFileName(timeline)), s.bytes());
         } else {
-            archive.stageSegment(timeline, s.segno(), spool);
+            stageSealed(s.segno());
         }
         lastSegno = s.segno();
         long began = System.nanoTime();
@@ -154,6 +155,19 @@ final class PgWalSummarizer implements AutoCloseable {
                     Lsn.of(s.segno(), 0).walFileName(timeline), resume);
             startAfresh(timeline, Lsn.of(s.segno() + 1, 0));
         }
+    }
+
+    /** Stages a segment from the repository once its sealed object is there (the capture tells us before it writes it). */
+    private void stageSealed(long segno) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + SEALED_WAIT.toNanos();
+        while (archive.segment(timeline, segno).stream().noneMatch(WalFile::sealed)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("segment " + Lsn.of(segno, 0).walFileName(timeline)
+                        + " was not sealed in the repository within " + SEALED_WAIT);
+            }
+            Thread.sleep(50);
+        }
+        archive.stageSegment(timeline, segno, spool);
     }
 
     private void startAfresh(int tli, Lsn at) {

@@ -124,7 +124,9 @@ public final class PostgresEngine implements Engine {
     public BackupResult backup(ServerRecord record, ManagedServer server, Repository repository,
                                String backupId, String baseBackupId, Progress progress) throws IOException {
         PgCluster cluster = cluster(server);
+        long connecting = System.nanoTime();
         try (Connection c = cluster.connect(record.agentUser(), record.agentPassword(), "postgres")) {
+            log.info("Backup {}: connected in {} ms", backupId, (System.nanoTime() - connecting) / 1_000_000);
             PgWalSummary summaries = new PgWalSummary(cluster.installation(), new WalArchive(repository, record.id()),
                     new PgWalSummaries(repository, record.id()), Optional.ofNullable(summarizers.get(record.id())),
                     server.dataDir());

@@ -84,6 +84,8 @@ final class WalSegmentWriter {
     }
 
     private void seal() throws IOException {
+        // first: summarizing needs the bytes, not their durability, and runs while they are written
+        listener.sealed(timeline, segno, buffer);
         Lsn end = Lsn.of(segno + 1, 0);
         if (end.isAfter(durable)) {
             archive.put(new WalFile(timeline, segno, 0, SEGMENT, clock.instant()), buffer, 0);
@@ -95,7 +97,6 @@ final class WalSegmentWriter {
             // harmless: staging prefers the sealed object, and the next session retries the drop
             log.warn("could not drop the pieces of sealed WAL segment {}: {}", Lsn.of(segno, 0).walFileName(timeline), e.toString());
         }
-        listener.sealed(timeline, segno, buffer);
         segno++;
         received = 0;
     }
