@@ -117,7 +117,7 @@ final class BackupFileReader {
         try (FileChannel in = FileChannel.open(entry.absolute(), StandardOpenOption.READ)) {
             // read to the end as the file is now: a shrunk or grown relation file is fine,
             // WAL replay from the backup's start rewrites every page changed meanwhile
-            size = full == null ? readWhole(index, in, sums)
+            size = full == null ? (base == null ? readWhole(index, in, sums) : readPacked(index, in, sums))
                     : full.changes() != null ? readChanged(index, in, sums, full, reused)
                     : readPages(index, in, sums, full, reused);
         } catch (NoSuchFileException e) {
@@ -150,6 +150,29 @@ final class BackupFileReader {
             offset += n;
             progress.update("copying files", done.addAndGet(n), Math.max(total, done.get()));
             if (n < buffer.length) {
+                return offset;
+            }
+        }
+    }
+
+    /**
+     * A differential's file with nothing to reuse (not a page file, or new since the full): packed
+     * with the changed pages, so the few small files of a differential do not take a buffer each.
+     */
+    private long readPacked(int index, FileChannel in, BlockChecksums sums) throws IOException, InterruptedException {
+        if (scratch == null) {
+            scratch = new byte[BackupCopier.BUFFER_SIZE];
+        }
+        long offset = 0;
+        while (true) {
+            int n = fill(in, scratch);
+            sums.addAll(scratch, 0, n);
+            if (n > 0) {
+                stage(index, offset, scratch, 0, n);
+            }
+            offset += n;
+            progress.update("copying files", done.addAndGet(n), Math.max(total, done.get()));
+            if (n < scratch.length) {
                 return offset;
             }
         }
@@ -258,27 +281,36 @@ final class BackupFileReader {
         return target.position();
     }
 
-    /** Packs {@code length} changed bytes into the pending buffer, sending it when full. */
+    /**
+     * Packs {@code length} bytes into the pending buffer, sending it when full: a page never
+     * straddles two buffers, a longer stretch (a packed file) fills them.
+     */
     private void stage(int file, long fileOffset, byte[] from, int at, int length)
             throws IOException, InterruptedException {
-        if (pending != null && pendingLength + length > pending.length) {
-            flushPending();
+        while (length > 0) {
+            if (pending != null && pendingLength + Math.min(length, BlockChecksums.BLOCK) > pending.length) {
+                flushPending();
+            }
+            if (pending == null) {
+                pending = pool.take();
+                pendingLength = 0;
+                pendingPieces = new ArrayList<>();
+            }
+            int n = Math.min(length, pending.length - pendingLength);
+            System.arraycopy(from, at, pending, pendingLength, n);
+            pendingLength += n;
+            int last = pendingPieces.size() - 1;
+            BackupChunk.Piece previous = last < 0 ? null : pendingPieces.get(last);
+            if (previous != null && previous.file() == file && previous.fileOffset() + previous.length() == fileOffset) {
+                pendingPieces.set(last, new BackupChunk.Piece(file, previous.fileOffset(), previous.length() + n));
+            } else {
+                pendingPieces.add(new BackupChunk.Piece(file, fileOffset, n));
+            }
+            countStored(n);
+            at += n;
+            fileOffset += n;
+            length -= n;
         }
-        if (pending == null) {
-            pending = pool.take();
-            pendingLength = 0;
-            pendingPieces = new ArrayList<>();
-        }
-        System.arraycopy(from, at, pending, pendingLength, length);
-        pendingLength += length;
-        int last = pendingPieces.size() - 1;
-        BackupChunk.Piece previous = last < 0 ? null : pendingPieces.get(last);
-        if (previous != null && previous.file() == file && previous.fileOffset() + previous.length() == fileOffset) {
-            pendingPieces.set(last, new BackupChunk.Piece(file, previous.fileOffset(), previous.length() + length));
-        } else {
-            pendingPieces.add(new BackupChunk.Piece(file, fileOffset, length));
-        }
-        countStored(length);
     }
 
     private void flushPending() throws InterruptedException {

@@ -80,9 +80,10 @@ public final class PgRestoreMaterializer {
     }
 
     static BackupManifest readManifest(Repository repo, String serverId, String backupId) throws IOException {
-        BackupManifest manifest;
+        byte[] json;
+        String key = Layout.manifest(serverId, backupId);
         try {
-            manifest = repo.readJson(Layout.manifest(serverId, backupId), BackupManifest.class);
+            json = repo.readBytes(key);
         } catch (NoSuchObjectException e) {
             throw new HindsightException(HindsightException.Kind.NOT_FOUND,
                     "backup " + backupId + " of server " + serverId + " has no manifest in the repository",
@@ -91,6 +92,12 @@ public final class PgRestoreMaterializer {
             throw new HindsightException(HindsightException.Kind.CORRUPT,
                     "the manifest of backup " + backupId + " of server " + serverId + " is damaged: " + e.getMessage(),
                     "restore from another copy of the repository or an older backup", e);
+        }
+        BackupManifest manifest;
+        try {
+            manifest = BackupManifestReader.read(json);
+        } catch (IOException e) {
+            throw new IOException("object " + key + " decodes but is not a valid manifest: " + e.getMessage(), e);
         }
         if (manifest.format() > BackupManifest.FORMAT || !BackupManifest.ENGINE.equals(manifest.engine())) {
             throw HindsightException.invalid("backup " + backupId + " has manifest format " + manifest.format()

@@ -102,12 +102,12 @@ class BackupBundleRoundTripTest {
         write("base/5/16384", grown);
         byte[] small = Files.readAllBytes(data.resolve("base/5/16385"));
         write("base/5/16385", java.util.Arrays.copyOf(small, 3 * 8192)); // truncated: all three pages reused
-        write("base/5/16390", pages(random, 3));                   // a table the full did not have
+        write("base/5/16390", pages(random, 12));                  // a table the full did not have, over buffers
 
         BackupManifest d = backup("d1", "f1", Long.MAX_VALUE);
 
         // the page the full saw mid-change is stored again: its LSN says WAL may still rewrite it
-        long pagesStored = (1 + 3 + 5 + 3) * 8192L;
+        long pagesStored = (1 + 3 + 5 + 12) * 8192L;
         long wholeFiles = "15\n".length() + "port = 5432\n".length();
         assertThat(lastStoredLogical).isEqualTo(pagesStored + wholeFiles);
         assertThat(d.isFull()).isFalse();

@@ -100,4 +100,42 @@ class BackupManifestTest {
         assertThat(label).isEqualTo(new PgBackupLabel(Lsn.parse("0/2000028"), Lsn.parse("0/2000060"), 1));
         assertThatThrownBy(() -> PgBackupLabel.parse("LABEL: x\n")).hasMessageContaining("START WAL LOCATION");
     }
+
+    @Test
+    void theStreamingReaderReadsWhatDataBindingWritesAndSkipsWhatItDoesNotKnow() throws Exception {
+        BackupManifest m = sample();
+        assertThat(BackupManifestReader.read(Json.MAPPER.writeValueAsBytes(m))).isEqualTo(m);
+        BackupManifest diff = new BackupManifest(m.format(), "d-1", m.serverId(), m.engine(), BackupManifest.DIFF,
+                m.backupId(), m.timeline(), m.startLsn(), m.checkpointLsn(), m.stopLsn(), m.startedAt(), m.stoppedAt(),
+                m.backupLabel(), m.tablespaceMap(), m.directories(), m.files());
+        assertThat(BackupManifestReader.read(Json.MAPPER.writeValueAsBytes(diff))).isEqualTo(diff);
+
+        com.fasterxml.jackson.databind.node.ObjectNode tree = Json.MAPPER.valueToTree(m);
+        tree.put("addedLater", "x");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("files").get(0)).putObject("extra").put("a", 1);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("files").get(0).get("extents").get(0))
+                .putArray("more").add(1);
+        assertThat(BackupManifestReader.read(Json.MAPPER.writeValueAsBytes(tree))).isEqualTo(m);
+        assertThatThrownBy(() -> BackupManifestReader.read("{\"startLsn\": \"nope\"}".getBytes()))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("not an LSN");
+        assertThatThrownBy(() -> BackupManifestReader.read("[1]".getBytes())).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void instantsReadLikeTheGeneralParserDoes() {
+        for (String text : List.of("2026-11-21T09:30:00Z", "2026-11-21T09:30:00.5Z", "2026-11-21T09:30:00.123456Z",
+                "2026-11-21T09:30:00.123456789Z", "1970-01-01T00:00:00Z", "2024-02-29T23:59:59.000000001Z",
+                "+12026-11-21T09:30:00Z", "2026-11-21T09:30:00+02:00")) {
+            Instant expected;
+            try {
+                expected = Instant.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                assertThatThrownBy(() -> BackupManifestReader.instant(text)).isInstanceOf(e.getClass());
+                continue;
+            }
+            assertThat(BackupManifestReader.instant(text)).as(text).isEqualTo(expected);
+        }
+        assertThatThrownBy(() -> BackupManifestReader.instant("2026-13-21T09:30:00Z"))
+                .isInstanceOf(java.time.format.DateTimeParseException.class);
+    }
 }
