@@ -242,9 +242,7 @@ final class BackupFileReader {
         while (b < blocks) {
             if (b < reusableBelow && !changes.mayHaveChanged(b)) {
                 long next = Math.min(changes.nextChanged(b), reusableBelow);
-                for (long k = b; k < next; k++) {
-                    sums.addKnown(full.checksums()[(int) k]);
-                }
+                sums.addKnown(full.checksums(), (int) b, (int) next);
                 reused.addAll(full.slice(b * block, (next - b) * block));
                 b = next;
                 continue;

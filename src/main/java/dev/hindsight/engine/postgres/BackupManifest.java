@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * Everything needed to rebuild a data directory from a backup, stored as JSON beside its
- * bundles. Each file is a list of {@link Extent}s that name their bundle by full key, so a later
+ * bundles ({@link BackupManifestWriter}, {@link BackupManifestReader}). Each file is a list of {@link Extent}s that name their bundle by full key, so a later
  * differential manifest can point at extents of the full it is based on without copying them.
  * LSNs are written in PostgreSQL's text form so a manifest can be read by a person.
  *
@@ -45,8 +45,11 @@ public record BackupManifest(
         List<ManifestDir> directories,
         List<ManifestFile> files) {
 
-    /** 2: block digests instead of SHA-256, kinds and bases (format 1 manifests are still read). */
-    public static final int FORMAT = 2;
+    /**
+     * 3: bundles listed once, extents as {@code [bundle, offset, length]} ({@link BackupManifestWriter});
+     * 2: block digests instead of SHA-256, kinds and bases. Formats 1 and 2 are still read.
+     */
+    public static final int FORMAT = 3;
     public static final String ENGINE = "postgres";
     public static final String FULL = "full";
     public static final String DIFF = "diff";

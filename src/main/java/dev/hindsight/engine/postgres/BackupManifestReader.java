@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a manifest's JSON (as Jackson's data binding writes {@link BackupManifest}) with the
- * streaming parser. A differential reads its full's manifest on every run and a restore reads
+ * Reads a manifest's JSON — format 3 as {@link BackupManifestWriter} writes it, formats 1 and 2
+ * as Jackson's data binding wrote {@link BackupManifest} — with the streaming parser. A differential reads its full's manifest on every run and a restore reads
  * every manifest it uses; binding a few thousand file entries the first time in a process costs
  * about three times as long, most of it in building binders and in the general ISO-8601 parser.
  * Unknown fields are skipped, as the mapper does, so newer writers stay readable.
@@ -40,6 +40,7 @@ final class BackupManifestReader {
             Instant startedAt = null;
             Instant stoppedAt = null;
             List<BackupManifest.ManifestDir> directories = List.of();
+            List<String> bundles = null;
             List<BackupManifest.ManifestFile> files = List.of();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -63,7 +64,8 @@ final class BackupManifestReader {
                     case "backupLabel" -> backupLabel = p.getText();
                     case "tablespaceMap" -> tablespaceMap = p.getText();
                     case "directories" -> directories = directories(p);
-                    case "files" -> files = files(p);
+                    case "bundles" -> bundles = strings(p);
+                    case "files" -> files = files(p, bundles);
                     default -> p.skipChildren();
                 }
             }
@@ -92,7 +94,18 @@ final class BackupManifestReader {
         return out;
     }
 
-    private static List<BackupManifest.ManifestFile> files(JsonParser p) throws IOException {
+    private static List<String> strings(JsonParser p) throws IOException {
+        expect(p.currentToken(), JsonToken.START_ARRAY, p);
+        List<String> out = new ArrayList<>();
+        while (p.nextToken() == JsonToken.VALUE_STRING) {
+            out.add(p.getText());
+        }
+        expect(p.currentToken(), JsonToken.END_ARRAY, p);
+        return out;
+    }
+
+    /** @param bundles the bundle table format 3 extents refer to (written before the files); null before it */
+    private static List<BackupManifest.ManifestFile> files(JsonParser p, List<String> bundles) throws IOException {
         expect(p.currentToken(), JsonToken.START_ARRAY, p);
         List<BackupManifest.ManifestFile> out = new ArrayList<>();
         while (p.nextToken() == JsonToken.START_OBJECT) {
@@ -116,7 +129,7 @@ final class BackupManifestReader {
                     case "mtime" -> mtime = instant(p.getText());
                     case "sha256" -> sha256 = p.getText();
                     case "blockDigest" -> blockDigest = p.getText();
-                    case "extents" -> extents = extents(p);
+                    case "extents" -> extents = extents(p, bundles);
                     default -> p.skipChildren();
                 }
             }
@@ -125,28 +138,52 @@ final class BackupManifestReader {
         return out;
     }
 
-    private static List<BackupManifest.Extent> extents(JsonParser p) throws IOException {
+    /** Extents as {@code [bundle index, bundle offset, length]} (format 3) or as objects (formats 1 and 2). */
+    private static List<BackupManifest.Extent> extents(JsonParser p, List<String> bundles) throws IOException {
         expect(p.currentToken(), JsonToken.START_ARRAY, p);
         List<BackupManifest.Extent> out = new ArrayList<>();
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-            String bundle = null;
-            long bundleOffset = 0;
-            long length = 0;
-            long fileOffset = 0;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                switch (field) {
-                    case "bundle" -> bundle = text(p);
-                    case "bundleOffset" -> bundleOffset = p.getLongValue();
-                    case "length" -> length = p.getLongValue();
-                    case "fileOffset" -> fileOffset = p.getLongValue();
-                    default -> p.skipChildren();
-                }
-            }
-            out.add(new BackupManifest.Extent(bundle, bundleOffset, length, fileOffset));
+        long fileOffset = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            BackupManifest.Extent e = t == JsonToken.START_ARRAY ? compactExtent(p, bundles, fileOffset) : objectExtent(p);
+            out.add(e);
+            fileOffset = e.fileOffset() + e.length();
         }
         return out;
+    }
+
+    private static BackupManifest.Extent compactExtent(JsonParser p, List<String> bundles, long fileOffset)
+            throws IOException {
+        long[] v = new long[3];
+        for (int i = 0; i < 3; i++) {
+            expect(p.nextToken(), JsonToken.VALUE_NUMBER_INT, p);
+            v[i] = p.getLongValue();
+        }
+        expect(p.nextToken(), JsonToken.END_ARRAY, p);
+        if (bundles == null || v[0] < 0 || v[0] >= bundles.size()) {
+            throw new IOException("extent names bundle " + v[0] + " at " + p.currentLocation() + ", but the manifest lists "
+                    + (bundles == null ? "no bundles before its files" : bundles.size() + " bundles"));
+        }
+        return new BackupManifest.Extent(bundles.get((int) v[0]), v[1], v[2], fileOffset);
+    }
+
+    private static BackupManifest.Extent objectExtent(JsonParser p) throws IOException {
+        expect(p.currentToken(), JsonToken.START_OBJECT, p);
+        String bundle = null;
+        long bundleOffset = 0;
+        long length = 0;
+        long fileOffset = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "bundle" -> bundle = text(p);
+                case "bundleOffset" -> bundleOffset = p.getLongValue();
+                case "length" -> length = p.getLongValue();
+                case "fileOffset" -> fileOffset = p.getLongValue();
+                default -> p.skipChildren();
+            }
+        }
+        return new BackupManifest.Extent(bundle, bundleOffset, length, fileOffset);
     }
 
     private static String text(JsonParser p) throws IOException {

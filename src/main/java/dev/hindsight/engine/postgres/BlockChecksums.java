@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.zip.CRC32C;
@@ -23,8 +22,6 @@ final class BlockChecksums {
     static final int BLOCK = 8192;
 
     private final CRC32C crc = new CRC32C();
-    private final MessageDigest digest = BackupFileReader.sha256();
-    private final byte[] word = new byte[4];
     private int[] values = new int[16];
     private int count;
 
@@ -39,15 +36,21 @@ final class BlockChecksums {
 
     /** Adds the next block by a CRC32C already known (a page taken from the full unread). */
     void addKnown(int value) {
-        if (count == values.length) {
-            values = Arrays.copyOf(values, values.length * 2);
-        }
+        ensureRoom(1);
         values[count++] = value;
-        word[0] = (byte) (value >>> 24);
-        word[1] = (byte) (value >>> 16);
-        word[2] = (byte) (value >>> 8);
-        word[3] = (byte) value;
-        digest.update(word);
+    }
+
+    /** Adds the next blocks by CRC32Cs already known: {@code known[from..to)}. */
+    void addKnown(int[] known, int from, int to) {
+        ensureRoom(to - from);
+        System.arraycopy(known, from, values, count, to - from);
+        count += to - from;
+    }
+
+    private void ensureRoom(int more) {
+        if (count + more > values.length) {
+            values = Arrays.copyOf(values, Math.max(values.length * 2, count + more));
+        }
     }
 
     /** Adds {@code length} bytes as consecutive blocks; only the very last block of a file may be short. */
@@ -65,9 +68,11 @@ final class BlockChecksums {
         return Arrays.copyOf(values, count);
     }
 
-    /** The file's digest; call once, after the last block. */
+    /** The file's digest (hashed here at once: one call per block costs more than the hashing). */
     String digest() {
-        return HexFormat.of().formatHex(digest.digest());
+        ByteBuffer bigEndian = ByteBuffer.allocate(count * 4);
+        bigEndian.asIntBuffer().put(values, 0, count);
+        return HexFormat.of().formatHex(BackupFileReader.sha256().digest(bigEndian.array()));
     }
 
     /** The digest of a file on disk, as {@link #digest()} would record it. */

@@ -196,7 +196,8 @@ public final class PgBaseBackup {
                     BackupManifest.ENGINE, kind, baseId, label.timeline(), label.start(), label.checkpoint(),
                     stop.lsn(), startedAt, stop.stoppedAt(), stop.labelFile(), stop.spcmapFile(), scan.dirs().stream()
                     .map(d -> new BackupManifest.ManifestDir(d.path(), d.mode())).toList(), copied.files());
-            long stored = copied.storedBytes() + repo.writeJson(Layout.manifest(serverId, backupId), manifest);
+            long stored = copied.storedBytes() + repo.writeBytes(Layout.manifest(serverId, backupId),
+                    BackupManifestWriter.write(manifest));
             at[5] = System.nanoTime();
             log.info("Backup {}: start and scan {} ms, log since the full {} ms, copy {} ms, stop {} ms, manifest {} ms",
                     backupId, ms(at[0], at[1]), ms(at[1], at[2]), ms(at[2], at[3]), ms(at[3], at[4]), ms(at[4], at[5]));
