@@ -51,7 +51,7 @@ final class CaptureSession {
         log.info("capturing WAL of {} on timeline {} from {} (archive durable to {}{})", archive.serverId(),
                 plan.timeline(), plan.start(), plan.durable(), plan.historic() ? ", an ended timeline" : "");
         WalSegmentWriter writer = new WalSegmentWriter(archive, plan.timeline(), plan.start(), plan.durable(), capture.clock(),
-                capture.sealListener());
+                capture.segmentListener());
         PgReplication.Stream stream = PgReplication.startPhysical(conn, slot, plan.start(), plan.timeline(),
                 capture.options().statusInterval().toMillis());
         capture.onPlanned(plan);

@@ -30,7 +30,7 @@ final class PgLogCapture implements LogCapture {
                               PgWalSummarizer summarizer, Runnable onClose) {
         PgWalCapture capture = new PgWalCapture(
                 () -> cluster.connectReplication(record.agentUser(), record.agentPassword()), archive,
-                PgWalCapture.Options.defaults(slotName(record)), Clock.systemUTC(), summarizer::sealed);
+                PgWalCapture.Options.defaults(slotName(record)), Clock.systemUTC(), summarizer);
         capture.start();
         return new PgLogCapture(capture, summarizer, onClose);
     }

@@ -65,7 +65,7 @@ public final class PgWalCapture implements AutoCloseable {
 
     private final Connector connector;
     private final WalArchive archive;
-    private final WalSegmentWriter.SealListener sealListener;
+    private final WalSegmentWriter.SegmentListener segmentListener;
     private final Options options;
     private final Clock clock;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -89,15 +89,15 @@ public final class PgWalCapture implements AutoCloseable {
     }
 
     public PgWalCapture(Connector connector, WalArchive archive, Options options, Clock clock) {
-        this(connector, archive, options, clock, WalSegmentWriter.SealListener.NONE);
+        this(connector, archive, options, clock, WalSegmentWriter.SegmentListener.NONE);
     }
 
-    /** @param sealListener hears of every segment sealed, on the capture thread: it must return at once */
+    /** @param segmentListener hears of the WAL as it is flushed and sealed, on the capture thread: it must return at once */
     PgWalCapture(Connector connector, WalArchive archive, Options options, Clock clock,
-                 WalSegmentWriter.SealListener sealListener) {
+                 WalSegmentWriter.SegmentListener segmentListener) {
         this.connector = connector;
         this.archive = archive;
-        this.sealListener = sealListener;
+        this.segmentListener = segmentListener;
         this.options = options;
         this.clock = clock;
         this.thread = new Thread(this::run, "wal-capture-" + archive.serverId());
@@ -244,8 +244,8 @@ public final class PgWalCapture implements AutoCloseable {
         return archive;
     }
 
-    WalSegmentWriter.SealListener sealListener() {
-        return sealListener;
+    WalSegmentWriter.SegmentListener segmentListener() {
+        return segmentListener;
     }
 
     Options options() {

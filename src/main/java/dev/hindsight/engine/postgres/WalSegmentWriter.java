@@ -18,16 +18,26 @@ final class WalSegmentWriter {
     private static final Logger log = LoggerFactory.getLogger(WalSegmentWriter.class);
     private static final int SEGMENT = (int) Lsn.SEGMENT_SIZE;
 
-    /** Hears of each segment as it is sealed; must not keep the array (it is refilled next). */
-    @FunctionalInterface
-    interface SealListener {
-        SealListener NONE = (timeline, segno, segment) -> { };
+    /**
+     * Hears of the WAL as it is written: each flushed stretch of the open segment and each sealed
+     * segment. Called on the capture thread, so it must return at once, and must not keep the
+     * array (it is refilled next).
+     */
+    interface SegmentListener {
+        SegmentListener NONE = new SegmentListener() {
+        };
 
-        void sealed(int timeline, long segno, byte[] segment);
+        /** Bytes [from, to) of {@code segment} were just written to the archive. */
+        default void flushed(int timeline, long segno, int from, int to, byte[] segment) {
+        }
+
+        /** {@code segment} is complete; it is written to the archive right after this returns. */
+        default void sealed(int timeline, long segno, byte[] segment) {
+        }
     }
 
     private final WalArchive archive;
-    private final SealListener listener;
+    private final SegmentListener listener;
     private final int timeline;
     private final Clock clock;
     private final byte[] buffer = new byte[SEGMENT];
@@ -39,10 +49,10 @@ final class WalSegmentWriter {
 
     /** @param start a segment start: where the stream begins; @param durable how far the archive already holds WAL */
     WalSegmentWriter(WalArchive archive, int timeline, Lsn start, Lsn durable, Clock clock) {
-        this(archive, timeline, start, durable, clock, SealListener.NONE);
+        this(archive, timeline, start, durable, clock, SegmentListener.NONE);
     }
 
-    WalSegmentWriter(WalArchive archive, int timeline, Lsn start, Lsn durable, Clock clock, SealListener listener) {
+    WalSegmentWriter(WalArchive archive, int timeline, Lsn start, Lsn durable, Clock clock, SegmentListener listener) {
         if (start.offsetInSegment() != 0 || durable.isBefore(start)) {
             throw new IllegalArgumentException("must start at a segment start at or before the durable end: "
                     + start + ", durable " + durable);
@@ -80,6 +90,7 @@ final class WalSegmentWriter {
         long from = durable.segment() == segno ? durable.offsetInSegment() : 0;
         archive.put(new WalFile(timeline, segno, from, received, clock.instant()), buffer, (int) from);
         durable = end;
+        listener.flushed(timeline, segno, (int) from, received, buffer);
         return true;
     }
 

@@ -193,7 +193,7 @@ class PgDifferentialIT {
         try (PgWalSummarizer summarizer = new PgWalSummarizer(pg.cluster().installation(),
                 new WalArchive(repo, SERVER), summaries);
              PgWalCapture capture = new PgWalCapture(pg::connectReplication, new WalArchive(repo, SERVER),
-                     PgWalCapture.Options.defaults("hindsight_it_summaries"), Clock.systemUTC(), summarizer::sealed)) {
+                     PgWalCapture.Options.defaults("hindsight_it_summaries"), Clock.systemUTC(), summarizer)) {
             capture.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> capture.state() == PgWalCapture.State.STREAMING);
             PgBaseBackup.Result base = backup("full-6", null);
@@ -233,6 +233,60 @@ class PgDifferentialIT {
                     .as("the summaries name exactly the blocks one pg_waldump over the same WAL names").isTrue();
         }
         pg.runSql("SELECT pg_drop_replication_slot('hindsight_it_summaries')");
+    }
+
+    @Test
+    @Order(8)
+    void flushedStretchesAndSealsSummarizeExactlyWhatOneDecodingOfTheSameWalNames() throws Exception {
+        String before = pg.queryString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+        pg.runSql("CREATE TABLE bulk2 AS SELECT g AS id, repeat('c', 300) AS note FROM generate_series(1, 80000) g",
+                "UPDATE pgbench_accounts SET abalance = abalance + 5 WHERE aid % 700 = 0", "SELECT pg_switch_wal()",
+                "UPDATE pgbench_branches SET bbalance = bbalance + 1");
+        String after = pg.queryString("SELECT pg_walfile_name(pg_current_wal_lsn())");
+        int timeline = Integer.parseInt(before.substring(0, 8), 16);
+        long first = Lsn.segmentOf(before);
+        long last = Lsn.segmentOf(after) - 1; // complete segments only
+        assertThat(last - first).as("the WAL spans several segments").isGreaterThanOrEqualTo(2);
+        PgWalSummaries summaries = new PgWalSummaries(repo, "srv-flushed");
+        try (PgWalSummarizer summarizer = new PgWalSummarizer(pg.cluster().installation(),
+                new WalArchive(repo, "srv-flushed"), summaries)) {
+            for (long segno = first; segno <= last; segno++) {
+                byte[] segment = Files.readAllBytes(pg.cluster().dataDir().resolve("pg_wal")
+                        .resolve(Lsn.of(segno, 0).walFileName(timeline)));
+                int[] cuts = {0, 1 << 20, (5 << 20) + 123, 9 << 20};
+                for (int i = 0; i + 1 < cuts.length; i++) {
+                    if (segno == first && i == 0) {
+                        continue; // joined mid-segment (as after a restart): nothing until the seal
+                    }
+                    summarizer.flushed(timeline, segno, cuts[i], cuts[i + 1], segment);
+                    awaitQuiet(summarizer);
+                }
+                if (segno == first + 1) {
+                    summarizer.flushed(timeline, segno, 10 << 20, 11 << 20, segment); // a gap: left to the seal
+                }
+                summarizer.sealed(timeline, segno, segment);
+                awaitQuiet(summarizer);
+            }
+            Lsn end = Lsn.of(last + 1, 0);
+            assertThat(summarizer.awaitSummarized(timeline, end, Duration.ofSeconds(20))).isTrue();
+            PgWalSummaries.Chain chain = summaries.chain(timeline, Lsn.of(first, 0));
+            assertThat(chain.end()).isEqualTo(end);
+            Path staged = Files.createDirectories(pg.root().resolve("wal-for-flush-check"));
+            for (long segno = first; segno <= last; segno++) {
+                String name = Lsn.of(segno, 0).walFileName(timeline);
+                Files.copy(pg.cluster().dataDir().resolve("pg_wal").resolve(name), staged.resolve(name));
+            }
+            PgWalDecoder.Decoded once = new PgWalDecoder(pg.cluster().installation()).decode(staged, timeline,
+                    Lsn.of(first, 0), end);
+            assertThat(once.reachedEnd()).as(once.error()).isTrue();
+            assertThat(once.changes().blocksNamed()).isGreaterThan(1000);
+            assertThat(summaries.read(chain).sameChangesAs(once.changes())).isTrue();
+        }
+    }
+
+    /** The summarizer holds at most two pieces with their bytes: let it take each before the next. */
+    private static void awaitQuiet(PgWalSummarizer summarizer) {
+        await().atMost(Duration.ofSeconds(20)).until(summarizer::idle);
     }
 
     private static Path materialize(String backupId) throws Exception {
