@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * more than its limit stops with {@link TooLarge}: a full is the better backup then.
  */
 final class BackupFileReader {
+    /** A differential hands its packed pages to the writers in chunks of about this size. */
+    static final int PACKED_CHUNK = 1 << 20;
     /**
      * What was read of one file: its size, its block digest, and (differentials) the extents of
      * the full it reuses; null in the result when the file vanished before we opened it.
@@ -280,7 +282,9 @@ final class BackupFileReader {
     }
 
     /**
-     * Packs {@code length} bytes into the pending buffer, sending it when full: a page never
+     * Packs {@code length} bytes into the pending buffer, sending it when full or past
+     * {@link #PACKED_CHUNK} bytes: a differential's few megabytes then keep every writer busy
+     * from early on, and the last one to compress after reading ends is short. A page never
      * straddles two buffers, a longer stretch (a packed file) fills them.
      */
     private void stage(int file, long fileOffset, byte[] from, int at, int length)
@@ -308,6 +312,9 @@ final class BackupFileReader {
             at += n;
             fileOffset += n;
             length -= n;
+            if (pendingLength >= PACKED_CHUNK) {
+                flushPending();
+            }
         }
     }
 
