@@ -104,6 +104,12 @@ public final class ApiClient {
         }
         try {
             JsonNode answer = text.isBlank() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(text);
+            if (status == 401 && text.isBlank()) {
+                // HttpURLConnection drops the body of a 401 to a request that streamed one
+                throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
+                        "the daemon at " + base + " did not accept this client's token",
+                        "run the CLI with the same --home / HINDSIGHT_HOME as `hindsight serve`");
+            }
             if (status >= 400) {
                 throw new HindsightException(kindOf(status, answer), answer.path("error").asText(text),
                         answer.hasNonNull("hint") ? answer.get("hint").asText() : null);

@@ -57,7 +57,7 @@ public final class PurgeExecutor {
                     plan.deleteWal().get(0).reason());
         }
         // summaries of WAL that is gone can serve no differential: no full remains before them
-        int summaries = new PgWalSummaries(repository, serverId).purgeWithoutWal(new WalArchive(repository, serverId).list());
+        int summaries = new PgWalSummaries(repository, serverId).purgeWithoutWal(new WalArchive(repository, serverId));
         if (summaries > 0) {
             log.info("Purged {} WAL summaries of server {}: their WAL is gone", summaries, serverId);
         }

@@ -48,6 +48,20 @@ class DaemonApiIT {
             assertThat(malformed.body()).contains("malformed request body");
             assertThatThrownBy(() -> Daemon.start(new Home(home), null, 0))
                     .hasMessageContaining("another Hindsight daemon is already serving");
+
+            // the CLI's client: PATCH goes as a POST that says so, also where another POST route matches
+            ApiClient client = new ApiClient(new Home(home));
+            assertThatThrownBy(() -> client.patch("/api/servers/attach", java.util.Map.of("backupRetentionDays", 9)))
+                    .isInstanceOfSatisfying(dev.hindsight.HindsightException.class, e -> assertThat(e.kind())
+                            .isEqualTo(dev.hindsight.HindsightException.Kind.NOT_FOUND))
+                    .hasMessageContaining("attach");
+            // a wrong token: refused with a message, with and without a request body
+            Files.writeString(home.resolve("daemon.token"), "wrong");
+            ApiClient wrong = new ApiClient(new Home(home));
+            assertThatThrownBy(() -> wrong.get("/api/servers")).hasMessageContaining("missing or wrong token");
+            assertThatThrownBy(() -> wrong.post("/api/servers", java.util.Map.of("name", "x")))
+                    .hasMessageContaining("did not accept this client's token");
+            Files.writeString(home.resolve("daemon.token"), token);
         }
     }
 

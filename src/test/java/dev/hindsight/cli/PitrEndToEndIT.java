@@ -347,6 +347,18 @@ class PitrEndToEndIT {
         }
         long newPid = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).strip());
         assertThat(newPid).isNotEqualTo(pid);
+        // and protected again: the log capture reconnects (with backoff) and the latest restore
+        // point moves past the restart (the other tests' "latest" depends on it too)
+        java.time.Instant restarted = java.time.Instant.now();
+        while (true) {
+            JsonNode show = hs.cli("server", "show", "--name", "prod", "--output", "json").ok().json();
+            String latest = show.path("latestRestorePoint").asText("");
+            if (!latest.isEmpty() && java.time.Instant.parse(latest).isAfter(restarted)) {
+                break;
+            }
+            assertThat(java.time.Instant.now()).as("log capture back within a minute: " + show).isBefore(deadline);
+            Thread.sleep(200);
+        }
     }
 
     @Test

@@ -48,6 +48,11 @@ final class BackupManifestReader {
                 if (value == JsonToken.VALUE_NULL) {
                     continue;
                 }
+                if (field.equals("format") && p.getIntValue() > BackupManifest.FORMAT) {
+                    // a newer writer's layout may not parse here: its number is what the caller needs
+                    return new BackupManifest(p.getIntValue(), backupId, serverId, engine, kind, baseBackupId,
+                            timeline, null, null, null, null, null, null, null, List.of(), List.of());
+                }
                 switch (field) {
                     case "format" -> format = p.getIntValue();
                     case "backupId" -> backupId = p.getText();

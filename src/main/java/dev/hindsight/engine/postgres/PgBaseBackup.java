@@ -109,7 +109,7 @@ public final class PgBaseBackup {
             try {
                 opening.complete(DiffBase.open(repo, serverId, baseBackupId));
                 log.info("Backup {}: full {} opened in {} ms", backupId, baseBackupId, ms(began, System.nanoTime()));
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) { // whatever it is, the backup waiting in backup mode must hear of it
                 opening.completeExceptionally(e);
             }
         }, "open-base-" + backupId);
@@ -123,9 +123,31 @@ public final class PgBaseBackup {
                     + Math.round(DIFF_LIMIT * 100) + " %): a full backup was taken instead";
             return take(server, dataDir, backupId, null, note);
         } finally {
-            opener.join();
-            if (!opening.isCompletedExceptionally()) {
+            closeWhenOpened(opener, opening, backupId);
+        }
+    }
+
+    /**
+     * Waits for the opener (not interruptibly: a cancelled backup must still close the full's
+     * stream, and keep its own error) and closes what it opened; a failure to close is logged.
+     */
+    private static void closeWhenOpened(Thread opener, CompletableFuture<DiffBase> opening, String backupId) {
+        boolean interrupted = false;
+        while (opener.isAlive()) {
+            try {
+                opener.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (!opening.isCompletedExceptionally()) {
+            try {
                 opening.join().close();
+            } catch (IOException | RuntimeException e) {
+                log.warn("Backup {}: closing the full's block map failed: {}", backupId, e.toString());
             }
         }
     }
@@ -143,6 +165,9 @@ public final class PgBaseBackup {
                     || h.kind() == HindsightException.Kind.INVALID_INPUT)) {
                 note[0] = h.getMessage() + ": a full backup was taken instead";
                 return null;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw e.getCause() instanceof RuntimeException r ? r
                     : new UncheckedIOException(new IOException(e.getCause().getMessage(), e.getCause()));

@@ -4,6 +4,7 @@ import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Layout.WalSummaryKey;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.store.ObjectExistsException;
+import dev.hindsight.store.ObjectInfo;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -87,15 +88,18 @@ public final class PgWalSummaries {
 
     /**
      * Deletes the summaries of WAL that is gone: those ending at or before the first WAL object
-     * left on their timeline, and all of a timeline without WAL. Returns how many.
+     * left on their timeline, and all of a timeline without WAL. Returns how many. Summaries are
+     * listed before the WAL: a new timeline's first summary may be stored just before its first
+     * WAL object, and must not look like one whose WAL is gone.
      */
-    public int purgeWithoutWal(List<WalFile> remaining) throws IOException {
+    public int purgeWithoutWal(WalArchive wal) throws IOException {
+        List<ObjectInfo> listed = repo.list(Layout.walSummaryPrefix(serverId));
         Map<Integer, Lsn> firstKept = new HashMap<>();
-        for (WalFile f : remaining) {
+        for (WalFile f : wal.list()) {
             firstKept.merge(f.timeline(), f.start(), (a, b) -> a.isBefore(b) ? a : b);
         }
         int deleted = 0;
-        for (var info : repo.list(Layout.walSummaryPrefix(serverId))) {
+        for (ObjectInfo info : listed) {
             Optional<WalSummaryKey> key = Layout.parseWalSummary(info.key());
             if (key.isEmpty()) {
                 continue;

@@ -45,6 +45,7 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
     private static final int MAX_SPOOLED = 4;
     private static final Duration SEALED_WAIT = Duration.ofSeconds(30);
     private static final int SEGMENT = (int) Lsn.SEGMENT_SIZE;
+    private static final int WAL_PAGE = 8192;
 
     /**
      * Bytes [from, to) of a segment ({@code bytes} holds just those, or is null for a sealed
@@ -125,8 +126,9 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
     }
 
     /**
-     * Waits until every record of {@code timeline} starting before {@code target} is in a stored
-     * summary; false when that did not happen within {@code timeout}.
+     * Waits until the summaries this summarizer stored reach {@code target} on {@code timeline};
+     * false when they did not within {@code timeout}. Whether they cover everything before it
+     * without a gap (there is one after a restart) is for the reader of the chain to see.
      */
     boolean awaitSummarized(int timeline, Lsn target, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -185,7 +187,7 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
         }
         lastSegno = s.segno();
         openSpooled = 0;
-        decode(Lsn.of(s.segno() + 1, 0));
+        decode(Lsn.of(s.segno() + 1, 0), true);
         if (resume.isAfter(pendingStart)) {
             summaries.write(new WalSummaryKey(timeline, pendingStart, resume), pending);
             synchronized (progress) {
@@ -206,7 +208,8 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
 
     /** Decodes what was flushed of the open segment, if it continues what is spooled; otherwise the seal will. */
     private void summarizeFlushed(Piece f) throws IOException, InterruptedException {
-        if (resume == null && f.from() == 0) {
+        boolean continues = resume != null && f.timeline() == timeline && f.segno() == lastSegno + 1;
+        if (!continues && f.from() == 0) { // a new timeline, or the capture restarted: a segment from its start
             startAfresh(f.timeline(), Lsn.of(f.segno(), 0));
         }
         if (resume == null || f.timeline() != timeline || f.segno() != lastSegno + 1 || f.from() != openSpooled) {
@@ -214,11 +217,17 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
         }
         writeSpooled(f.segno(), f.from(), f.bytes(), 0, f.to() - f.from());
         openSpooled = f.to();
-        decode(Lsn.of(f.segno(), f.to()));
+        if (openSpooled >= WAL_PAGE) { // pg_waldump refuses a segment file shorter than one page
+            decode(Lsn.of(f.segno(), f.to()), false);
+        }
     }
 
-    /** Decodes from {@link #resume} to {@code end} into {@link #pending} and moves {@link #resume} on. */
-    private void decode(Lsn end) throws IOException, InterruptedException {
+    /**
+     * Decodes from {@link #resume} to {@code end} into {@link #pending} and moves {@link #resume}
+     * on. Reading nothing is worth a word only for a sealed segment: the open one may simply not
+     * hold a whole record past {@link #resume} yet.
+     */
+    private void decode(Lsn end, boolean sealed) throws IOException, InterruptedException {
         if (!end.isAfter(resume)) {
             return;
         }
@@ -234,7 +243,7 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
             log.debug("WAL summary of {} {}..{}: {} records in {} ms", serverId, resume, next, changes.records(),
                     (System.nanoTime() - began) / 1_000_000);
             resume = next;
-        } else if (!d.reachedEnd()) {
+        } else if (!d.reachedEnd() && sealed) {
             log.info("WAL summary of {} is stuck at {}: {}", serverId, resume, d.error());
         }
     }

@@ -88,8 +88,17 @@ final class PgWalSummary {
                     SUMMARIZER_WAIT);
         }
         long waited = System.nanoTime();
-        PgWalSummaries.Chain chain = summaries.chain(fullTimeline, from);
-        PgChangedBlocks changes = summaries.read(chain);
+        PgWalSummaries.Chain chain;
+        PgChangedBlocks changes;
+        try {
+            chain = summaries.chain(fullTimeline, from);
+            changes = summaries.read(chain);
+        } catch (IOException e) {
+            // summaries only save work: one purged meanwhile, damaged or from a newer version is decoded around
+            log.info("WAL summaries of {}..{} unreadable ({}): decoding the WAL here", from, to, e.toString());
+            chain = new PgWalSummaries.Chain(List.of(), from);
+            changes = PgChangedBlocks.none();
+        }
         long summarized = System.nanoTime();
         if (recordsMayStartBetween(chain.end(), to)) {
             Optional<PgChangedBlocks> rest = decode(fullTimeline, chain.end(), to, dataBytes);

@@ -116,8 +116,14 @@ public final class PostgresEngine implements Engine {
             throw new UncheckedIOException("cannot make a spool directory for the WAL summarizer of " + record.name(), e);
         }
         summarizers.put(record.id(), summarizer);
-        return PgLogCapture.start(cluster, record, new WalArchive(repository, record.id()), summarizer,
-                () -> summarizers.remove(record.id(), summarizer));
+        try {
+            return PgLogCapture.start(cluster, record, new WalArchive(repository, record.id()), summarizer,
+                    () -> summarizers.remove(record.id(), summarizer));
+        } catch (RuntimeException e) {
+            summarizers.remove(record.id(), summarizer);
+            summarizer.close();
+            throw e;
+        }
     }
 
     @Override

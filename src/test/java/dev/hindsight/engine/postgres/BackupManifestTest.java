@@ -160,4 +160,12 @@ class BackupManifestTest {
         assertThatThrownBy(() -> BackupManifestReader.instant("2026-13-21T09:30:00Z"))
                 .isInstanceOf(java.time.format.DateTimeParseException.class);
     }
+
+    @Test
+    void aManifestFromANewerFormatReadsAsJustItsFormatNumber() throws Exception {
+        BackupManifest m = BackupManifestReader.read(("{\"format\":" + (BackupManifest.FORMAT + 1)
+                + ",\"files\":{\"a layout\":\"this version cannot read\"}}").getBytes());
+        assertThat(m.format()).isEqualTo(BackupManifest.FORMAT + 1);
+        assertThat(m.files()).isEmpty();
+    }
 }

@@ -59,7 +59,9 @@ class PgWalSummariesTest {
         }
         summaries.write(kept, PgChangedBlocks.none()); // written again after a restart: no error
 
-        int deleted = summaries.purgeWithoutWal(List.of(new WalFile(1, 3, 0, Lsn.SEGMENT_SIZE, Instant.EPOCH)));
+        WalArchive wal = new WalArchive(repo, "srv");
+        wal.put(new WalFile(1, 3, 0, Lsn.SEGMENT_SIZE, Instant.EPOCH), new byte[(int) Lsn.SEGMENT_SIZE], 0);
+        int deleted = summaries.purgeWithoutWal(wal);
 
         assertThat(deleted).isEqualTo(2);
         assertThat(summaries.list(1)).containsExactly(reachesKeptWal, kept);
