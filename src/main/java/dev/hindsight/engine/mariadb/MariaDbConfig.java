@@ -1,0 +1,58 @@
+package dev.hindsight.engine.mariadb;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The options file a managed MariaDB server runs with ({@code mariadbd --defaults-file}), kept
+ * in the server's run directory, not the data directory, so a backup of the data never carries
+ * one host's paths and ports to another. What backups need is fixed here: binary logging in row
+ * format with GTIDs in strict mode and a unique server id, and the server reachable on
+ * 127.0.0.1 only.
+ */
+final class MariaDbConfig {
+    static final String FILE = "hindsight.cnf";
+    /** Binary logs are {@code binlog.000001}, … in the data directory, listed in {@code binlog.index}. */
+    static final String BINLOG_BASENAME = "binlog";
+
+    private MariaDbConfig() {
+    }
+
+    static String render(Path dataDir, Path runDir, int port, long serverId) {
+        return String.join("\n",
+                "# written by Hindsight; changed at every start, edits are lost",
+                "[mariadbd]",
+                "datadir=" + dataDir,
+                "port=" + port,
+                "bind-address=127.0.0.1",
+                "socket=" + socket(runDir),
+                "pid-file=" + pidFile(runDir),
+                "log-error=" + errorLog(runDir),
+                "skip-name-resolve",
+                "server_id=" + serverId,
+                "log-bin=" + BINLOG_BASENAME,
+                "log-bin-index=" + BINLOG_BASENAME + ".index",
+                "binlog_format=ROW",
+                "gtid_strict_mode=ON",
+                "");
+    }
+
+    static Path write(Path dataDir, Path runDir, int port, long serverId) throws IOException {
+        Path file = runDir.resolve(FILE);
+        Files.writeString(file, render(dataDir, runDir, port, serverId));
+        return file;
+    }
+
+    static Path socket(Path runDir) {
+        return runDir.resolve("mariadbd.sock");
+    }
+
+    static Path pidFile(Path runDir) {
+        return runDir.resolve("mariadbd.pid");
+    }
+
+    static Path errorLog(Path runDir) {
+        return runDir.resolve("mariadbd.err");
+    }
+}
