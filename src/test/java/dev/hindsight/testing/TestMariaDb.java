@@ -17,12 +17,16 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A real, freshly created MariaDB for tests: its own directory under /tmp, a free port, binary
- * logging as Hindsight configures it, root without a password from 127.0.0.1. Run as the
- * {@code mysql} OS user when the tests run as root.
+ * A real, freshly provisioned MariaDB for tests: its own directory under /tmp, a free port, binary
+ * logging as Hindsight configures it, known logins. Run as the {@code mysql} OS user when the
+ * tests run as root.
  */
 public final class TestMariaDb implements AutoCloseable {
     public static final String OS_USER_IF_ROOT = "mysql";
+    public static final String ADMIN = "hs_admin";
+    public static final String ADMIN_PASSWORD = "admin-pw-'quoted\\\"";
+    public static final String AGENT = "hs_agent";
+    public static final String AGENT_PASSWORD = "agent-pw";
     private static final Duration START = Duration.ofMinutes(1);
 
     private final Path root;
@@ -42,8 +46,7 @@ public final class TestMariaDb implements AutoCloseable {
             MariaDbCluster cluster = new MariaDbCluster(installation, os, root.resolve("data"), root.resolve("run"),
                     FreePort.find(), ThreadLocalRandom.current().nextLong(1, 1L << 31));
             try {
-                cluster.initialize();
-                cluster.start(START);
+                cluster.provision(ADMIN, ADMIN_PASSWORD, AGENT, AGENT_PASSWORD, START);
                 return new TestMariaDb(root, cluster);
             } catch (HindsightException e) {
                 deleteQuietly(cluster, root);
@@ -74,9 +77,12 @@ public final class TestMariaDb implements AutoCloseable {
         return root;
     }
 
-    /** root, over TCP from 127.0.0.1 (no password on a fresh server). */
-    public Connection connectRoot() throws SQLException {
-        return cluster.connect("root", "");
+    public Connection connectAdmin() throws SQLException {
+        return cluster.connect(ADMIN, ADMIN_PASSWORD);
+    }
+
+    public Connection connectAgent() throws SQLException {
+        return cluster.connect(AGENT, AGENT_PASSWORD);
     }
 
     @Override

@@ -79,6 +79,42 @@ public final class MariaDbCluster {
         log.info("MariaDB data directory created: {}", dataDir);
     }
 
+    /**
+     * Creates and starts a new server with the user's administrator and Hindsight's agent
+     * ({@link MariaDbLogins}). On any failure the server is stopped and the data directory removed.
+     */
+    public void provision(String adminUser, String adminPassword, String agentUser, String agentPassword,
+                          Duration startTimeout) {
+        MariaDbLogins.requireUserName(adminUser);
+        MariaDbLogins.requireUserName(agentUser);
+        initialize();
+        String step = "starting the server";
+        try {
+            start(startTimeout);
+            step = "creating the logins";
+            try (Connection root = connect("root", "")) {
+                MariaDbLogins.provision(root, adminUser, adminPassword, agentUser, agentPassword);
+            }
+            log.info("MariaDB provisioned: data {} (admin {}, agent {})", dataDir, adminUser, agentUser);
+        } catch (RuntimeException | SQLException e) {
+            try {
+                stop(Duration.ofMinutes(1));
+            } catch (RuntimeException stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            try {
+                dev.hindsight.util.FileTrees.deleteRecursively(dataDir);
+            } catch (IOException deleteFailure) {
+                e.addSuppressed(deleteFailure);
+            }
+            HindsightException he = e instanceof HindsightException h ? h : null;
+            throw new HindsightException(he != null ? he.kind() : HindsightException.Kind.FAILED,
+                    "could not provision MariaDB in " + dataDir + " (while " + step + "): " + e.getMessage(),
+                    he != null && he.hint() != null ? he.hint()
+                            : "see " + MariaDbConfig.errorLog(runDir) + "; the data directory was removed", e);
+        }
+    }
+
     private Path writeConfig() throws IOException {
         Files.createDirectories(runDir);
         Path config = MariaDbConfig.write(dataDir, runDir, port, serverId);
