@@ -48,7 +48,7 @@ public final class ApiServer implements AutoCloseable {
             // clients without PATCH (the CLI's HttpURLConnection) send it as a POST that says so
             config.routes.before("/api/servers/{name}", ctx -> {
                 if (ctx.method() == HandlerType.POST && "PATCH".equalsIgnoreCase(ctx.header(METHOD_OVERRIDE))) {
-                    ctx.json(servers.update(ctx.pathParam("name"), body(ctx, dev.hindsight.control.UpdateRequest.class)));
+                    update(ctx, servers);
                     ctx.skipRemainingHandlers();
                 }
             });
@@ -57,8 +57,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post("/api/servers/attach", ctx -> ctx.status(201).json(servers.attach(
                     body(ctx, dev.hindsight.control.AttachRequest.class))));
             config.routes.get("/api/servers/{name}", ctx -> ctx.json(servers.show(ctx.pathParam("name"))));
-            config.routes.patch("/api/servers/{name}", ctx -> ctx.json(servers.update(ctx.pathParam("name"),
-                    body(ctx, dev.hindsight.control.UpdateRequest.class))));
+            config.routes.patch("/api/servers/{name}", ctx -> update(ctx, servers));
             config.routes.delete("/api/servers/{name}", ctx -> {
                 servers.delete(ctx.pathParam("name"));
                 ctx.status(204);
@@ -88,6 +87,10 @@ public final class ApiServer implements AutoCloseable {
                 error(ctx, 500, String.valueOf(e.getMessage()), "see the daemon's log for details", "FAILED");
             });
         });
+    }
+
+    private static void update(Context ctx, ServerService servers) throws java.io.IOException {
+        ctx.json(servers.update(ctx.pathParam("name"), body(ctx, dev.hindsight.control.UpdateRequest.class)));
     }
 
     private static <T> T body(Context ctx, Class<T> type) {

@@ -1,5 +1,7 @@
 package dev.hindsight.util;
 
+import dev.hindsight.HindsightException;
+
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -7,10 +9,30 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.stream.Stream;
 
 /** Whole-directory operations the JDK lacks. */
 public final class FileTrees {
     private FileTrees() {
+    }
+
+    /**
+     * Refuses a data directory for a new server that already holds something: a CONFLICT naming
+     * it. An absent or empty directory passes.
+     */
+    public static void requireFreshDataDir(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            if (entries.findAny().isPresent()) {
+                throw HindsightException.conflict("the data directory " + dir + " already exists and is not empty",
+                        "choose another directory, or remove it if it holds nothing of value");
+            }
+        } catch (IOException e) {
+            throw new HindsightException(HindsightException.Kind.FAILED,
+                    "could not read " + dir + ": " + e.getMessage(), "check its permissions", e);
+        }
     }
 
     /** Deletes {@code root} and everything below it; symlinks are removed, never followed. No-op if absent. */

@@ -1,6 +1,7 @@
 package dev.hindsight.engine.mariadb;
 
 import dev.hindsight.HindsightException;
+import dev.hindsight.util.FileTrees;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Processes;
 import org.slf4j.Logger;
@@ -56,14 +57,7 @@ public final class MariaDbCluster {
      */
     public void initialize() {
         try {
-            if (Files.isDirectory(dataDir)) {
-                try (var entries = Files.list(dataDir)) {
-                    if (entries.findAny().isPresent()) {
-                        throw HindsightException.invalid("data directory " + dataDir + " is not empty",
-                                "a new server needs a new directory");
-                    }
-                }
-            }
+            FileTrees.requireFreshDataDir(dataDir);
             Files.createDirectories(dataDir);
             Path config = writeConfig();
             osUser.giveOwnership(dataDir);
@@ -103,7 +97,7 @@ public final class MariaDbCluster {
                 e.addSuppressed(stopFailure);
             }
             try {
-                dev.hindsight.util.FileTrees.deleteRecursively(dataDir);
+                FileTrees.deleteRecursively(dataDir);
             } catch (IOException deleteFailure) {
                 e.addSuppressed(deleteFailure);
             }

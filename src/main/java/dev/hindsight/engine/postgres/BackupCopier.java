@@ -64,11 +64,15 @@ final class BackupCopier {
         BlockingQueue<BackupChunk> queue = new ArrayBlockingQueue<>(buffers + writers);
         List<Callable<Object>> tasks = new ArrayList<>();
         BackupFileReader reader = new BackupFileReader(scan.files(), pool, queue, writers, progress, base, storeLimit);
+        long[] readNanos = new long[1]; // seen after the join below
         tasks.add(() -> {
             long began = System.nanoTime();
-            Reading r = base == null ? readWithBlockMap(reader, repo, Layout.blockMap(serverId, backupId))
-                    : new Reading(reader.readAll(null), 0, 0);
-            return new Reading(r.reads(), r.mapStoredBytes(), System.nanoTime() - began);
+            try {
+                return base == null ? readWithBlockMap(reader, repo, Layout.blockMap(serverId, backupId))
+                        : new Reading(reader.readAll(null), 0);
+            } finally {
+                readNanos[0] = System.nanoTime() - began;
+            }
         });
         for (int w = 0; w < writers; w++) {
             BundleWriter writer = new BundleWriter(repo, serverId, backupId, w, bundleLimit, queue, pool);
@@ -81,14 +85,14 @@ final class BackupCopier {
             outputs.add((BundleWriter.Output) o);
         }
         long elapsed = System.nanoTime() - began;
-        log.debug("Backup {}: read in {} ms; writers busy {} ms of it", backupId, ((Reading) results.get(0)).nanos / 1_000_000,
+        log.debug("Backup {}: read in {} ms; writers busy {} ms of it", backupId, readNanos[0] / 1_000_000,
                 outputs.stream().map(o -> (elapsed - o.waitedNanos()) / 1_000_000 + "").toList());
         Reading reading = (Reading) results.get(0);
         return join(scan, reading, outputs, reader.storedLogicalBytes());
     }
 
-    /** The reader's results, what the block map took in the repository, and how long reading took. */
-    private record Reading(BackupFileReader.Read[] reads, long mapStoredBytes, long nanos) {
+    /** The reader's results and what the block map took in the repository. */
+    private record Reading(BackupFileReader.Read[] reads, long mapStoredBytes) {
     }
 
     /** Runs the reader inside the block map object's write, so the map streams out as files are read. */
@@ -104,7 +108,7 @@ final class BackupCopier {
             }
             map.finish();
         });
-        return new Reading(reads[0], stored, 0);
+        return new Reading(reads[0], stored);
     }
 
     private static Copied join(DataDirectoryScan.Result scan, Reading reading, List<BundleWriter.Output> outputs,

@@ -152,19 +152,22 @@ public final class PgBaseBackup {
         }
     }
 
+    /** The full a differential rests on, or none and why a full is taken instead. */
+    private record Base(DiffBase base, String fullBecause) {
+    }
+
     /**
-     * The opened full, or null with the reason in {@code note[0]} when a full must be taken
-     * instead (e.g. a full taken before block maps existed: a full now is what the next
-     * differential needs). Any other failure fails the backup.
+     * The opened full, or none with the reason when a full must be taken instead (e.g. a full
+     * taken before block maps existed: a full now is what the next differential needs). Any
+     * other failure fails the backup.
      */
-    private static DiffBase openedBase(CompletableFuture<DiffBase> opening, String[] note) throws InterruptedException {
+    private static Base openedBase(CompletableFuture<DiffBase> opening) throws InterruptedException {
         try {
-            return opening.get();
+            return new Base(opening.get(), null);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof HindsightException h && (h.kind() == HindsightException.Kind.NOT_FOUND
                     || h.kind() == HindsightException.Kind.INVALID_INPUT)) {
-                note[0] = h.getMessage() + ": a full backup was taken instead";
-                return null;
+                return new Base(null, h.getMessage() + ": a full backup was taken instead");
             }
             if (e.getCause() instanceof Error err) {
                 throw err;
@@ -198,9 +201,9 @@ public final class PgBaseBackup {
             Lsn startLsn = start(server, backupId);
             inBackup = true;
             DataDirectoryScan.Result scan = DataDirectoryScan.scan(dataDir);
-            String[] why = new String[1];
-            DiffBase base = opening == null ? null : openedBase(opening, why);
-            note = why[0] != null ? why[0] : note;
+            Base opened = opening == null ? new Base(null, null) : openedBase(opening);
+            DiffBase base = opened.base();
+            note = opened.fullBecause() != null ? opened.fullBecause() : note;
             at[1] = System.nanoTime();
             if (base != null && summaries != null) {
                 progress.update("reading the log since the full", 0, -1);

@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** The steps of {@link PgCluster#provision}, and the clean-up when one of them fails. */
 final class PgProvisioning {
@@ -33,7 +32,7 @@ final class PgProvisioning {
     }
 
     void run(String adminUser, String adminPassword, String agentUser, String agentPassword) {
-        requireFreshDataDir();
+        FileTrees.requireFreshDataDir(cluster.dataDir());
         try {
             step = "creating directories";
             createDirectories();
@@ -56,22 +55,6 @@ final class PgProvisioning {
                     "could not provision PostgreSQL in " + cluster.dataDir() + " (while " + step + "): " + e.getMessage(),
                     he != null && he.hint() != null ? he.hint() : "see " + cluster.logFile() + "; nothing was left behind",
                     e);
-        }
-    }
-
-    private void requireFreshDataDir() {
-        Path data = cluster.dataDir();
-        if (!Files.exists(data)) {
-            return;
-        }
-        try (Stream<Path> entries = Files.list(data)) {
-            if (entries.findAny().isPresent()) {
-                throw HindsightException.conflict("the data directory " + data + " already exists and is not empty",
-                        "choose another directory, or remove it if it holds nothing of value");
-            }
-        } catch (IOException e) {
-            throw new HindsightException(HindsightException.Kind.FAILED,
-                    "could not read " + data + ": " + e.getMessage(), "check its permissions", e);
         }
     }
 

@@ -209,11 +209,14 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
     /** Decodes what was flushed of the open segment, if it continues what is spooled; otherwise the seal will. */
     private void summarizeFlushed(Piece f) throws IOException, InterruptedException {
         boolean continues = resume != null && f.timeline() == timeline && f.segno() == lastSegno + 1;
-        if (!continues && f.from() == 0) { // a new timeline, or the capture restarted: a segment from its start
-            startAfresh(f.timeline(), Lsn.of(f.segno(), 0));
+        if (!continues) {
+            if (f.from() != 0) {
+                return;
+            }
+            startAfresh(f.timeline(), Lsn.of(f.segno(), 0)); // a new timeline, or the capture restarted
         }
-        if (resume == null || f.timeline() != timeline || f.segno() != lastSegno + 1 || f.from() != openSpooled) {
-            return;
+        if (f.from() != openSpooled) {
+            return; // a flush was skipped: the seal fills the gap
         }
         writeSpooled(f.segno(), f.from(), f.bytes(), 0, f.to() - f.from());
         openSpooled = f.to();
