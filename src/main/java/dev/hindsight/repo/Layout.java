@@ -1,5 +1,6 @@
 package dev.hindsight.repo;
 
+import dev.hindsight.engine.mariadb.BinlogPiece;
 import dev.hindsight.engine.postgres.Lsn;
 import dev.hindsight.engine.postgres.WalFile;
 
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  * servers/{server}/wal/{TLI}/{segment}-{start}-{end}-{millis}   WAL bytes [start,end) of a segment
  * servers/{server}/wal/{TLI}.history                  a timeline history file
  * servers/{server}/walsummary/{TLI}/{start}-{end}      blocks named by the WAL records starting in [start,end)
+ * servers/{server}/binlog/{file}/{start}-{end}-{millis}[-sealed]   bytes [start,end) of a MariaDB binary log file
  * </pre>
  * WAL objects carry their range and receive time in the name so that the log inventory is a
  * listing: it grows every second, and rewriting a catalog every second would not scale.
@@ -33,6 +35,8 @@ public final class Layout {
     private static final Pattern WAL = Pattern.compile(
             ".*/wal/([0-9A-F]{8})/([0-9A-F]{24})-([0-9a-f]{8})-([0-9a-f]{8})-(\\d+)");
     private static final Pattern HISTORY = Pattern.compile(".*/wal/([0-9A-F]{8})\\.history");
+    private static final Pattern BINLOG = Pattern.compile(
+            ".*/binlog/([A-Za-z0-9_.-]+)/([0-9a-f]{12})-([0-9a-f]{12})-(\\d+)(-sealed)?");
     private static final Pattern WAL_SUMMARY = Pattern.compile(".*/walsummary/([0-9A-F]{8})/([0-9A-F]{16})-([0-9A-F]{16})");
 
     private Layout() {
@@ -140,5 +144,33 @@ public final class Layout {
         }
         return Optional.of(new WalSummaryKey(Integer.parseUnsignedInt(m.group(1), 16),
                 new Lsn(Long.parseUnsignedLong(m.group(2), 16)), new Lsn(Long.parseUnsignedLong(m.group(3), 16))));
+    }
+
+    public static String binlogPrefix(String serverId) {
+        return serverPrefix(serverId) + "binlog/";
+    }
+
+    public static String binlogFilePrefix(String serverId, String file) {
+        return binlogPrefix(serverId) + file + "/";
+    }
+
+    public static String binlog(String serverId, BinlogPiece piece) {
+        return binlogFilePrefix(serverId, piece.file()) + String.format("%012x-%012x-%d%s", piece.start(),
+                piece.end(), piece.receivedAt().toEpochMilli(), piece.sealed() ? "-sealed" : "");
+    }
+
+    /** Parses a key made by {@link #binlog}; empty for any other key. */
+    public static Optional<BinlogPiece> parseBinlog(String key) {
+        Matcher m = BINLOG.matcher(key);
+        if (!m.matches() || !dev.hindsight.engine.mariadb.BinlogPosition.isFileName(m.group(1))) {
+            return Optional.empty();
+        }
+        long start = Long.parseLong(m.group(2), 16);
+        long end = Long.parseLong(m.group(3), 16);
+        if (end < start) {
+            return Optional.empty();
+        }
+        return Optional.of(new BinlogPiece(m.group(1), start, end, Instant.ofEpochMilli(Long.parseLong(m.group(4))),
+                m.group(5) != null));
     }
 }

@@ -1,0 +1,145 @@
+package dev.hindsight.engine.mariadb;
+
+import dev.hindsight.HindsightException;
+import dev.hindsight.repo.Layout;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.store.ObjectExistsException;
+import dev.hindsight.store.ObjectInfo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The binary logs of one server as kept in a repository: per file, pieces of the open tail (one
+ * per flush), larger chunks that replace them, and the sealed object that ends the file. The
+ * inventory is the listing itself, so nothing here keeps state and restores may read while a
+ * capture writes.
+ */
+public final class BinlogArchive {
+    /** Order of the log: file number, start, end (longest first), then receive time. */
+    public static final Comparator<BinlogPiece> LOG_ORDER = Comparator.comparingLong(BinlogPiece::sequence)
+            .thenComparingLong(BinlogPiece::start).thenComparing(Comparator.comparingLong(BinlogPiece::end).reversed())
+            .thenComparing(BinlogPiece::receivedAt);
+
+    private final Repository repo;
+    private final String serverId;
+
+    public BinlogArchive(Repository repo, String serverId) {
+        this.repo = repo;
+        this.serverId = serverId;
+    }
+
+    public String serverId() {
+        return serverId;
+    }
+
+    /**
+     * Writes bytes [start, end) of a file, taken from {@code buf} at {@code off}, as one object;
+     * durable when this returns. Re-putting the same object (a retry) succeeds: the name fixes
+     * the content.
+     */
+    public void put(BinlogPiece piece, byte[] buf, int off) throws IOException {
+        try {
+            repo.write(Layout.binlog(serverId, piece), out -> out.write(buf, off, (int) piece.length()));
+        } catch (ObjectExistsException e) {
+            // an earlier attempt got through before failing; same name, same bytes
+        }
+    }
+
+    /** Every binary log object of the server, in {@link #LOG_ORDER}. */
+    public List<BinlogPiece> list() throws IOException {
+        return parse(repo.list(Layout.binlogPrefix(serverId)));
+    }
+
+    /** The objects of one file, in {@link #LOG_ORDER}. */
+    public List<BinlogPiece> file(String file) throws IOException {
+        return parse(repo.list(Layout.binlogFilePrefix(serverId, file)));
+    }
+
+    private static List<BinlogPiece> parse(List<ObjectInfo> infos) {
+        return infos.stream().map(i -> Layout.parseBinlog(i.key())).flatMap(Optional::stream).sorted(LOG_ORDER).toList();
+    }
+
+    /** Where the archive's binary log ends: the newest file, how far it reaches, and whether it is sealed. */
+    public Optional<BinlogChain.FileReach> durableEnd() throws IOException {
+        List<BinlogChain.FileReach> files = new BinlogChain(list()).files();
+        return files.isEmpty() ? Optional.empty() : Optional.of(files.get(files.size() - 1));
+    }
+
+    /**
+     * Deletes the other objects of the file that lie inside {@code cover}'s range, once
+     * {@code cover} is stored: every byte keeps a copy.
+     */
+    public int dropPiecesCoveredBy(BinlogPiece cover) throws IOException {
+        int dropped = 0;
+        for (BinlogPiece p : file(cover.file())) {
+            boolean inside = p.start() >= cover.start() && p.end() <= cover.end() && p.length() > 0;
+            if (inside && !p.equals(cover) && !p.sealed()) {
+                repo.delete(Layout.binlog(serverId, p));
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    public void delete(BinlogPiece piece) throws IOException {
+        repo.delete(Layout.binlog(serverId, piece));
+    }
+
+    /**
+     * Writes binary log {@code file} into {@code dir} under its own name, bytes [0, upTo): from the
+     * objects, which must leave no hole. Returns the written path.
+     */
+    public Path stage(String file, long upTo, Path dir) throws IOException {
+        List<BinlogPiece> objects = file(file);
+        Path target = dir.resolve(file);
+        Path temp = dir.resolve(file + ".partial");
+        long at = 0;
+        try (OutputStream out = Files.newOutputStream(temp)) {
+            for (BinlogPiece p : objects) {
+                if (at >= upTo) {
+                    break;
+                }
+                if (p.end() <= at || p.length() == 0) {
+                    continue; // already written from an earlier, larger object
+                }
+                if (p.start() > at) {
+                    break;
+                }
+                try (InputStream in = repo.read(Layout.binlog(serverId, p))) {
+                    in.skipNBytes(at - p.start());
+                    long n = Math.min(p.end(), upTo) - at;
+                    copy(in, out, n);
+                    at += n;
+                }
+            }
+        }
+        if (at < upTo) {
+            Files.deleteIfExists(temp);
+            throw new HindsightException(HindsightException.Kind.CORRUPT, "binary log " + file + " of server "
+                    + serverId + " is in the repository only up to byte " + at + ", short of " + upTo,
+                    "choose a restore point inside the restore window (`hindsight server show`)");
+        }
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    private static void copy(InputStream in, OutputStream out, long n) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        while (n > 0) {
+            int r = in.read(buf, 0, (int) Math.min(buf.length, n));
+            if (r < 0) {
+                throw new IOException("binary log object ended early");
+            }
+            out.write(buf, 0, r);
+            n -= r;
+        }
+    }
+}

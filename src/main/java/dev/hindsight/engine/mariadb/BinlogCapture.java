@@ -1,0 +1,412 @@
+package dev.hindsight.engine.mariadb;
+
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventData;
+import com.github.shyiko.mysql.binlog.event.RotateEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
+import dev.hindsight.engine.LogCapture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+
+/**
+ * Continuous capture of one server's binary log into a {@link BinlogArchive}, over the
+ * replication protocol as a replica with a server id of its own. Resumes exactly where the
+ * archive ends (the open file at its last byte, or the file after a sealed one), so a restart of
+ * the server or of Hindsight leaves neither a gap nor a duplicate; the received tail is flushed
+ * every {@link #FLUSH_INTERVAL}. One capture thread streams, one timer flushes; both hold
+ * {@link #lock} around the writer.
+ */
+public final class BinlogCapture implements LogCapture {
+    private static final Logger log = LoggerFactory.getLogger(BinlogCapture.class);
+    static final Duration FLUSH_INTERVAL = Duration.ofMillis(500);
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /** Without an event or heartbeat for this long the connection is taken for dead. */
+    static final Duration SILENCE = Duration.ofSeconds(15);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** Keeps the library's own java.util.logging quiet; failures reach us as exceptions. */
+    private static final java.util.logging.Logger LIBRARY_LOG = java.util.logging.Logger.getLogger("com.github.shyiko");
+
+    static {
+        LIBRARY_LOG.setLevel(Level.OFF);
+    }
+
+    /** How to reach the server: the replication login and a JDBC connection for listing its logs. */
+    public interface Source {
+        String host();
+
+        int port();
+
+        String user();
+
+        String password();
+
+        Connection connect() throws SQLException;
+    }
+
+    public enum State { NEW, CONNECTING, STREAMING, RETRYING, STOPPED }
+
+    private final Source source;
+    private final BinlogArchive archive;
+    private final long clientServerId;
+    private final Clock clock;
+    private final String name;
+    private final Object lock = new Object();
+    private final ScheduledExecutorService flusher;
+    private BinlogFileWriter writer;
+    private boolean checksummed;
+    private Instant heardAt;
+    private Instant heartbeatCaughtUp;
+    private Instant caughtUpAt;
+    private volatile State state = State.NEW;
+    private volatile Exception lastError;
+    private volatile boolean closed;
+    private volatile BinaryLogClient client;
+    private Thread thread;
+
+    /**
+     * @param clientServerId the server id this capture uses as a replica: unique among the
+     *                       server's replicas, and never the server's own
+     */
+    public BinlogCapture(Source source, BinlogArchive archive, long clientServerId, Clock clock, String name) {
+        this.source = source;
+        this.archive = archive;
+        this.clientServerId = clientServerId;
+        this.clock = clock;
+        this.name = name;
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "binlog-flush-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        thread = new Thread(this::run, "binlog-capture-" + name);
+        thread.setDaemon(true);
+        thread.start();
+        flusher.scheduleWithFixedDelay(this::tick, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofSeconds(1);
+        while (!closed) {
+            try {
+                state = State.CONNECTING;
+                session();
+                backoff = Duration.ofSeconds(1);
+            } catch (Exception e) {
+                if (closed) {
+                    break;
+                }
+                lastError = e;
+                state = State.RETRYING;
+                log.warn("Binary log capture of {} interrupted: {}; retrying in {} s", name, e.getMessage(),
+                        backoff.toSeconds());
+            }
+            if (closed) {
+                break;
+            }
+            try {
+                Thread.sleep(backoff.toMillis());
+            } catch (InterruptedException e) {
+                break;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+        state = State.STOPPED;
+    }
+
+    /** One connection: from where the archive (or the writer) stands, until it drops. */
+    private void session() throws Exception {
+        BinlogPosition from;
+        synchronized (lock) {
+            if (writer == null) {
+                writer = new BinlogFileWriter(archive, clock, archive.durableEnd());
+            }
+            writer.flush();
+            from = startPosition();
+        }
+        List<Exception> failures = new ArrayList<>();
+        BinaryLogClient c = new BinaryLogClient(source.host(), source.port(), source.user(), source.password());
+        c.setServerId(clientServerId);
+        c.setKeepAlive(false);
+        c.setHeartbeatInterval(HEARTBEAT.toMillis());
+        c.setUseSendAnnotateRowsEvent(true);
+        c.setBinlogFilename(from.file());
+        c.setBinlogPosition(from.offset());
+        c.setEventDeserializer(new RawEventDeserializer(this::onEvent));
+        c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
+            public void onConnect(BinaryLogClient client) {
+                state = State.STREAMING;
+                lastError = null;
+                log.info("Binary log capture of {} streaming from {}", name, from);
+            }
+
+            @Override
+            public void onCommunicationFailure(BinaryLogClient client, Exception ex) {
+                failures.add(ex);
+            }
+
+            @Override
+            public void onEventDeserializationFailure(BinaryLogClient client, Exception ex) {
+                failures.add(ex); // not reached: the deserializer turns every failure into an abort
+            }
+        });
+        synchronized (lock) {
+            heardAt = clock.instant();
+        }
+        client = c;
+        try {
+            if (closed) {
+                return;
+            }
+            c.connect();
+        } finally {
+            client = null;
+        }
+        if (!failures.isEmpty() && !closed) {
+            Exception f = failures.get(0);
+            throw f.getCause() instanceof Exception cause && f instanceof RawEventDeserializer.Aborted
+                    ? new IOException(f.getMessage(), cause) : f;
+        }
+        if (!closed) {
+            throw new IOException("the server closed the replication connection");
+        }
+    }
+
+    /** Where to ask the server to stream from: the open file where it was left, or the file after the last sealed one. */
+    private BinlogPosition startPosition() throws SQLException {
+        Optional<BinlogPosition> open = writer.resumePosition();
+        if (open.isPresent()) {
+            return open.get();
+        }
+        List<String> files = serverFiles();
+        if (files.isEmpty()) {
+            throw new SQLException("the server lists no binary logs: is log_bin on?");
+        }
+        Optional<String> sealed = writer.lastSealed();
+        if (sealed.isEmpty()) {
+            return new BinlogPosition(files.get(0), BinlogPosition.FIRST_EVENT);
+        }
+        long next = BinlogPosition.sequenceOf(sealed.get()) + 1;
+        for (String f : files) {
+            if (BinlogPosition.sequenceOf(f) == next) {
+                return new BinlogPosition(f, BinlogPosition.FIRST_EVENT);
+            }
+        }
+        throw new SQLException("the server no longer has the binary log after " + sealed.get()
+                + " (it has " + files.get(0) + " … " + files.get(files.size() - 1) + "): the logs between are lost"
+                + " to point-in-time restore; a new full backup starts a new window");
+    }
+
+    private List<String> serverFiles() throws SQLException {
+        List<String> files = new ArrayList<>();
+        try (Connection c = source.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+            while (rs.next()) {
+                files.add(rs.getString(1));
+            }
+        }
+        return files;
+    }
+
+    /** Runs on the capture thread for every event the server sends, in order. */
+    private void onEvent(byte[] raw, Event parsed) throws IOException {
+        int type = BinlogEvent.type(raw);
+        boolean fake = BinlogEvent.artificial(raw) || BinlogEvent.nextPosition(raw) == 0;
+        synchronized (lock) {
+            heardAt = clock.instant();
+            if (type == BinlogEvent.FORMAT_DESCRIPTION) {
+                checksummed = BinlogEvent.formatDescriptionHasChecksum(raw);
+            }
+            if (type == BinlogEvent.HEARTBEAT) {
+                heartbeat(raw);
+                return;
+            }
+            if (type == BinlogEvent.ROTATE) {
+                RotateEventData rotate = (RotateEventData) unwrap(parsed.getData());
+                if (fake) {
+                    Optional<BinlogPosition> open = writer.received();
+                    if (open.isPresent() && !open.get().file().equals(rotate.getBinlogFilename())) {
+                        // the server went on to the next file: the one we had ends where we are
+                        writer.seal();
+                    }
+                } else {
+                    verify(raw);
+                    writer.append(raw);
+                    writer.seal();
+                }
+                writer.begin(rotate.getBinlogFilename(), rotate.getBinlogPosition());
+                return;
+            }
+            if (fake) {
+                return; // a format description sent ahead of a mid-file start, a GTID list: not in the file
+            }
+            verify(raw);
+            writer.append(raw);
+            if (type == BinlogEvent.STOP) {
+                writer.seal(); // the server stopped: it opens a new file when it starts
+            }
+        }
+    }
+
+    private static EventData unwrap(EventData data) {
+        return data instanceof EventDeserializer.EventDataWrapper w ? w.getInternal() : data;
+    }
+
+    private void verify(byte[] raw) throws IOException {
+        if (checksummed && !BinlogEvent.checksumMatches(raw)) {
+            throw new IOException("an event of type " + BinlogEvent.type(raw) + " ending at byte "
+                    + BinlogEvent.nextPosition(raw) + " fails its CRC32");
+        }
+    }
+
+    /** A heartbeat names where the server's log ends; if we have received that far, we hold everything. */
+    private void heartbeat(byte[] raw) {
+        Optional<BinlogPosition> received = writer.received();
+        String file = BinlogEvent.heartbeatFile(raw, checksummed);
+        if (received.isPresent() && received.get().file().equals(file)
+                && received.get().offset() == BinlogEvent.nextPosition(raw)) {
+            Instant now = clock.instant();
+            if (writer.durable().equals(received)) {
+                caughtUpAt = now;
+            } else {
+                heartbeatCaughtUp = now;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    private void tick() {
+        BinaryLogClient silent = null;
+        synchronized (lock) {
+            if (writer == null) {
+                return;
+            }
+            try {
+                Optional<BinlogPosition> before = writer.received();
+                writer.flush();
+                if (heartbeatCaughtUp != null && writer.durable().equals(before)) {
+                    caughtUpAt = heartbeatCaughtUp;
+                    heartbeatCaughtUp = null;
+                }
+                lock.notifyAll();
+            } catch (IOException | RuntimeException e) {
+                lastError = e;
+                log.warn("Binary log capture of {} could not store its tail: {}; retrying", name, e.toString());
+            }
+            if (state == State.STREAMING && heardAt != null
+                    && Duration.between(heardAt, clock.instant()).compareTo(SILENCE) > 0) {
+                silent = client;
+            }
+        }
+        if (silent != null) {
+            log.warn("Binary log capture of {} heard nothing for {} s: reconnecting", name, SILENCE.toSeconds());
+            disconnect(silent);
+        }
+    }
+
+    private static void disconnect(BinaryLogClient c) {
+        try {
+            c.disconnect();
+        } catch (IOException e) {
+            // it is going anyway
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public Optional<String> durablePosition() {
+        synchronized (lock) {
+            return writer == null ? Optional.empty() : writer.durable().map(BinlogCapture::text);
+        }
+    }
+
+    /** A sealed file's end reads as the start of the next file, which is where the log goes on. */
+    private static String text(BinlogPosition p) {
+        return p.offset() == Long.MAX_VALUE ? new BinlogPosition(BinlogPosition.nextFile(p.file()), 0).toString()
+                : p.toString();
+    }
+
+    @Override
+    public Optional<Instant> caughtUpAt() {
+        synchronized (lock) {
+            return Optional.ofNullable(caughtUpAt);
+        }
+    }
+
+    @Override
+    public boolean awaitDurable(String position, Duration timeout) throws InterruptedException {
+        BinlogPosition wanted = BinlogPosition.parse(position);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (writer == null || writer.durable().map(d -> d.isBefore(wanted)).orElse(true)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                lock.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public Optional<String> lastError() {
+        State s = state;
+        Exception e = lastError;
+        if (e == null || (s != State.RETRYING && s != State.CONNECTING)) {
+            return Optional.empty();
+        }
+        return Optional.of(s.name().toLowerCase() + ": " + e.getMessage());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        BinaryLogClient c = client;
+        if (c != null) {
+            disconnect(c);
+        }
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        flusher.shutdownNow();
+        synchronized (lock) {
+            if (writer != null) {
+                try {
+                    writer.flush();
+                } catch (IOException e) {
+                    log.warn("Binary log capture of {}: the last tail was not stored: {}", name, e.toString());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.hindsight.engine.mariadb;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The binary logs a repository holds for one server, read as one chain: the files in the
+ * server's order, each as far as its objects reach without a hole. A file is part of a
+ * contiguous run only if the one before it is sealed (its end is known) and the next starts
+ * where the server started it.
+ */
+public final class BinlogChain {
+    /**
+     * How far one file reaches from its start, and since when that is durable.
+     *
+     * @param sealed the server wrote nothing after {@code reach}
+     */
+    public record FileReach(String file, long reach, boolean sealed, Instant durableAt) {
+        public BinlogPosition end() {
+            return new BinlogPosition(file, reach);
+        }
+
+        public long sequence() {
+            return BinlogPosition.sequenceOf(file);
+        }
+    }
+
+    /** The contiguous run of files from a start position, and the first hole after it, if any. */
+    public record Run(List<FileReach> files, Optional<String> gap) {
+        public Optional<BinlogPosition> end() {
+            return files.isEmpty() ? Optional.empty() : Optional.of(files.get(files.size() - 1).end());
+        }
+
+        public Optional<Instant> durableAt() {
+            return files.isEmpty() ? Optional.empty() : Optional.of(files.get(files.size() - 1).durableAt());
+        }
+    }
+
+    private final List<FileReach> files = new ArrayList<>();
+
+    /** @param pieces in {@link BinlogArchive#LOG_ORDER} */
+    public BinlogChain(List<BinlogPiece> pieces) {
+        Map<String, List<BinlogPiece>> byFile = new LinkedHashMap<>();
+        for (BinlogPiece p : pieces) {
+            byFile.computeIfAbsent(p.file(), f -> new ArrayList<>()).add(p);
+        }
+        byFile.values().forEach(list -> reach(list).ifPresent(files::add));
+        files.sort(Comparator.comparingLong(FileReach::sequence));
+    }
+
+    private static Optional<FileReach> reach(List<BinlogPiece> pieces) {
+        long reach = 0;
+        Instant durableAt = null;
+        for (BinlogPiece p : pieces) {
+            if (p.start() <= reach && p.end() > reach) {
+                reach = p.end();
+                durableAt = p.receivedAt();
+            }
+        }
+        final long end = reach;
+        Optional<BinlogPiece> seal = pieces.stream().filter(p -> p.sealed() && p.end() == end).findFirst();
+        if (reach == 0) {
+            return Optional.empty();
+        }
+        if (seal.isPresent() && seal.get().receivedAt().isAfter(durableAt)) {
+            durableAt = seal.get().receivedAt();
+        }
+        return Optional.of(new FileReach(pieces.get(0).file(), reach, seal.isPresent(), durableAt));
+    }
+
+    public List<FileReach> files() {
+        return List.copyOf(files);
+    }
+
+    public boolean isEmpty() {
+        return files.isEmpty();
+    }
+
+    /**
+     * The contiguous chain from the file holding {@code start}: it goes on to the next file while
+     * the current one is sealed, and stops at the first missing file or unsealed file (the open
+     * tail). A hole with later logs beyond it is described rather than skipped.
+     */
+    public Run from(BinlogPosition start) {
+        List<FileReach> run = new ArrayList<>();
+        Optional<String> gap = Optional.empty();
+        long sequence = start.sequence();
+        int i = indexOf(sequence);
+        while (true) {
+            if (i < 0 || i >= files.size() || files.get(i).sequence() != sequence) {
+                long missing = sequence;
+                if (files.stream().anyMatch(f -> f.sequence() > missing)) {
+                    gap = Optional.of("binary log file number " + sequence + " is missing, yet later logs exist");
+                }
+                break;
+            }
+            FileReach f = files.get(i);
+            run.add(f);
+            if (!f.sealed()) {
+                if (i + 1 < files.size()) {
+                    gap = Optional.of("binary log " + f.file() + " ends at byte " + f.reach()
+                            + " without its end, yet later logs exist");
+                }
+                break;
+            }
+            sequence++;
+            i++;
+        }
+        return new Run(List.copyOf(run), gap);
+    }
+
+    private int indexOf(long sequence) {
+        for (int i = 0; i < files.size(); i++) {
+            if (files.get(i).sequence() == sequence) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

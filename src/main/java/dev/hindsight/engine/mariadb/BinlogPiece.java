@@ -1,0 +1,33 @@
+package dev.hindsight.engine.mariadb;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * One binary log object in the repository: bytes [start, end) of binary log file {@code file},
+ * durable since {@code receivedAt}. The object that ends a file carries {@code sealed}: the
+ * server writes nothing more to that file (it rotated, or stopped), so the file ends at
+ * {@code end}. A sealed object may be empty when the end was learnt after the last bytes were
+ * already stored.
+ */
+public record BinlogPiece(String file, long start, long end, Instant receivedAt, boolean sealed) {
+    public BinlogPiece {
+        if (start < 0 || end < start) {
+            throw new IllegalArgumentException("not a byte range: [" + start + ", " + end + ") of " + file);
+        }
+        BinlogPosition.sequenceOf(file);
+        receivedAt = receivedAt.truncatedTo(ChronoUnit.MILLIS); // what the object's name keeps
+    }
+
+    public long sequence() {
+        return BinlogPosition.sequenceOf(file);
+    }
+
+    public BinlogPosition endPosition() {
+        return new BinlogPosition(file, end);
+    }
+
+    public long length() {
+        return end - start;
+    }
+}
