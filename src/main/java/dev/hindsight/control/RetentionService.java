@@ -39,7 +39,7 @@ public final class RetentionService {
     public PurgeExecutor.Outcome purge(String name, Instant now) throws IOException {
         applyLtr(servers.repository(), servers.live(name).id(), now);
         ServerRecord record = servers.live(name);
-        RetentionPlan plan = servers.engines().get(record.engine()).planRetention(servers.repository(), record, now);
+        RetentionPlan<?> plan = servers.engines().get(record.engine()).planRetention(servers.repository(), record, now);
         return PurgeExecutor.execute(servers.repository(), record.id(), plan);
     }
 

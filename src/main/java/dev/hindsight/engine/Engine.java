@@ -60,7 +60,7 @@ public interface Engine {
     Optional<RestoreWindow> window(Repository repository, ServerRecord record, Instant caughtUpAt) throws IOException;
 
     /** What the server's retention policy keeps and deletes at {@code now}. */
-    dev.hindsight.plan.RetentionPlan planRetention(Repository repository, ServerRecord record, Instant now)
+    dev.hindsight.plan.RetentionPlan<?> planRetention(Repository repository, ServerRecord record, Instant now)
             throws IOException;
 
     RestorePlan planRestore(Repository repository, ServerRecord record, RestoreRequest request, Instant caughtUpAt,

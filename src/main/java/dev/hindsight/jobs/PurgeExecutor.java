@@ -2,8 +2,8 @@ package dev.hindsight.jobs;
 
 import dev.hindsight.engine.postgres.PgWalSummaries;
 import dev.hindsight.engine.postgres.WalArchive;
-import dev.hindsight.engine.postgres.WalFile;
 import dev.hindsight.plan.RetentionPlan;
+import dev.hindsight.plan.StoredLog;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupRecord;
@@ -38,7 +38,7 @@ public final class PurgeExecutor {
     private PurgeExecutor() {
     }
 
-    public static Outcome execute(Repository repository, String serverId, RetentionPlan plan) throws IOException {
+    public static Outcome execute(Repository repository, String serverId, RetentionPlan<?> plan) throws IOException {
         Set<String> doomed = new HashSet<>();
         for (RetentionPlan.Decision<BackupRecord> d : plan.deleteBackups()) {
             doomed.add(d.item().id());
@@ -49,11 +49,11 @@ public final class PurgeExecutor {
         }
         Set<String> swept = deleteUnreferencedBackupObjects(repository, serverId);
         swept.removeAll(doomed);
-        for (RetentionPlan.Decision<WalFile> d : plan.deleteWal()) {
-            repository.delete(Layout.wal(serverId, d.item()));
+        for (RetentionPlan.Decision<? extends StoredLog> d : plan.deleteWal()) {
+            repository.delete(d.item().key(serverId));
         }
         if (!plan.deleteWal().isEmpty()) {
-            log.info("Purged {} WAL objects of server {} ({})", plan.deleteWal().size(), serverId,
+            log.info("Purged {} log objects of server {} ({})", plan.deleteWal().size(), serverId,
                     plan.deleteWal().get(0).reason());
         }
         // summaries of WAL that is gone can serve no differential: no full remains before them

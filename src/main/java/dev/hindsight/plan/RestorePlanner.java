@@ -28,36 +28,36 @@ public final class RestorePlanner {
     private RestorePlanner() {
     }
 
+    /** The backup a restore materializes, the log run it replays, and the instant it will reflect. */
+    public record Choice<R extends LogChain.Run>(BackupRecord backup, R run, Instant pointInTime) {
+    }
+
     /**
+     * Chooses the backup and log run for a request, for any engine's log.
+     *
      * @param caughtUpAt the last time log capture was known to hold everything the server had
      *                   written (null when unknown, e.g. offline); it extends the window past the
-     *                   newest WAL object on an idle server
+     *                   newest log object on an idle server
      */
-    public static RestorePlan plan(String serverName, String serverId, List<BackupRecord> backups,
-                                   List<WalFile> wal, Instant caughtUpAt, RestoreRequest request, Instant now) {
-        WalChain chain = new WalChain(wal);
+    public static <R extends LogChain.Run> Choice<R> choose(String serverName, List<BackupRecord> backups,
+                                                            LogChain<R> chain, Instant caughtUpAt,
+                                                            RestoreRequest request, Instant now) {
         if (request.kind() == RestoreRequest.Kind.BACKUP) {
-            return toBackup(serverName, serverId, backups, chain, request);
+            return toBackup(serverName, backups, chain, request);
         }
-        List<Candidate> candidates = restorable(backups, chain, caughtUpAt);
+        List<Candidate<R>> candidates = restorable(backups, chain, caughtUpAt);
         if (candidates.isEmpty()) {
             throw noRestorePoint(serverName, backups);
         }
         RestoreWindow window = window(candidates);
-        Candidate chosen;
-        Instant pointInTime;
         switch (request.kind()) {
             case EARLIEST -> {
-                chosen = candidates.get(0);
-                pointInTime = chosen.backup.consistentAt();
-                return new RestorePlan(serverId, chosen.backup, upTo(chosen.run, chosen.stop),
-                        timelines(chosen), request, pointInTime);
+                Candidate<R> first = candidates.get(0);
+                return new Choice<>(first.backup, first.run, first.backup.consistentAt());
             }
             case LATEST -> {
-                chosen = candidates.get(candidates.size() - 1);
-                pointInTime = chosen.latest;
-                return new RestorePlan(serverId, chosen.backup, chosen.run.segments(), timelines(chosen),
-                        request, pointInTime);
+                Candidate<R> last = candidates.get(candidates.size() - 1);
+                return new Choice<>(last.backup, last.run, last.latest);
             }
             default -> {
                 Instant t = request.time();
@@ -72,30 +72,47 @@ public final class RestorePlanner {
                                     + serverName + ": earliest " + window.earliest() + ", latest " + window.latest(),
                             "give a time within the window, or use --earliest / --latest");
                 }
-                chosen = candidates.stream().filter(c -> !c.backup.consistentAt().isAfter(t) && !c.latest.isBefore(t))
+                Candidate<R> chosen = candidates.stream()
+                        .filter(c -> !c.backup.consistentAt().isAfter(t) && !c.latest.isBefore(t))
                         .reduce((a, b) -> b)
                         .orElseThrow(() -> new HindsightException(HindsightException.Kind.CORRUPT,
                                 "restore time " + t + " falls in a gap of server " + serverName + "'s log chain: "
                                         + gapBefore(candidates, t),
                                 "pick a time covered by a backup and its logs (`hindsight server show --name "
                                         + serverName + "`)"));
-                Instant stageUntil = t.plus(STAGING_MARGIN);
-                List<WalChain.Segment> segments = new ArrayList<>();
-                for (WalChain.Segment s : chosen.run.segments()) {
-                    segments.add(s);
-                    if (!s.end().isBefore(chosen.stop) && !s.durableAt().isBefore(stageUntil)) {
-                        break;
-                    }
-                }
-                return new RestorePlan(serverId, chosen.backup, List.copyOf(segments), timelines(chosen),
-                        request, t);
+                return new Choice<>(chosen.backup, chosen.run, t);
             }
         }
     }
 
-    /** One backup on its own, to its consistent point: the WAL from its start to its stop position. */
-    private static RestorePlan toBackup(String serverName, String serverId, List<BackupRecord> backups,
-                                        WalChain chain, RestoreRequest request) {
+    /** A PostgreSQL restore: the choice, with the WAL segments to stage for it. */
+    public static RestorePlan plan(String serverName, String serverId, List<BackupRecord> backups,
+                                   List<WalFile> wal, Instant caughtUpAt, RestoreRequest request, Instant now) {
+        Choice<WalChain.Run> c = choose(serverName, backups, new WalChain(wal), caughtUpAt, request, now);
+        Lsn stop = Lsn.parse(c.backup().stopPosition());
+        List<WalChain.Segment> segments = switch (request.kind()) {
+            case BACKUP, EARLIEST -> upTo(c.run(), stop);
+            case LATEST -> c.run().segments();
+            default -> {
+                Instant stageUntil = c.pointInTime().plus(STAGING_MARGIN);
+                List<WalChain.Segment> staged = new ArrayList<>();
+                for (WalChain.Segment s : c.run().segments()) {
+                    staged.add(s);
+                    if (!s.end().isBefore(stop) && !s.durableAt().isBefore(stageUntil)) {
+                        break;
+                    }
+                }
+                yield List.copyOf(staged);
+            }
+        };
+        List<Integer> timelines = c.run().segments().stream().map(WalChain.Segment::timeline).distinct().sorted()
+                .toList();
+        return new RestorePlan(serverId, c.backup(), segments, timelines, request, c.pointInTime());
+    }
+
+    /** One backup on its own, to its consistent point: the log from its start to its stop position. */
+    private static <R extends LogChain.Run> Choice<R> toBackup(String serverName, List<BackupRecord> backups,
+                                                               LogChain<R> chain, RestoreRequest request) {
         BackupRecord backup = backups.stream().filter(b -> b.id().equals(request.backupId())).findFirst()
                 .orElseThrow(() -> HindsightException.notFound("server " + serverName + " has no backup "
                         + request.backupId(), "list them with `hindsight backup list --server " + serverName + " --ltr`"));
@@ -108,20 +125,24 @@ public final class RestorePlanner {
                     + " of server " + serverName + " needs full backup " + backup.baseBackupId()
                     + ", which is not in the catalog", "restore another backup");
         }
-        Lsn stop = Lsn.parse(backup.stopPosition());
-        WalChain.Run run = chain.from(Lsn.parse(backup.startPosition()));
-        if (run.end().isEmpty() || run.end().get().isBefore(stop)) {
-            throw new HindsightException(HindsightException.Kind.CORRUPT, "the WAL backup " + backup.id()
-                    + " needs to become consistent (up to " + stop + ") is not in the repository"
+        R run = chain.from(backup.startPosition());
+        if (!run.reaches(backup.stopPosition())) {
+            throw new HindsightException(HindsightException.Kind.CORRUPT, "the log backup " + backup.id()
+                    + " needs to become consistent (up to " + backup.stopPosition() + ") is not in the repository"
                     + run.gap().map(g -> ": " + g).orElse(""), "restore another backup");
         }
-        Candidate c = new Candidate(backup, stop, run, backup.consistentAt());
-        return new RestorePlan(serverId, backup, upTo(run, stop), timelines(c), request, backup.consistentAt());
+        return new Choice<>(backup, run, backup.consistentAt());
     }
 
     /** The window of a server with the given backups and WAL; empty if nothing is restorable yet. */
     public static Optional<RestoreWindow> window(List<BackupRecord> backups, List<WalFile> wal, Instant caughtUpAt) {
-        List<Candidate> candidates = restorable(backups, new WalChain(wal), caughtUpAt);
+        return window(backups, new WalChain(wal), caughtUpAt);
+    }
+
+    /** The window of a server with the given backups and log; empty if nothing is restorable yet. */
+    public static <R extends LogChain.Run> Optional<RestoreWindow> window(List<BackupRecord> backups,
+                                                                          LogChain<R> chain, Instant caughtUpAt) {
+        List<Candidate<R>> candidates = restorable(backups, chain, caughtUpAt);
         return candidates.isEmpty() ? Optional.empty() : Optional.of(window(candidates));
     }
 
@@ -130,11 +151,11 @@ public final class RestorePlanner {
      * by a gap in the log (e.g. long-term retention fulls kept with only their own WAL) are not
      * part of it, though each still restores to the points its own log covers.
      */
-    private static RestoreWindow window(List<Candidate> candidates) {
-        Instant latest = candidates.stream().map(c -> c.latest).max(Comparator.naturalOrder()).orElseThrow();
+    private static RestoreWindow window(List<? extends Candidate<?>> candidates) {
+        Instant latest = candidates.stream().map(Candidate::latest).max(Comparator.naturalOrder()).orElseThrow();
         Instant earliest = null;
         for (int i = candidates.size() - 1; i >= 0; i--) {
-            Candidate c = candidates.get(i);
+            Candidate<?> c = candidates.get(i);
             if (earliest != null && c.latest.isBefore(earliest)) {
                 break; // its log stops before the next backup is consistent: a gap
             }
@@ -143,21 +164,20 @@ public final class RestorePlanner {
         return new RestoreWindow(earliest, latest);
     }
 
-    /** A completed backup whose WAL reaches at least its stop position, and how far it reaches. */
-    private record Candidate(BackupRecord backup, Lsn stop, WalChain.Run run, Instant latest) {
+    /** A completed backup whose log reaches at least its stop position, and how far it reaches. */
+    private record Candidate<R extends LogChain.Run>(BackupRecord backup, R run, Instant latest) {
     }
 
-    private static List<Candidate> restorable(List<BackupRecord> backups, WalChain chain, Instant caughtUpAt) {
-        List<Candidate> out = new ArrayList<>();
+    private static <R extends LogChain.Run> List<Candidate<R>> restorable(List<BackupRecord> backups,
+                                                                         LogChain<R> chain, Instant caughtUpAt) {
+        List<Candidate<R>> out = new ArrayList<>();
         BackupChain backupChain = new BackupChain(backups);
         for (BackupRecord b : backups) {
             if (!backupChain.restorable(b) || b.consistentAt() == null) {
                 continue;
             }
-            Lsn start = Lsn.parse(b.startPosition());
-            Lsn stop = Lsn.parse(b.stopPosition());
-            WalChain.Run run = chain.from(start);
-            if (run.end().isEmpty() || run.end().get().isBefore(stop)) {
+            R run = chain.from(b.startPosition());
+            if (!run.reaches(b.stopPosition())) {
                 continue;
             }
             Instant latest = run.durableAt().orElseThrow();
@@ -167,15 +187,15 @@ public final class RestorePlanner {
             if (latest.isBefore(b.consistentAt())) {
                 latest = b.consistentAt();
             }
-            out.add(new Candidate(b, stop, run, latest));
+            out.add(new Candidate<>(b, run, latest));
         }
         out.sort(Comparator.comparing(c -> c.backup.consistentAt()));
         return out;
     }
 
-    private static String gapBefore(List<Candidate> candidates, Instant t) {
-        return candidates.stream().filter(c -> !c.backup.consistentAt().isAfter(t))
-                .reduce((a, b) -> b).flatMap(c -> c.run.gap())
+    private static String gapBefore(List<? extends Candidate<?>> candidates, Instant t) {
+        return candidates.stream().filter(c -> !c.backup().consistentAt().isAfter(t))
+                .reduce((a, b) -> b).flatMap(c -> c.run().gap())
                 .orElse("no backup and log chain covers it");
     }
 
@@ -190,16 +210,12 @@ public final class RestorePlanner {
         return List.copyOf(segments);
     }
 
-    private static List<Integer> timelines(Candidate c) {
-        return c.run.segments().stream().map(WalChain.Segment::timeline).distinct().sorted().toList();
-    }
-
     private static HindsightException noRestorePoint(String serverName, List<BackupRecord> backups) {
         Optional<BackupRecord> running = backups.stream().filter(b -> !b.isCompleted()
                 && b.status() == dev.hindsight.repo.catalog.BackupStatus.RUNNING).findFirst();
         String why = running.map(b -> "its first full backup is still running (started " + b.startedAt() + ")")
                 .orElse(backups.stream().anyMatch(BackupRecord::isCompleted)
-                        ? "no completed full backup has the WAL it needs to be consistent"
+                        ? "no completed full backup has the log it needs to be consistent"
                         : "it has no completed full backup");
         return new HindsightException(HindsightException.Kind.CONFLICT,
                 "server " + serverName + " has no restore point yet: " + why,

@@ -1,6 +1,5 @@
 package dev.hindsight.plan;
 
-import dev.hindsight.engine.postgres.WalFile;
 import dev.hindsight.repo.catalog.BackupRecord;
 
 import java.time.Instant;
@@ -11,15 +10,17 @@ import java.util.Optional;
  * What a purge keeps and deletes, each with its reason. Deleting everything in {@link #deleteBackups}
  * and {@link #deleteWal} leaves every point from {@link #earliestRestorePoint} on restorable.
  *
+ * @param deleteWal log objects wholly before the anchor's start (WAL, binary logs), except those
+ *                  long-term retention holds
  * @param anchor the full backup the retention window rests on: the newest completed full that
  *               was consistent before the window started (or the oldest one, if none was)
  */
-public record RetentionPlan(
+public record RetentionPlan<L extends StoredLog>(
         Instant windowStart,
         Optional<BackupRecord> anchor,
         List<Decision<BackupRecord>> keepBackups,
         List<Decision<BackupRecord>> deleteBackups,
-        List<Decision<WalFile>> deleteWal,
+        List<Decision<L>> deleteWal,
         Optional<Instant> earliestRestorePoint) {
 
     /** One object set and why it goes or stays. */

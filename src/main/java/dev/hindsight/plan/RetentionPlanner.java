@@ -27,8 +27,27 @@ public final class RetentionPlanner {
     private RetentionPlanner() {
     }
 
-    public static RetentionPlan plan(List<BackupRecord> backups, List<WalFile> wal, RetentionPolicy policy,
-                                     Instant now) {
+    /** PostgreSQL's WAL is kept or deleted a segment at a time. */
+    static final LogUnits<WalFile> WAL_SEGMENTS = new LogUnits<>() {
+        @Override
+        public long unitOf(WalFile object) {
+            return object.segno();
+        }
+
+        @Override
+        public long unitOf(String position) {
+            return Lsn.parse(position).segment();
+        }
+    };
+
+    public static RetentionPlan<WalFile> plan(List<BackupRecord> backups, List<WalFile> wal, RetentionPolicy policy,
+                                              Instant now) {
+        return plan(backups, wal, WAL_SEGMENTS, policy, now);
+    }
+
+    /** The plan for any engine's log, kept or deleted a whole {@code units} unit at a time. */
+    public static <L extends StoredLog> RetentionPlan<L> plan(List<BackupRecord> backups, List<L> logs,
+                                                              LogUnits<L> units, RetentionPolicy policy, Instant now) {
         Instant windowStart = now.minus(policy.window());
         BackupChain chain = new BackupChain(backups);
         List<BackupRecord> completed = backups.stream().filter(chain::restorable)
@@ -69,22 +88,24 @@ public final class RetentionPlanner {
 
         keepBasesOfKeptDifferentials(keep, delete);
 
-        List<RetentionPlan.Decision<WalFile>> deleteWal = new ArrayList<>();
+        List<RetentionPlan.Decision<L>> deleteLogs = new ArrayList<>();
         if (anchor.isPresent()) {
-            Lsn start = Lsn.parse(anchor.get().startPosition());
+            String start = anchor.get().startPosition();
+            long startUnit = units.unitOf(start);
             List<long[]> heldRanges = keep.stream().map(RetentionPlan.Decision::item)
                     .filter(b -> b.isCompleted() && b.heldAt(now))
-                    .map(b -> new long[]{Lsn.parse(b.startPosition()).segment(), Lsn.parse(b.stopPosition()).segment()})
+                    .map(b -> new long[]{units.unitOf(b.startPosition()), units.unitOf(b.stopPosition())})
                     .toList();
-            for (WalFile f : wal) {
-                boolean held = heldRanges.stream().anyMatch(r -> f.segno() >= r[0] && f.segno() <= r[1]);
-                if (f.segno() < start.segment() && !held) {
-                    deleteWal.add(new RetentionPlan.Decision<>(f, "before " + start + ", where the anchor "
+            for (L f : logs) {
+                long unit = units.unitOf(f);
+                boolean held = heldRanges.stream().anyMatch(r -> unit >= r[0] && unit <= r[1]);
+                if (unit < startUnit && !held) {
+                    deleteLogs.add(new RetentionPlan.Decision<>(f, "before " + start + ", where the anchor "
                             + anchor.get().id() + " starts replaying"));
                 }
             }
         }
-        return new RetentionPlan(windowStart, anchor, keep, delete, deleteWal,
+        return new RetentionPlan<>(windowStart, anchor, keep, delete, deleteLogs,
                 anchor.map(BackupRecord::consistentAt));
     }
 

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * switch left two versions of a segment, the newest timeline's wins (that is what recovery
  * with {@code recovery_target_timeline = 'latest'} reads).
  */
-public final class WalChain {
+public final class WalChain implements LogChain<WalChain.Run> {
     /** One segment of the chain: how far its bytes reach from its start, and since when they are durable. */
     public record Segment(int timeline, long segno, long reach, Instant durableAt) {
         public boolean complete() {
@@ -30,11 +30,17 @@ public final class WalChain {
     }
 
     /** The contiguous run of segments from a start position, and the first hole after it, if any. */
-    public record Run(List<Segment> segments, Optional<String> gap) {
+    public record Run(List<Segment> segments, Optional<String> gap) implements LogChain.Run {
+        @Override
+        public boolean reaches(String position) {
+            return end().isPresent() && !end().get().isBefore(Lsn.parse(position));
+        }
+
         public Optional<Lsn> end() {
             return segments.isEmpty() ? Optional.empty() : Optional.of(segments.get(segments.size() - 1).end());
         }
 
+        @Override
         public Optional<Instant> durableAt() {
             return segments.isEmpty() ? Optional.empty()
                     : Optional.of(segments.get(segments.size() - 1).durableAt());
@@ -63,6 +69,11 @@ public final class WalChain {
         }
         return reach == 0 ? Optional.empty()
                 : Optional.of(new Segment(timeline, mine.get(0).segno(), reach, durableAt));
+    }
+
+    @Override
+    public Run from(String position) {
+        return from(Lsn.parse(position));
     }
 
     public boolean isEmpty() {

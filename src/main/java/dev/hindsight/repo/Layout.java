@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * servers/{server}/backups/{backup}/manifest          a backup's manifest
  * servers/{server}/backups/{backup}/bundle-{w}-{n}    file data packed by worker w, n-th bundle
  * servers/{server}/backups/{backup}/blockmap          a full's per-block checksums (differentials read it)
+ * servers/{server}/backups/{backup}/stream-{n}        n-th part of a MariaDB backup's xbstream
  * servers/{server}/wal/{TLI}/{segment}-{start}-{end}-{millis}   WAL bytes [start,end) of a segment
  * servers/{server}/wal/{TLI}.history                  a timeline history file
  * servers/{server}/walsummary/{TLI}/{start}-{end}      blocks named by the WAL records starting in [start,end)
@@ -78,6 +79,10 @@ public final class Layout {
 
     public static String bundle(String serverId, String backupId, int worker, int sequence) {
         return backupPrefix(serverId, backupId) + String.format("bundle-%02d-%06d", worker, sequence);
+    }
+
+    public static String backupStreamPart(String serverId, String backupId, int sequence) {
+        return backupPrefix(serverId, backupId) + String.format("stream-%06d", sequence);
     }
 
     public static String walPrefix(String serverId) {

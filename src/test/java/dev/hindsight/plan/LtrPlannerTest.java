@@ -63,7 +63,7 @@ class LtrPlannerTest {
         for (long s = 0; s < 920; s++) {
             wal.add(new WalFile(1, s, 0, Lsn.SEGMENT_SIZE, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(s * 8000)));
         }
-        RetentionPlan plan = RetentionPlanner.plan(backups, wal, new RetentionPolicy(7), NOW);
+        RetentionPlan<WalFile> plan = RetentionPlanner.plan(backups, wal, new RetentionPolicy(7), NOW);
         assertThat(plan.keepBackups()).extracting(d -> d.item().id()).contains("2026-02-01", "2026-03-01")
                 .doesNotContain("2026-01-01", "2026-02-02");
         assertThat(plan.keepBackups()).filteredOn(d -> d.item().id().equals("2026-02-01")).singleElement()

@@ -1,5 +1,7 @@
 package dev.hindsight.engine.mariadb;
 
+import dev.hindsight.plan.LogChain;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +16,7 @@ import java.util.Optional;
  * contiguous run only if the one before it is sealed (its end is known) and the next starts
  * where the server started it.
  */
-public final class BinlogChain {
+public final class BinlogChain implements LogChain<BinlogChain.Run> {
     /**
      * How far one file reaches from its start, and since when that is durable.
      *
@@ -31,11 +33,17 @@ public final class BinlogChain {
     }
 
     /** The contiguous run of files from a start position, and the first hole after it, if any. */
-    public record Run(List<FileReach> files, Optional<String> gap) {
+    public record Run(List<FileReach> files, Optional<String> gap) implements LogChain.Run {
+        @Override
+        public boolean reaches(String position) {
+            return end().isPresent() && !end().get().isBefore(BinlogPosition.parse(position));
+        }
+
         public Optional<BinlogPosition> end() {
             return files.isEmpty() ? Optional.empty() : Optional.of(files.get(files.size() - 1).end());
         }
 
+        @Override
         public Optional<Instant> durableAt() {
             return files.isEmpty() ? Optional.empty() : Optional.of(files.get(files.size() - 1).durableAt());
         }
@@ -75,6 +83,11 @@ public final class BinlogChain {
 
     public List<FileReach> files() {
         return List.copyOf(files);
+    }
+
+    @Override
+    public Run from(String position) {
+        return from(BinlogPosition.parse(position));
     }
 
     public boolean isEmpty() {

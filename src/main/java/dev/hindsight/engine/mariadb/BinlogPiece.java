@@ -1,5 +1,8 @@
 package dev.hindsight.engine.mariadb;
 
+import dev.hindsight.plan.StoredLog;
+import dev.hindsight.repo.Layout;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -10,13 +13,18 @@ import java.time.temporal.ChronoUnit;
  * {@code end}. A sealed object may be empty when the end was learnt after the last bytes were
  * already stored.
  */
-public record BinlogPiece(String file, long start, long end, Instant receivedAt, boolean sealed) {
+public record BinlogPiece(String file, long start, long end, Instant receivedAt, boolean sealed) implements StoredLog {
     public BinlogPiece {
         if (start < 0 || end < start) {
             throw new IllegalArgumentException("not a byte range: [" + start + ", " + end + ") of " + file);
         }
         BinlogPosition.sequenceOf(file);
         receivedAt = receivedAt.truncatedTo(ChronoUnit.MILLIS); // what the object's name keeps
+    }
+
+    @Override
+    public String key(String serverId) {
+        return Layout.binlog(serverId, this);
     }
 
     public long sequence() {

@@ -38,7 +38,8 @@ public final class MariaDbInstallation {
     static MariaDbInstallation locate(List<Path> search) {
         Path server = find(search, "mariadbd");
         Map<String, Path> tools = new java.util.HashMap<>();
-        for (String tool : List.of("mariadb-install-db", "mariadb-admin", "mariadb-backup", "mariadb-binlog", "mariadb")) {
+        for (String tool : List.of("mariadb-install-db", "mariadb-admin", "mariadb-backup", "mbstream",
+                "mariadb-binlog", "mariadb")) {
             tools.put(tool, find(search, tool));
         }
         return new MariaDbInstallation(server, Map.copyOf(tools));

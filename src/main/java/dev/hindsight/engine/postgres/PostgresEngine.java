@@ -159,7 +159,8 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
-    public RetentionPlan planRetention(Repository repository, ServerRecord record, Instant now) throws IOException {
+    public RetentionPlan<WalFile> planRetention(Repository repository, ServerRecord record, Instant now)
+            throws IOException {
         return RetentionPlanner.plan(repository.catalog().backupsOf(record.id()),
                 new WalArchive(repository, record.id()).list(), new RetentionPolicy(record.retentionDays()), now);
     }

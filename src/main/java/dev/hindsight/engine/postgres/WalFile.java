@@ -1,5 +1,8 @@
 package dev.hindsight.engine.postgres;
 
+import dev.hindsight.plan.StoredLog;
+import dev.hindsight.repo.Layout;
+
 import java.time.Instant;
 
 /**
@@ -8,7 +11,13 @@ import java.time.Instant;
  * segment; a <em>piece</em> holds the open segment's tail as flushed each second.
  * {@code receivedAt} bounds the commits it holds: every commit in it happened at or before then.
  */
-public record WalFile(int timeline, long segno, long startOffset, long endOffset, Instant receivedAt) {
+public record WalFile(int timeline, long segno, long startOffset, long endOffset, Instant receivedAt)
+        implements StoredLog {
+    @Override
+    public String key(String serverId) {
+        return Layout.wal(serverId, this);
+    }
+
     public boolean sealed() {
         return startOffset == 0 && endOffset == Lsn.SEGMENT_SIZE;
     }

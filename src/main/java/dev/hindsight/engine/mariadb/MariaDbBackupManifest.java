@@ -1,0 +1,44 @@
+package dev.hindsight.engine.mariadb;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a MariaDB backup is: a mariadb-backup xbstream cut into parts, where its data is
+ * consistent in the binary log, and the InnoDB LSN range it holds (a differential holds the
+ * pages changed since its full's {@code toLsn}).
+ *
+ * @param position   the binary log position the data is consistent at: replay starts here
+ * @param gtid       the server's GTID position at that point (gtid_binlog_pos), may be empty
+ * @param fromLsn    0 for a full; the full's {@code toLsn} for a differential
+ * @param parts      the stream's parts in order
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record MariaDbBackupManifest(int format, String kind, String baseBackupId, String serverVersion,
+                                    String position, String gtid, long fromLsn, long toLsn, Instant consistentAt,
+                                    List<Part> parts) {
+    public static final int FORMAT = 1;
+    public static final String FULL = "full";
+    public static final String DIFF = "diff";
+
+    public MariaDbBackupManifest {
+        parts = List.copyOf(parts);
+    }
+
+    /** One object of the stream: {@code key} holds {@code bytes} bytes whose SHA-256 is {@code sha256}. */
+    public record Part(String key, long bytes, String sha256) {
+    }
+
+    @JsonIgnore
+    public long streamBytes() {
+        return parts.stream().mapToLong(Part::bytes).sum();
+    }
+
+    @JsonIgnore
+    public BinlogPosition binlogPosition() {
+        return BinlogPosition.parse(position);
+    }
+}
