@@ -1,6 +1,7 @@
 package dev.hindsight.api;
 
 import dev.hindsight.HindsightException;
+import dev.hindsight.engine.ConnectionFormat;
 import dev.hindsight.control.BackupType;
 import dev.hindsight.control.CreateRequest;
 import dev.hindsight.control.Operation;
@@ -63,7 +64,8 @@ public final class ApiServer implements AutoCloseable {
                 ctx.status(204);
             });
             config.routes.get("/api/servers/{name}/connection-string", ctx -> ctx.json(
-                    Map.of("connectionString", servers.connectionString(ctx.pathParam("name")))));
+                    Map.of("connectionString", servers.connectionString(ctx.pathParam("name"),
+                            ConnectionFormat.parse(ctx.queryParam("format"))))));
             config.routes.put("/api/servers/{name}/ltr", ctx -> ctx.json(retention.setLtr(ctx.pathParam("name"),
                     body(ctx, dev.hindsight.control.LtrRequest.class).toPolicy())));
             config.routes.get("/api/servers/{name}/usage", ctx -> ctx.json(usage.usage(ctx.pathParam("name"))));

@@ -4,7 +4,7 @@ import dev.hindsight.HindsightException;
 import dev.hindsight.control.Home;
 import dev.hindsight.control.Passphrase;
 import dev.hindsight.engine.Engine;
-import dev.hindsight.engine.postgres.PostgresEngine;
+import dev.hindsight.engine.Engines;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
@@ -62,21 +62,27 @@ final class OfflineRestoreCommand implements Callable<Integer> {
                     "servers in it: " + String.join(", ", repo.catalog().servers().stream().map(ServerRecord::name).toList()));
         }
         ServerRecord source = named.get(0);
-        Engine engine = new PostgresEngine();
+        Engine engine = Engines.all().get(source.engine());
         RestoreRequest request = target.request();
         RestorePlan plan = engine.planRestore(repo, source, request, null, Instant.now());
         Path staging = targetDir.toAbsolutePath().resolveSibling(targetDir.getFileName() + "-wal");
         err.println("Restoring " + server + " to " + plan.pointInTime() + " from backup " + plan.backup().id()
-                + " with " + plan.segments().size() + " WAL segments");
+                + (plan.segments().isEmpty() ? "" : " with " + plan.segments().size() + " WAL segments"));
         err.flush();
         engine.prepareRestore(repo, plan, source, targetDir.toAbsolutePath(), staging, port, socketDir.toAbsolutePath(),
                 (phase, done, total) -> { });
-        out.println("Data directory " + targetDir.toAbsolutePath() + " is ready; it recovers to " + plan.pointInTime()
-                + " and promotes when started, e.g.:");
-        out.println("  pg_ctl -D " + targetDir.toAbsolutePath() + " -l " + targetDir.toAbsolutePath() + ".log start");
-        out.println("Its WAL is staged in " + staging + "; remove that once the server is promoted.");
+        if (source.engine().equals("postgres")) {
+            out.println("Data directory " + targetDir.toAbsolutePath() + " is ready; it recovers to " + plan.pointInTime()
+                    + " and promotes when started, e.g.:");
+            out.println("  pg_ctl -D " + targetDir.toAbsolutePath() + " -l " + targetDir.toAbsolutePath() + ".log start");
+            out.println("Its WAL is staged in " + staging + "; remove that once the server is promoted.");
+        } else {
+            out.println("Data directory " + targetDir.toAbsolutePath() + " holds the data as of " + plan.pointInTime()
+                    + " (binary log already replayed); start mariadbd on it with --datadir="
+                    + targetDir.toAbsolutePath() + " and a server_id of its own.");
+        }
         out.println("Login: " + source.adminUser() + " / " + source.adminPassword() + " on port " + port
-                + "; client access rules are the defaults (local connections only).");
+                + "; " + engine.restoredAccessNote() + ".");
         out.flush();
         return ExitCodes.OK;
     }

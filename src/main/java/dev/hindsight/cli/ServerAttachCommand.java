@@ -10,13 +10,14 @@ import picocli.CommandLine.Option;
 final class ServerAttachCommand extends DaemonCommand {
     @Option(names = "--name", required = true, description = "3-63 characters: a-z, 0-9, -")
     String name;
-    @Option(names = "--engine", defaultValue = "postgres", description = "postgres (default)")
+    @Option(names = "--engine", defaultValue = "postgres", description = "postgres (default) or mariadb")
     String engine;
     @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "the server's data directory")
     String dataDir;
     @Option(names = "--connection", required = true, paramLabel = "URI",
-            description = "postgresql://USER:PASSWORD@127.0.0.1:PORT/postgres; USER needs REPLICATION and EXECUTE on "
-                    + "pg_backup_start/stop")
+            description = "postgresql://USER:PASSWORD@127.0.0.1:PORT/postgres (USER needs REPLICATION and EXECUTE on "
+                    + "pg_backup_start/stop), or mysql://USER:PASSWORD@127.0.0.1:PORT/ (USER needs RELOAD, PROCESS, "
+                    + "LOCK TABLES, BINLOG MONITOR, REPLICATION SLAVE, SLAVE MONITOR)")
     String connection;
     @Option(names = "--backup-retention", paramLabel = "DAYS", description = "1-35 days (default: 7)")
     Integer retention;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 final class ServerCreateCommand extends DaemonCommand {
     @Option(names = "--name", required = true, description = "3-63 characters: a-z, 0-9, -")
     String name;
-    @Option(names = "--engine", defaultValue = "postgres", description = "postgres (default)")
+    @Option(names = "--engine", defaultValue = "postgres", description = "postgres (default) or mariadb")
     String engine;
     @Option(names = "--admin-user", description = "admin login (default: hsadmin)")
     String adminUser;

@@ -23,9 +23,6 @@ import java.time.Duration;
 public final class RestoreService {
     private static final Logger log = LoggerFactory.getLogger(RestoreService.class);
     static final Duration RECOVERY_TIMEOUT = Duration.ofHours(2);
-    static final String HBA_NOTE = "client access rules (pg_hba.conf) were not restored: the new server "
-            + "allows local connections only, like a newly created one";
-
     private final ServerService servers;
 
     public RestoreService(ServerService servers) {
@@ -85,7 +82,7 @@ public final class RestoreService {
             String uri = engine.connectionString(host,
                     new Engine.Credentials(source.adminUser(), source.adminPassword()));
             return new RestoreOutcome(body.name(), source.name(), plan.pointInTime(), plan.backup().id(), uri,
-                    HBA_NOTE);
+                    engine.restoredAccessNote());
         } catch (IOException | RuntimeException e) {
             if (host != null) {
                 servers.discard(engine, host);

@@ -1,6 +1,7 @@
 package dev.hindsight.control;
 
 import dev.hindsight.HindsightException;
+import dev.hindsight.engine.ConnectionFormat;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
 import dev.hindsight.engine.LogCapture;
@@ -290,11 +291,11 @@ public final class ServerService {
                 record.createdAt(), record.ltr());
     }
 
-    public String connectionString(String name) throws IOException {
+    public String connectionString(String name, ConnectionFormat format) throws IOException {
         ManagedServer host = managed(name);
         ServerRecord record = live(name);
         return engines.get(record.engine()).connectionString(host,
-                new Engine.Credentials(record.adminUser(), record.adminPassword()));
+                new Engine.Credentials(record.adminUser(), record.adminPassword()), format);
     }
 
     /** Stops and removes a server from this host; its backups stay in the repository. */

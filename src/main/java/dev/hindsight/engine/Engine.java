@@ -86,6 +86,12 @@ public interface Engine {
     /** A URI clients of this engine accept, with the admin login. */
     String connectionString(ManagedServer server, Credentials admin);
 
+    /** The admin login to a server as a URI, a JDBC URL, or a command line of the engine's own client. */
+    String connectionString(ManagedServer server, Credentials admin, ConnectionFormat format);
+
+    /** What a restored server keeps of its source's client access settings, for the user to read. */
+    String restoredAccessNote();
+
     record Credentials(String user, String password) {
     }
 

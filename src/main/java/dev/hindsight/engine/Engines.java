@@ -14,6 +14,12 @@ public final class Engines {
         engines.forEach(e -> byName.put(e.name(), e));
     }
 
+    /** Every engine this build has. */
+    public static Engines all() {
+        return new Engines(List.of(new dev.hindsight.engine.postgres.PostgresEngine(),
+                new dev.hindsight.engine.mariadb.MariaDbEngine()));
+    }
+
     public Engine get(String name) {
         Engine engine = byName.get(name);
         if (engine == null) {

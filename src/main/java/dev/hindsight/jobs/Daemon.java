@@ -13,7 +13,6 @@ import dev.hindsight.control.ServerService;
 import dev.hindsight.control.UsageService;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
-import dev.hindsight.engine.postgres.PostgresEngine;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupStatus;
 import dev.hindsight.repo.catalog.Catalog;
@@ -69,7 +68,7 @@ public final class Daemon implements AutoCloseable {
                 Passphrase.resolve(home, passphraseFile, true));
         db = new ControlDb(home.controlDb());
         db.failInterruptedOperations();
-        Engines engines = new Engines(List.of(new PostgresEngine()));
+        Engines engines = Engines.all();
         captures = new CaptureManager(repository);
         operations = new Operations(db, clock);
         servers = new ServerService(home, db, repository, engines, captures, operations, clock);

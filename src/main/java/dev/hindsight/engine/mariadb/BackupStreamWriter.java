@@ -63,8 +63,8 @@ final class BackupStreamWriter {
                 String key = Layout.backupStreamPart(serverId, backupId, n);
                 parts.add(pool.submit(() -> {
                     try {
-                        repo.write(key, out -> out.write(part, 0, length));
-                        return new MariaDbBackupManifest.Part(key, length, sha256(part, length));
+                        long stored = repo.write(key, out -> out.write(part, 0, length));
+                        return new MariaDbBackupManifest.Part(key, length, stored, sha256(part, length));
                     } finally {
                         buffers.release();
                     }

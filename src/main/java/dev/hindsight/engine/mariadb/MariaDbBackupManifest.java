@@ -28,8 +28,16 @@ public record MariaDbBackupManifest(int format, String kind, String baseBackupId
         parts = List.copyOf(parts);
     }
 
-    /** One object of the stream: {@code key} holds {@code bytes} bytes whose SHA-256 is {@code sha256}. */
-    public record Part(String key, long bytes, String sha256) {
+    /**
+     * One object of the stream: {@code key} holds {@code bytes} bytes whose SHA-256 is
+     * {@code sha256}, stored compressed and encrypted in {@code storedBytes}.
+     */
+    public record Part(String key, long bytes, long storedBytes, String sha256) {
+    }
+
+    @JsonIgnore
+    public long storedBytes() {
+        return parts.stream().mapToLong(Part::storedBytes).sum();
     }
 
     @JsonIgnore

@@ -59,7 +59,7 @@ public final class MariaDbCluster {
         try {
             FileTrees.requireFreshDataDir(dataDir);
             Files.createDirectories(dataDir);
-            Path config = writeConfig();
+            Path config = writeConfig(List.of());
             osUser.giveOwnership(dataDir);
             Processes.run(osUser.command(List.of(installation.tool("mariadb-install-db").toString(),
                             "--defaults-file=" + config, "--auth-root-authentication-method=normal",
@@ -109,9 +109,9 @@ public final class MariaDbCluster {
         }
     }
 
-    private Path writeConfig() throws IOException {
+    private Path writeConfig(List<String> extraOptions) throws IOException {
         Files.createDirectories(runDir);
-        Path config = MariaDbConfig.write(dataDir, runDir, port, serverId);
+        Path config = MariaDbConfig.write(dataDir, runDir, port, serverId, extraOptions);
         osUser.giveOwnership(runDir);
         osUser.ensureTraversable(runDir);
         return config;
@@ -119,12 +119,17 @@ public final class MariaDbCluster {
 
     /** Starts the server and waits until it accepts connections; on failure the message has the error log's last lines. */
     public void start(Duration timeout) {
+        start(timeout, List.of());
+    }
+
+    /** Starts the server with more options for this run only (e.g. to replay logs); the next start drops them. */
+    public void start(Duration timeout, List<String> extraOptions) {
         if (isRunning()) {
             return;
         }
         Path config;
         try {
-            config = writeConfig();
+            config = writeConfig(extraOptions);
             Files.deleteIfExists(MariaDbConfig.pidFile(runDir));
         } catch (IOException e) {
             throw new HindsightException(HindsightException.Kind.FAILED,

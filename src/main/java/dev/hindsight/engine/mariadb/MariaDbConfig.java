@@ -3,6 +3,7 @@ package dev.hindsight.engine.mariadb;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The options file a managed MariaDB server runs with ({@code mariadbd --defaults-file}), kept
@@ -19,8 +20,8 @@ final class MariaDbConfig {
     private MariaDbConfig() {
     }
 
-    static String render(Path dataDir, Path runDir, int port, long serverId) {
-        return String.join("\n",
+    static String render(Path dataDir, Path runDir, int port, long serverId, List<String> extra) {
+        List<String> lines = new java.util.ArrayList<>(List.of(
                 "# written by Hindsight; changed at every start, edits are lost",
                 "[mariadbd]",
                 "datadir=" + dataDir,
@@ -34,13 +35,15 @@ final class MariaDbConfig {
                 "log-bin=" + BINLOG_BASENAME,
                 "log-bin-index=" + BINLOG_BASENAME + ".index",
                 "binlog_format=ROW",
-                "gtid_strict_mode=ON",
-                "");
+                "gtid_strict_mode=ON"));
+        lines.addAll(extra);
+        lines.add("");
+        return String.join("\n", lines);
     }
 
-    static Path write(Path dataDir, Path runDir, int port, long serverId) throws IOException {
+    static Path write(Path dataDir, Path runDir, int port, long serverId, List<String> extra) throws IOException {
         Path file = runDir.resolve(FILE);
-        Files.writeString(file, render(dataDir, runDir, port, serverId));
+        Files.writeString(file, render(dataDir, runDir, port, serverId, extra));
         return file;
     }
 

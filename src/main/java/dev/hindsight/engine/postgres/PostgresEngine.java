@@ -2,6 +2,7 @@ package dev.hindsight.engine.postgres;
 
 import dev.hindsight.HindsightException;
 import dev.hindsight.control.ManagedServer;
+import dev.hindsight.engine.ConnectionFormat;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.LogCapture;
 import dev.hindsight.plan.RestorePlan;
@@ -235,6 +236,22 @@ public final class PostgresEngine implements Engine {
         return "postgresql://" + uriEncode(admin.user()) + ":"
                 + uriEncode(admin.password()) + "@127.0.0.1:" + server.port()
                 + "/postgres";
+    }
+
+    @Override
+    public String connectionString(ManagedServer server, Credentials admin, ConnectionFormat format) {
+        return switch (format) {
+            case URI -> connectionString(server, admin);
+            case JDBC -> "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?user=" + uriEncode(admin.user())
+                    + "&password=" + uriEncode(admin.password());
+            case CLI -> "psql " + ConnectionFormat.shellQuote(connectionString(server, admin));
+        };
+    }
+
+    @Override
+    public String restoredAccessNote() {
+        return "client access rules (pg_hba.conf) were not restored: the new server allows local connections only,"
+                + " like a newly created one";
     }
 
     /** Percent-encoding for URI userinfo (URLEncoder's '+' for a space means nothing there). */

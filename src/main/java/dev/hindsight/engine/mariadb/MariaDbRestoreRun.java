@@ -1,0 +1,122 @@
+package dev.hindsight.engine.mariadb;
+
+import dev.hindsight.HindsightException;
+import dev.hindsight.plan.RestorePlan;
+import dev.hindsight.plan.RestoreRequest;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.FileTrees;
+import dev.hindsight.util.Progress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One restore of a MariaDB server into a new data directory, to the plan's point: the backup
+ * (full, and its differential) prepared in place; for a time or "latest" target, the binary logs
+ * from the backup's position staged and replayed by the server itself up to the last transaction
+ * committed in or before the target's second (see {@link BinlogTransactions}); the server's GTID
+ * state continued from the source's. Leaves the server running with its normal settings.
+ */
+final class MariaDbRestoreRun {
+    private static final Logger log = LoggerFactory.getLogger(MariaDbRestoreRun.class);
+    private static final Duration REPLAY_TIMEOUT = Duration.ofHours(12);
+
+    private final Repository repository;
+    private final RestorePlan plan;
+    private final ServerRecord source;
+    private final MariaDbCluster cluster;
+    private final Path stagingDir;
+    private final int replayThreads;
+    private final Duration stagingMargin;
+
+    MariaDbRestoreRun(Repository repository, RestorePlan plan, ServerRecord source, MariaDbCluster cluster,
+                      Path stagingDir, int replayThreads, Duration stagingMargin) {
+        this.repository = repository;
+        this.plan = plan;
+        this.source = source;
+        this.cluster = cluster;
+        this.stagingDir = stagingDir;
+        this.replayThreads = replayThreads;
+        this.stagingMargin = stagingMargin;
+    }
+
+    void run(Progress progress) throws IOException {
+        MariaDbBackupManifest backup = MariaDbEngine.manifest(repository, source.id(), plan.backup().id());
+        List<MariaDbBackupManifest> chain = new ArrayList<>();
+        if (MariaDbBackupManifest.DIFF.equals(backup.kind())) {
+            chain.add(MariaDbEngine.manifest(repository, source.id(), backup.baseBackupId()));
+        }
+        chain.add(backup);
+        Files.createDirectories(stagingDir);
+        new MariaDbRestore(cluster.installation(), repository).materialize(chain, cluster.dataDir(), stagingDir,
+                cluster.osUser(), progress);
+
+        BinlogPosition start = backup.binlogPosition();
+        List<Path> staged = List.of();
+        Optional<BinlogTransactions.TransactionEnd> until = Optional.empty();
+        RestoreRequest.Kind kind = plan.target().kind();
+        if (kind == RestoreRequest.Kind.LATEST || kind == RestoreRequest.Kind.TIME) {
+            progress.update("staging the binary log", 0, -1);
+            BinlogArchive archive = new BinlogArchive(repository, source.id());
+            BinlogChain.Run run = new BinlogChain(archive.list()).from(start);
+            Instant stageUntil = kind == RestoreRequest.Kind.TIME ? plan.pointInTime().plus(stagingMargin) : null;
+            staged = MariaDbRestore.stageLogs(archive, run, stageUntil, stagingDir.resolve("binlog"));
+            until = BinlogTransactions.stopFor(staged, start.offset(),
+                    kind == RestoreRequest.Kind.TIME ? Optional.of(plan.pointInTime()) : Optional.empty());
+        }
+        try {
+            if (until.isPresent()) {
+                replay(start, staged.subList(0, until.get().fileIndex() + 1), until.get(), backup.gtid(), progress);
+            } else {
+                cluster.start(MariaDbEngine.START_TIMEOUT);
+                try (Connection c = admin()) {
+                    MariaDbReplay.adoptGtidState(c, backup.gtid());
+                }
+                log.info("Restored {} to backup {} at {}: no transaction to replay", source.name(), backup.position(),
+                        plan.pointInTime());
+            }
+        } catch (SQLException e) {
+            throw new HindsightException(HindsightException.Kind.FAILED, "the restored server in " + cluster.dataDir()
+                    + " refused a step of the restore: " + e.getMessage(), "see " + MariaDbConfig.errorLog(
+                    cluster.runDir()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while replaying the binary log", e);
+        } finally {
+            FileTrees.deleteRecursively(stagingDir);
+        }
+    }
+
+    private void replay(BinlogPosition start, List<Path> files, BinlogTransactions.TransactionEnd until, String gtid,
+                        Progress progress) throws IOException, SQLException, InterruptedException {
+        MariaDbReplay.installRelayLogs(files, cluster.dataDir());
+        cluster.osUser().giveOwnership(cluster.dataDir());
+        cluster.start(MariaDbEngine.START_TIMEOUT, MariaDbReplay.serverOptions(replayThreads));
+        progress.update("replaying the binary log", 0, -1);
+        long began = System.nanoTime();
+        try (Connection c = admin()) {
+            MariaDbReplay.adoptGtidState(c, gtid);
+            MariaDbReplay.apply(c, start, until, REPLAY_TIMEOUT);
+        }
+        log.info("Replay of {} into {} took {} ms", source.name(), cluster.dataDir(),
+                (System.nanoTime() - began) / 1_000_000);
+        cluster.stop(MariaDbEngine.START_TIMEOUT);
+        cluster.start(MariaDbEngine.START_TIMEOUT);
+    }
+
+    /** The restored data holds the source's logins: its administrator may change replication settings. */
+    private Connection admin() throws SQLException {
+        return cluster.connect(source.adminUser(), source.adminPassword());
+    }
+}
