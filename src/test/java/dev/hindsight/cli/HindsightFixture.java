@@ -111,16 +111,24 @@ final class HindsightFixture implements AutoCloseable {
         return connectTo(cli("server", "show-connection-string", "--name", server).ok().out().strip());
     }
 
-    /** Opens a JDBC connection from the libpq URI {@code server show-connection-string} prints. */
+    /**
+     * Opens a JDBC connection from the URI {@code server show-connection-string} prints: a libpq
+     * URI, or a MySQL-style one, where tests use a database {@code app} made on first use.
+     */
     static Connection connectTo(String uri) throws SQLException {
-        // postgresql://user:password@127.0.0.1:port/postgres
-        String rest = uri.substring("postgresql://".length());
+        // postgresql://user:password@127.0.0.1:port/postgres or mysql://user:password@127.0.0.1:port/
+        boolean mysql = uri.startsWith("mysql://");
+        String rest = uri.substring(uri.indexOf("://") + 3);
         String credentials = rest.substring(0, rest.lastIndexOf('@'));
         String hostPart = rest.substring(rest.lastIndexOf('@') + 1);
         String user = java.net.URLDecoder.decode(credentials.substring(0, credentials.indexOf(':')),
                 java.nio.charset.StandardCharsets.UTF_8);
         String password = java.net.URLDecoder.decode(credentials.substring(credentials.indexOf(':') + 1),
                 java.nio.charset.StandardCharsets.UTF_8);
+        if (mysql) {
+            return DriverManager.getConnection("jdbc:mariadb://" + hostPart + "app?createDatabaseIfNotExist=true",
+                    user, password);
+        }
         return DriverManager.getConnection("jdbc:postgresql://" + hostPart, user, password);
     }
 

@@ -73,7 +73,13 @@ final class MariaDbReplay {
 
     /**
      * Applies relay logs from {@code start} (the backup's position in the first file) to the end
-     * of {@code until}, and waits for it; then forgets the replication setup.
+     * of {@code until}, and waits for it; then checks that the server's replicated GTID position
+     * is exactly {@code until}'s and forgets the replication setup.
+     * <p>
+     * The SQL thread stops by itself at an UNTIL position inside a file; one at the very end of
+     * the last relay log is never "reached" (no event follows), so there the thread is stopped
+     * once it has moved past that file — a stop lets the parallel workers finish every
+     * transaction already read.
      */
     static void apply(Connection c, BinlogPosition start, BinlogTransactions.TransactionEnd until, Duration timeout)
             throws SQLException, InterruptedException {
@@ -100,12 +106,10 @@ final class MariaDbReplay {
                                         + "statement that cannot be applied on its own");
                     }
                     if ("No".equals(rs.getString("Slave_SQL_Running"))) {
-                        String file = rs.getString("Relay_Log_File");
-                        long pos = rs.getLong("Relay_Log_Pos");
-                        if (!file.equals(relayName(until.fileIndex())) || pos != until.end()) {
-                            throw new SQLException("replay stopped at " + file + ":" + pos + ", not at "
-                                    + relayName(until.fileIndex()) + ":" + until.end());
-                        }
+                        break;
+                    }
+                    if (relayIndex(rs.getString("Relay_Log_File")) > until.fileIndex()) {
+                        s.execute("STOP SLAVE SQL_THREAD");
                         break;
                     }
                 }
@@ -116,9 +120,26 @@ final class MariaDbReplay {
                             + " backup more often so less log is replayed");
                 }
             }
+            String reached = gtidSlavePos(s);
+            if (!List.of(reached.split(",")).contains(until.gtid())) {
+                throw new SQLException("replay ended at GTID position " + reached + ", not at " + until.gtid() + " ("
+                        + until.file() + ":" + until.end() + ")");
+            }
             s.execute("RESET SLAVE ALL");
             log.info("Replayed the binary log from {} through GTID {} ({}:{}, committed {})", start, until.gtid(),
                     until.file(), until.end(), until.committedAt());
+        }
+    }
+
+    /** The number of a relay log file: 0 for relay.000001. */
+    static int relayIndex(String file) {
+        return (int) BinlogPosition.sequenceOf(file) - 1;
+    }
+
+    private static String gtidSlavePos(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT @@gtid_slave_pos")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 }
