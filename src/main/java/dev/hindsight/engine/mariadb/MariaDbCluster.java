@@ -227,6 +227,16 @@ public final class MariaDbCluster {
         return DriverManager.getConnection(jdbcUrl(), user, password);
     }
 
+    /**
+     * Connects through the server's unix socket as the MariaDB account named like this process's
+     * OS user: root@localhost, which authenticates by unix_socket on managed servers (and on
+     * Debian's default installs), when Hindsight runs as root.
+     */
+    public Connection connectBySocket() throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://localhost/?localSocket=" + MariaDbConfig.socket(runDir),
+                System.getProperty("user.name"), "");
+    }
+
     String jdbcUrl() {
         return "jdbc:mariadb://127.0.0.1:" + port + "/";
     }

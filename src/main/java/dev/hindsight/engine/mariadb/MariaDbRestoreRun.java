@@ -6,6 +6,7 @@ import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.util.FileTrees;
+import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,8 +116,19 @@ final class MariaDbRestoreRun {
         cluster.start(MariaDbEngine.START_TIMEOUT);
     }
 
-    /** The restored data holds the source's logins: its administrator may change replication settings. */
+    /**
+     * A login that may set up replication in the restored server: root over the unix socket when
+     * Hindsight is root (an attached server's recorded login is a backup login without that
+     * right), else the source's administrator, whose login came back with the data.
+     */
     private Connection admin() throws SQLException {
+        if (OsUser.isRoot()) {
+            try {
+                return cluster.connectBySocket();
+            } catch (SQLException e) {
+                log.debug("root over the socket refused ({}); using the administrator's login", e.getMessage());
+            }
+        }
         return cluster.connect(source.adminUser(), source.adminPassword());
     }
 }
