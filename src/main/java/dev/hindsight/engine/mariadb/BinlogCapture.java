@@ -75,6 +75,7 @@ public final class BinlogCapture implements LogCapture {
     private Instant heartbeatCaughtUp;
     private Instant caughtUpAt;
     private volatile State state = State.NEW;
+    private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Exception lastError;
     private volatile boolean closed;
     private volatile BinaryLogClient client;
@@ -156,6 +157,7 @@ public final class BinlogCapture implements LogCapture {
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
             public void onConnect(BinaryLogClient client) {
+                sessions.incrementAndGet();
                 state = State.STREAMING;
                 lastError = null;
                 log.info("Binary log capture of {} streaming from {}", name, from);
@@ -335,6 +337,11 @@ public final class BinlogCapture implements LogCapture {
 
     public State state() {
         return state;
+    }
+
+    /** How many replication connections were made so far (a quiet server must not cost reconnections). */
+    int sessions() {
+        return sessions.get();
     }
 
     @Override
