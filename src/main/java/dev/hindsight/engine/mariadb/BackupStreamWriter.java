@@ -6,16 +6,14 @@ import dev.hindsight.util.Progress;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.zip.CRC32C;
 
 /**
  * Cuts a backup stream into parts and stores each as one repository object, compressing and
@@ -23,7 +21,7 @@ import java.util.concurrent.Semaphore;
  * parts are in memory. Nothing of the stream touches local disk.
  */
 final class BackupStreamWriter {
-    static final int PART = 32 << 20;
+    static final int PART = 16 << 20;
 
     private final Repository repo;
     private final String serverId;
@@ -64,7 +62,7 @@ final class BackupStreamWriter {
                 parts.add(pool.submit(() -> {
                     try {
                         long stored = repo.write(key, out -> out.write(part, 0, length));
-                        return new MariaDbBackupManifest.Part(key, length, stored, sha256(part, length));
+                        return new MariaDbBackupManifest.Part(key, length, stored, crc32c(part, length));
                     } finally {
                         buffers.release();
                     }
@@ -95,13 +93,9 @@ final class BackupStreamWriter {
         }
     }
 
-    static String sha256(byte[] b, int length) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(b, 0, length);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    static long crc32c(byte[] b, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(b, 0, length);
+        return crc.getValue();
     }
 }

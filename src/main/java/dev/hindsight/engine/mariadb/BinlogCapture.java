@@ -370,6 +370,14 @@ public final class BinlogCapture implements LogCapture {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
             while (writer == null || writer.durable().map(d -> d.isBefore(wanted)).orElse(true)) {
+                if (writer != null && writer.received().map(r -> !r.isBefore(wanted)).orElse(false)) {
+                    try {
+                        writer.flush(); // a backup waits on it: no need to wait for the next tick
+                        continue;
+                    } catch (IOException e) {
+                        lastError = e; // the tick retries
+                    }
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;

@@ -60,6 +60,7 @@ final class MariaDbBackup {
     MariaDbBackupManifest run(MariaDbSource source, Path dataDir, Path workDir, String backupId, Optional<Base> base,
                               Progress progress) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
+        long began = System.nanoTime();
         try {
             Path options = MariaDbOptionsFile.write(workDir.resolve("backup.cnf"), "mariadb-backup", Map.of(
                     "user", source.user(), "password", source.password(), "host", source.host(),
@@ -102,9 +103,10 @@ final class MariaDbBackup {
                     m.group(3) == null ? "" : m.group(3), Long.parseLong(info.getOrDefault("innodb_from_lsn", "0")),
                     Long.parseLong(info.get("innodb_to_lsn")), consistentAt, parts);
             repo.writeJson(Layout.manifest(serverId, backupId), manifest);
-            log.info("Backup {} of {}: {} at {} ({} GTID {}), {} bytes streamed in {} parts", backupId, serverId,
-                    manifest.kind(), manifest.position(), manifest.fromLsn() + "-" + manifest.toLsn(), manifest.gtid(),
-                    manifest.streamBytes(), parts.size());
+            log.info("Backup {} of {}: {} at {} (LSN {}-{}, GTID {}), {} bytes streamed in {} parts, {} stored, {} ms",
+                    backupId, serverId, manifest.kind(), manifest.position(), manifest.fromLsn(), manifest.toLsn(),
+                    manifest.gtid(), manifest.streamBytes(), parts.size(), manifest.storedBytes(),
+                    (System.nanoTime() - began) / 1_000_000);
             return manifest;
         } finally {
             FileTrees.deleteRecursively(workDir);

@@ -29,10 +29,13 @@ public record MariaDbBackupManifest(int format, String kind, String baseBackupId
     }
 
     /**
-     * One object of the stream: {@code key} holds {@code bytes} bytes whose SHA-256 is
-     * {@code sha256}, stored compressed and encrypted in {@code storedBytes}.
+     * One object of the stream: {@code key} holds {@code bytes} bytes whose CRC32C is
+     * {@code crc32c}, stored compressed and encrypted in {@code storedBytes}. The object itself is
+     * authenticated by AES-GCM under its own name; the CRC checks the whole part end to end (what
+     * mbstream is fed is what mariadb-backup wrote) at hardware speed, where a SHA-256 cost the
+     * writers a third of their time.
      */
-    public record Part(String key, long bytes, long storedBytes, String sha256) {
+    public record Part(String key, long bytes, long storedBytes, long crc32c) {
     }
 
     @JsonIgnore

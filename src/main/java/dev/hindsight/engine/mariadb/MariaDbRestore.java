@@ -12,15 +12,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 
 /**
  * Turns a backup in the repository back into a MariaDB data directory: each stream is fed,
@@ -102,26 +100,21 @@ final class MariaDbRestore {
 
     /** Streams one part into {@code out}, and fails (before the tool sees the end) if its bytes are not the manifest's. */
     private void copyChecked(MariaDbBackupManifest.Part part, OutputStream out) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        CRC32C crc = new CRC32C();
         long length = 0;
         try (InputStream in = repo.read(part.key())) {
             byte[] buf = new byte[1 << 16];
             for (int r; (r = in.read(buf)) > 0; ) {
-                sha.update(buf, 0, r);
+                crc.update(buf, 0, r);
                 out.write(buf, 0, r);
                 length += r;
             }
         }
-        String digest = HexFormat.of().formatHex(sha.digest());
-        if (length != part.bytes() || !digest.equals(part.sha256())) {
+        if (length != part.bytes() || crc.getValue() != part.crc32c()) {
             throw new HindsightException(HindsightException.Kind.CORRUPT, "backup part " + part.key() + " holds "
-                    + length + " bytes with SHA-256 " + digest + ", but its manifest says " + part.bytes() + " bytes, "
-                    + part.sha256(), "restore from another backup; run an integrity check of the repository");
+                    + length + " bytes with CRC32C " + Long.toHexString(crc.getValue()) + ", but its manifest says "
+                    + part.bytes() + " bytes, " + Long.toHexString(part.crc32c()),
+                    "restore from another backup; run an integrity check of the repository");
         }
     }
 
