@@ -16,8 +16,9 @@ import java.util.Optional;
  * Finds where replay must stop: the end of the last whole transaction, after a start position,
  * committed at or before a second. A transaction is an event group opened by a GTID event and
  * closed by its XID event, a COMMIT or ROLLBACK query, an XA PREPARE, or — for a GTID marked
- * standalone (DDL) — its one query. Its commit time is the timestamp of that closing event,
- * which the binary log keeps in whole seconds.
+ * standalone (DDL) — its one query; a group the scan cannot see closing ends where the next
+ * GTID event starts (the server writes groups whole). Its commit time is the timestamp of that
+ * closing event, which the binary log keeps in whole seconds.
  */
 final class BinlogTransactions {
     private static final int XA_PREPARE = 38;
@@ -75,6 +76,8 @@ final class BinlogTransactions {
             boolean checksummed = false;
             String openGtid = null;
             boolean standalone = false;
+            long groupEnd = 0;
+            long groupSecond = 0;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
                 in.skipNBytes(BinlogPosition.FIRST_EVENT);
                 long at = BinlogPosition.FIRST_EVENT;
@@ -104,6 +107,19 @@ final class BinlogTransactions {
                         }
                     }
                     boolean closes = false;
+                    if (type == BinlogEvent.GTID && openGtid != null) {
+                        // groups are written whole: a group still open when the next begins ended with
+                        // a closing event this scan does not read (e.g. a compressed DDL query)
+                        if (groupEnd > from) {
+                            if (groupSecond > lastSecond) {
+                                passedTarget = true;
+                                break;
+                            }
+                            last = new TransactionEnd(index, file.getFileName().toString(), groupEnd, groupSecond,
+                                    openGtid);
+                        }
+                        openGtid = null;
+                    }
                     switch (type) {
                         case BinlogEvent.FORMAT_DESCRIPTION -> checksummed = BinlogEvent.formatDescriptionHasChecksum(event);
                         case BinlogEvent.GTID -> {
@@ -126,6 +142,9 @@ final class BinlogTransactions {
                                     BinlogEvent.timestamp(header), openGtid);
                         }
                         openGtid = null;
+                    } else if (openGtid != null) {
+                        groupEnd = end;
+                        groupSecond = BinlogEvent.timestamp(header);
                     }
                     at = end;
                 }

@@ -76,6 +76,21 @@ class BinlogTransactionsTest {
     }
 
     @Test
+    void aGroupWhoseEndIsNotReadableEndsWhereTheNextBegins() throws Exception {
+        BinlogEvents b = new BinlogEvents("binlog.000001");
+        long start = b.position();
+        b.gtid(400, 1, true);
+        b.event(165, 400, new byte[40]); // a compressed query: its text cannot be read here
+        long afterCompressed = b.position();
+        b.transaction(402, 2);
+        Path f = write(b);
+        var first = BinlogTransactions.stopFor(List.of(f), start, Optional.of(Instant.ofEpochSecond(401))).orElseThrow();
+        assertThat(first.gtid()).isEqualTo("0-7-1");
+        assertThat(first.end()).isEqualTo(afterCompressed);
+        assertThat(BinlogTransactions.stopFor(List.of(f), start, Optional.empty()).orElseThrow().gtid()).isEqualTo("0-7-2");
+    }
+
+    @Test
     void spansFilesAndNamesTheFileOfTheStop() throws Exception {
         BinlogEvents one = new BinlogEvents("binlog.000001");
         long start = one.position();
