@@ -238,4 +238,34 @@ class MariaDbPitrEndToEndIT {
         assertThat(before.err()).contains("outside the restore window").contains("earliest");
         assertThat(hs.cli("server", "show", "--name", "shop-x").exit()).isEqualTo(ExitCodes.NOT_FOUND);
     }
+
+    @Test
+    void offlineRestoreFromTheRepositoryAloneReplaysIntoADataDirectoryThatStarts() throws Exception {
+        Map<String, String> expected;
+        try (Connection c = hs.connect("shop"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS dr_check(id INT PRIMARY KEY, note VARCHAR(40))");
+            s.execute("REPLACE INTO dr_check VALUES (1, 'survives the disaster')");
+            expected = checksums(c);
+        }
+        Thread.sleep(2000);
+        java.nio.file.Path parent = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/tmp"), "dr-");
+        java.nio.file.Path target = parent.resolve("data");
+        HindsightFixture.Result done = hs.cli("restore", "--repository", hs.home.resolve("repository").toString(),
+                "--server", "shop", "--latest", "--target-dir", target.toString()).ok();
+        assertThat(done.out()).contains("binary log already replayed");
+        assertThat(parent.resolve("data-run")).as("the replay's own run directory is gone").doesNotExist();
+        var cluster = new dev.hindsight.engine.mariadb.MariaDbCluster(
+                dev.hindsight.engine.mariadb.MariaDbInstallation.locate(), dev.hindsight.util.OsUser.forDatabase("mysql"),
+                target, parent.resolve("run"), dev.hindsight.util.FreePort.find(), 4242);
+        try {
+            cluster.start(Duration.ofMinutes(2));
+            try (Connection r = java.sql.DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + cluster.port()
+                    + "/app", "app", "s3cret-pw")) {
+                assertThat(checksums(r)).isEqualTo(expected);
+            }
+        } finally {
+            cluster.stop(Duration.ofMinutes(1));
+            dev.hindsight.util.FileTrees.deleteRecursively(parent);
+        }
+    }
 }

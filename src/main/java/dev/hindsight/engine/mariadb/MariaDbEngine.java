@@ -16,6 +16,8 @@ import dev.hindsight.plan.RetentionPolicy;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.FileTrees;
+import dev.hindsight.util.FreePort;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Progress;
 
@@ -189,14 +191,25 @@ public final class MariaDbEngine implements Engine {
         return new RestorePlan(record.id(), c.backup(), List.of(), List.of(), request, c.pointInTime());
     }
 
+    /**
+     * MariaDB cannot be told to replay at its next start, so the replay runs now, on a server
+     * started for it on a free port with a run directory of its own beside the data directory
+     * ({@code port} and {@code socketDir} are where the user will run it: nothing of them is
+     * written into the data directory), and stopped after.
+     */
     @Override
     public void prepareRestore(Repository repository, RestorePlan plan, ServerRecord source, Path dataDir,
                                Path stagingDir, int port, Path socketDir, Progress progress) throws IOException {
-        // MariaDB cannot be told to replay at its next start: the replay runs now, on this host, and the server stops after
+        Path runDir = dataDir.resolveSibling(dataDir.getFileName() + "-run");
+        FileTrees.requireFreshDataDir(runDir);
         MariaDbCluster cluster = new MariaDbCluster(MariaDbInstallation.locate(), OsUser.forDatabase(OS_USER_IF_ROOT),
-                dataDir, socketDir, port, serverIdOf(plan.serverId() + "-offline"));
-        restore(repository, plan, source, cluster, stagingDir, progress);
-        cluster.stop(START_TIMEOUT);
+                dataDir, runDir, FreePort.find(), serverIdOf(plan.serverId() + "-offline"));
+        try {
+            restore(repository, plan, source, cluster, stagingDir, progress);
+        } finally {
+            cluster.stop(START_TIMEOUT);
+            FileTrees.deleteRecursively(runDir);
+        }
     }
 
     @Override
