@@ -268,4 +268,42 @@ class MariaDbPitrEndToEndIT {
             dev.hindsight.util.FileTrees.deleteRecursively(parent);
         }
     }
+
+    /**
+     * kill -9 the server while it is written to: its open binary log ends without a rotate or a
+     * stop; the supervisor starts it again, the capture seals the crashed file when the server
+     * streams the next one, and a latest restore holds every commit from both sides of the crash.
+     */
+    @Test
+    void aServerCrashLeavesNoGapInTheLog() throws Exception {
+        try (Connection c = hs.connect("shop"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS crashes(id INT PRIMARY KEY, side VARCHAR(10))");
+            s.execute("INSERT INTO crashes SELECT seq, 'before' FROM seq_1_to_500");
+        }
+        Thread.sleep(1500);
+        java.nio.file.Path pidFile;
+        try (var dirs = java.nio.file.Files.list(hs.home.resolve("servers"))) {
+            pidFile = dirs.filter(d -> d.getFileName().toString().startsWith("shop-")).map(d -> d.resolve("run/mariadbd.pid"))
+                    .filter(java.nio.file.Files::exists).findFirst().orElseThrow();
+        }
+        long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).strip());
+        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+        Instant deadline = Instant.now().plusSeconds(60);
+        Map<String, String> expected = null;
+        while (expected == null) {
+            try (Connection c = hs.connect("shop"); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO crashes SELECT seq, 'after' FROM seq_501_to_800");
+                expected = checksums(c);
+            } catch (SQLException e) {
+                assertThat(Instant.now()).as("the supervisor starts the server again").isBefore(deadline);
+                Thread.sleep(500);
+            }
+        }
+        Thread.sleep(2000);
+        hs.cli("server", "restore", "--source-server", "shop", "--name", "shop-crash", "--latest").ok();
+        try (Connection r = hs.connect("shop-crash")) {
+            assertThat(checksums(r)).isEqualTo(expected);
+        }
+        hs.cli("server", "delete", "--name", "shop-crash").ok();
+    }
 }
