@@ -22,6 +22,11 @@ public enum ConnectionFormat {
         }
     }
 
+    /** Percent-encoding for URI userinfo (URLEncoder's '+' for a space means nothing there). */
+    public static String uriEncode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     /** Quotes a word for a POSIX shell: as is when safe, else in single quotes. */
     public static String shellQuote(String word) {
         return word.matches("[A-Za-z0-9_@%+=:,./-]+") ? word : "'" + word.replace("'", "'\\''") + "'";

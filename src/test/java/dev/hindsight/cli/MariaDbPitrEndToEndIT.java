@@ -14,9 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,71 +69,20 @@ class MariaDbPitrEndToEndIT {
         return out;
     }
 
-    /** Serial writer: every transaction takes the lock, so the test can find a quiet instant. */
-    static final class Load implements AutoCloseable {
-        final ReentrantLock gate = new ReentrantLock();
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final AtomicLong committed = new AtomicLong();
-        final Thread thread;
-
-        Load(Connection c) {
-            thread = new Thread(() -> {
-                long i = 0;
-                try (Statement s = c.createStatement()) {
-                    c.setAutoCommit(false);
-                    while (running.get()) {
-                        gate.lock();
-                        try {
-                            s.execute("INSERT INTO orders(customer, amount, note) VALUES (" + (i % 97) + ", " + i
-                                    + ", REPEAT('n', " + (i % 150) + "))");
-                            s.execute("UPDATE accounts SET balance = balance + " + i + " WHERE id = " + (i % 50 + 1));
-                            c.commit();
-                            committed.incrementAndGet();
-                        } finally {
-                            gate.unlock();
-                        }
-                        i++;
-                    }
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "load");
-            thread.start();
-        }
-
-        /**
-         * A quiet instant in a second of its own: the writer held from before the second starts
-         * until after it ends (the binary log keeps whole seconds), with the checksums of then.
-         */
-        PitrEndToEndIT.Quiet quiet(Connection c) throws SQLException, InterruptedException {
-            gate.lock();
-            try {
-                Map<String, String> sums = checksums(c);
-                long nextSecond = (System.currentTimeMillis() / 1000 + 1) * 1000;
-                Thread.sleep(nextSecond - System.currentTimeMillis() + 300);
-                Instant at = Instant.now();
-                Thread.sleep(1000);
-                return new PitrEndToEndIT.Quiet(at, sums);
-            } finally {
-                gate.unlock();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
-        }
-    }
-
     @Test
     void restoreToTimeUnderLoadProvesTheDataWithChecksumTable() throws Exception {
         Map<String, String> atT;
         Instant t;
         try (Connection c = hs.connect("shop"); Connection loadConn = hs.connect("shop")) {
-            try (Load load = new Load(loadConn)) {
+            loadConn.setAutoCommit(false);
+            try (SerialLoad load = new SerialLoad(loadConn, (s, i) -> {
+                s.execute("INSERT INTO orders(customer, amount, note) VALUES (" + (i % 97) + ", " + i
+                        + ", REPEAT('n', " + (i % 150) + "))");
+                s.execute("UPDATE accounts SET balance = balance + " + i + " WHERE id = " + (i % 50 + 1));
+                loadConn.commit();
+            })) {
                 Thread.sleep(3000);
-                PitrEndToEndIT.Quiet quiet = load.quiet(c);
+                SerialLoad.Quiet quiet = load.quiet(c, MariaDbPitrEndToEndIT::checksums, 0, true);
                 atT = quiet.checksums();
                 t = quiet.at();
                 Thread.sleep(1500);
@@ -299,7 +245,16 @@ class MariaDbPitrEndToEndIT {
                 Thread.sleep(500);
             }
         }
-        Thread.sleep(2000);
+        Instant written = Instant.now();
+        while (true) { // the capture reconnects (with backoff) and the latest point moves past the writes
+            String latest = hs.cli("server", "show", "--name", "shop", "--output", "json").ok().json()
+                    .path("latestRestorePoint").asText("");
+            if (!latest.isEmpty() && Instant.parse(latest).isAfter(written)) {
+                break;
+            }
+            assertThat(Instant.now()).as("log capture back within a minute").isBefore(deadline.plusSeconds(60));
+            Thread.sleep(200);
+        }
         hs.cli("server", "restore", "--source-server", "shop", "--name", "shop-crash", "--latest").ok();
         try (Connection r = hs.connect("shop-crash")) {
             assertThat(checksums(r)).isEqualTo(expected);

@@ -14,9 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,61 +38,12 @@ class PitrEndToEndIT {
         hs.close();
     }
 
-    /** An instant with no transaction near it, and the tables' checksums at it. */
-    record Quiet(Instant at, Map<String, String> checksums) {
-    }
-
-    /** Serial writer: every transaction takes the lock, so the test can find a quiet instant. */
-    static final class Load implements AutoCloseable {
-        final ReentrantLock gate = new ReentrantLock();
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final AtomicLong committed = new AtomicLong();
-        final Thread thread;
-
-        Load(Connection c) {
-            thread = new Thread(() -> {
-                long i = 0;
-                try (Statement s = c.createStatement()) {
-                    while (running.get()) {
-                        gate.lock();
-                        try {
-                            s.execute("INSERT INTO orders(customer, amount) VALUES (" + (i % 97) + ", " + i + ")");
-                            s.execute("UPDATE accounts SET balance = balance + 1 WHERE id = " + (i % 50 + 1));
-                            committed.incrementAndGet();
-                        } finally {
-                            gate.unlock();
-                        }
-                        i++;
-                    }
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "load");
-            thread.start();
-        }
-
-        /**
-         * A quiet instant: the writer held, the checksums of then, an instant {@code margin} after
-         * reading them and {@code margin} before the writer goes on.
-         */
-        Quiet quiet(Connection c, long marginMillis) throws SQLException, InterruptedException {
-            gate.lock();
-            try {
-                Map<String, String> sums = checksums(c);
-                Thread.sleep(marginMillis);
-                Instant at = Instant.now();
-                Thread.sleep(marginMillis);
-                return new Quiet(at, sums);
-            } finally {
-                gate.unlock();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
-        }
+    /** Orders inserted and accounts updated, one transaction after the other. */
+    static SerialLoad load(Connection c) {
+        return new SerialLoad(c, (s, i) -> {
+            s.execute("INSERT INTO orders(customer, amount) VALUES (" + (i % 97) + ", " + i + ")");
+            s.execute("UPDATE accounts SET balance = balance + 1 WHERE id = " + (i % 50 + 1));
+        });
     }
 
     static Map<String, String> checksums(Connection c) throws SQLException {
@@ -135,9 +83,9 @@ class PitrEndToEndIT {
                 s.execute("INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 50) g");
                 s.execute("CREATE TABLE orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
             }
-            try (Load load = new Load(loadConn)) {
+            try (SerialLoad load = load(loadConn)) {
                 Thread.sleep(3000);
-                Quiet quiet = load.quiet(c, 20);
+                SerialLoad.Quiet quiet = load.quiet(c, PitrEndToEndIT::checksums, 20, false);
                 atT = quiet.checksums();
                 t = quiet.at();
                 Thread.sleep(1500);

@@ -43,9 +43,9 @@ class PurgeEndToEndIT {
         return hs.cli("backup", "create", "--server", server, "--output", "json").ok().json();
     }
 
-    private static PitrEndToEndIT.Quiet quiet(HindsightFixture hs, PitrEndToEndIT.Load load) throws Exception {
+    private static SerialLoad.Quiet quiet(HindsightFixture hs, SerialLoad load) throws Exception {
         try (Connection c = hs.connect("busy")) {
-            return load.quiet(c, 1000);
+            return load.quiet(c, PitrEndToEndIT::checksums, 1000, false);
         }
     }
 
@@ -158,15 +158,15 @@ class PurgeEndToEndIT {
                 PitrEndToEndIT.createTablesIfMissing(s);
                 s.execute("INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 50) g");
             }
-            try (Connection writer = hs.connect("busy"); PitrEndToEndIT.Load load = new PitrEndToEndIT.Load(writer)) {
+            try (Connection writer = hs.connect("busy"); SerialLoad load = PitrEndToEndIT.load(writer)) {
                 String oldDiff = hs.cli("backup", "create", "--server", "busy", "--type", "diff", "--output", "json")
                         .ok().json().path("id").asText();
                 JsonNode full = hs.cli("backup", "create", "--server", "busy", "--output", "json").ok().json();
-                PitrEndToEndIT.Quiet t1 = quiet(hs, load);
+                SerialLoad.Quiet t1 = quiet(hs, load);
                 JsonNode diff = hs.cli("backup", "create", "--server", "busy", "--type", "diff", "--output", "json")
                         .ok().json();
                 assertThat(diff.path("baseBackupId").asText()).isEqualTo(full.path("id").asText());
-                PitrEndToEndIT.Quiet t2 = quiet(hs, load);
+                SerialLoad.Quiet t2 = quiet(hs, load);
 
                 // a day after the newer full: it is the anchor, the window starts just after it
                 Instant fullConsistent = Instant.parse(full.path("consistentAt").asText());

@@ -39,7 +39,9 @@ public final class BinlogCapture implements LogCapture {
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
     /** Without an event or heartbeat for this long the connection is taken for dead. */
     static final Duration SILENCE = Duration.ofSeconds(15);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** Short: the server is on this host, and "latest" lags by as much after it comes back. */
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     /** Keeps the library's own java.util.logging quiet; failures reach us as exceptions. */
     private static final java.util.logging.Logger LIBRARY_LOG = java.util.logging.Logger.getLogger("com.github.shyiko");
 
@@ -107,20 +109,23 @@ public final class BinlogCapture implements LogCapture {
     }
 
     private void run() {
-        Duration backoff = Duration.ofSeconds(1);
+        Duration backoff = FIRST_BACKOFF;
         while (!closed) {
+            int before = sessions.get();
             try {
                 state = State.CONNECTING;
                 session();
-                backoff = Duration.ofSeconds(1);
             } catch (Exception e) {
                 if (closed) {
                     break;
                 }
+                if (sessions.get() > before) {
+                    backoff = FIRST_BACKOFF; // it streamed: this is a new outage
+                }
                 lastError = e;
                 state = State.RETRYING;
-                log.warn("Binary log capture of {} interrupted: {}; retrying in {} s", name, e.getMessage(),
-                        backoff.toSeconds());
+                log.warn("Binary log capture of {} interrupted: {}; retrying in {} ms", name, e.getMessage(),
+                        backoff.toMillis());
             }
             if (closed) {
                 break;

@@ -1,6 +1,7 @@
 package dev.hindsight.engine.mariadb;
 
 import dev.hindsight.HindsightException;
+import dev.hindsight.engine.AttachShortfalls;
 import dev.hindsight.engine.Engine;
 
 import java.io.IOException;
@@ -80,15 +81,7 @@ final class MariaDbAttachCheck {
             problems.add("Hindsight cannot read the data directory " + dataDir
                     + " (mariadb-backup copies it): run Hindsight as root or as the server's OS user");
         }
-        if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder("the server at " + uri.getHost() + ":" + port
-                    + " is not ready for continuous backup:");
-            for (int i = 0; i < problems.size(); i++) {
-                message.append("\n  ").append(i + 1).append(". ").append(problems.get(i));
-            }
-            throw HindsightException.invalid(message.toString(),
-                    "make these changes on the server (Hindsight changes nothing there by itself), then attach again");
-        }
+        AttachShortfalls.failIfAny(uri.getHost(), port, problems);
         return new Engine.Attached(new Engine.Credentials(user, password), port,
                 new Engine.Provisioned(version, "server_id=" + serverId));
     }

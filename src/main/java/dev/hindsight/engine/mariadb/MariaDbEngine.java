@@ -22,8 +22,6 @@ import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Progress;
 
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -227,7 +225,7 @@ public final class MariaDbEngine implements Engine {
 
     @Override
     public String connectionString(ManagedServer server, Credentials admin) {
-        return "mysql://" + uriEncode(admin.user()) + ":" + uriEncode(admin.password()) + "@127.0.0.1:" + server.port()
+        return "mysql://" + ConnectionFormat.uriEncode(admin.user()) + ":" + ConnectionFormat.uriEncode(admin.password()) + "@127.0.0.1:" + server.port()
                 + "/";
     }
 
@@ -235,8 +233,8 @@ public final class MariaDbEngine implements Engine {
     public String connectionString(ManagedServer server, Credentials admin, ConnectionFormat format) {
         return switch (format) {
             case URI -> connectionString(server, admin);
-            case JDBC -> "jdbc:mariadb://127.0.0.1:" + server.port() + "/?user=" + uriEncode(admin.user())
-                    + "&password=" + uriEncode(admin.password());
+            case JDBC -> "jdbc:mariadb://127.0.0.1:" + server.port() + "/?user=" + ConnectionFormat.uriEncode(admin.user())
+                    + "&password=" + ConnectionFormat.uriEncode(admin.password());
             case CLI -> "mariadb -h 127.0.0.1 -P " + server.port() + " -u " + ConnectionFormat.shellQuote(admin.user())
                     + " --password=" + ConnectionFormat.shellQuote(admin.password());
         };
@@ -246,9 +244,5 @@ public final class MariaDbEngine implements Engine {
     public String restoredAccessNote() {
         return "logins and grants came back with the data (as in the managed MySQL service), so the source's users"
                 + " and passwords work; the new server listens on 127.0.0.1 only";
-    }
-
-    static String uriEncode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

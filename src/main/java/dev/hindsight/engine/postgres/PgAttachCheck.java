@@ -1,6 +1,7 @@
 package dev.hindsight.engine.postgres;
 
 import dev.hindsight.HindsightException;
+import dev.hindsight.engine.AttachShortfalls;
 import dev.hindsight.engine.Engine;
 
 import java.io.IOException;
@@ -104,15 +105,7 @@ final class PgAttachCheck {
                     .orElse("") + "): add `host replication " + user + " 127.0.0.1/32 scram-sha-256` to pg_hba.conf "
                     + "and reload");
         }
-        if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder("the server at " + uri.getHost() + ":" + port
-                    + " is not ready for continuous backup:");
-            for (int i = 0; i < problems.size(); i++) {
-                message.append("\n  ").append(i + 1).append(". ").append(problems.get(i));
-            }
-            throw HindsightException.invalid(message.toString(),
-                    "make these changes on the server (Hindsight changes nothing there by itself), then attach again");
-        }
+        AttachShortfalls.failIfAny(uri.getHost(), port, problems);
         return new Attachable(new Engine.Credentials(user, password), port,
                 new Engine.Provisioned(version, systemIdentifier));
     }

@@ -20,8 +20,6 @@ import dev.hindsight.util.Progress;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -233,8 +231,8 @@ public final class PostgresEngine implements Engine {
 
     @Override
     public String connectionString(ManagedServer server, Credentials admin) {
-        return "postgresql://" + uriEncode(admin.user()) + ":"
-                + uriEncode(admin.password()) + "@127.0.0.1:" + server.port()
+        return "postgresql://" + ConnectionFormat.uriEncode(admin.user()) + ":"
+                + ConnectionFormat.uriEncode(admin.password()) + "@127.0.0.1:" + server.port()
                 + "/postgres";
     }
 
@@ -242,8 +240,8 @@ public final class PostgresEngine implements Engine {
     public String connectionString(ManagedServer server, Credentials admin, ConnectionFormat format) {
         return switch (format) {
             case URI -> connectionString(server, admin);
-            case JDBC -> "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?user=" + uriEncode(admin.user())
-                    + "&password=" + uriEncode(admin.password());
+            case JDBC -> "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?user=" + ConnectionFormat.uriEncode(admin.user())
+                    + "&password=" + ConnectionFormat.uriEncode(admin.password());
             case CLI -> "psql " + ConnectionFormat.shellQuote(connectionString(server, admin));
         };
     }
@@ -252,10 +250,5 @@ public final class PostgresEngine implements Engine {
     public String restoredAccessNote() {
         return "client access rules (pg_hba.conf) were not restored: the new server allows local connections only,"
                 + " like a newly created one";
-    }
-
-    /** Percent-encoding for URI userinfo (URLEncoder's '+' for a space means nothing there). */
-    static String uriEncode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }
