@@ -36,6 +36,13 @@ public final class FileTrees {
     }
 
     /** Deletes {@code root} and everything below it; symlinks are removed, never followed. No-op if absent. */
+    /** Creates {@code dir} (and missing parents) and makes it readable by this process's user only. */
+    public static Path createPrivateDirectories(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return dir;
+    }
+
     public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;

@@ -3,6 +3,7 @@ package dev.hindsight.engine.mariadb;
 import dev.hindsight.HindsightException;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
+import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectExistsException;
 import dev.hindsight.store.ObjectInfo;
 
@@ -98,37 +99,53 @@ public final class BinlogArchive {
      * objects, which must leave no hole. Returns the written path.
      */
     public Path stage(String file, long upTo, Path dir) throws IOException {
-        List<BinlogPiece> objects = file(file);
         Path target = dir.resolve(file);
         Path temp = dir.resolve(file + ".partial");
-        long at = 0;
+        long[] at = {0};
         try (OutputStream out = Files.newOutputStream(temp)) {
-            for (BinlogPiece p : objects) {
-                if (at >= upTo) {
-                    break;
+            // a capture may replace pieces by a chunk while this reads: a vanished piece means list again
+            for (int attempt = 0; at[0] < upTo && attempt < 5; attempt++) {
+                try {
+                    copyFrom(file(file), at, upTo, out);
+                } catch (NoSuchObjectException e) {
+                    continue;
                 }
-                if (p.end() <= at || p.length() == 0) {
-                    continue; // already written from an earlier, larger object
-                }
-                if (p.start() > at) {
-                    break;
-                }
-                try (InputStream in = repo.read(Layout.binlog(serverId, p))) {
-                    in.skipNBytes(at - p.start());
-                    long n = Math.min(p.end(), upTo) - at;
-                    copy(in, out, n);
-                    at += n;
-                }
+                break;
             }
         }
-        if (at < upTo) {
+        if (at[0] < upTo) {
             Files.deleteIfExists(temp);
             throw new HindsightException(HindsightException.Kind.CORRUPT, "binary log " + file + " of server "
-                    + serverId + " is in the repository only up to byte " + at + ", short of " + upTo,
+                    + serverId + " is in the repository only up to byte " + at[0] + ", short of " + upTo,
                     "choose a restore point inside the restore window (`hindsight server show`)");
         }
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
+    }
+
+    /**
+     * Writes bytes [at[0], upTo) from the objects, in order, as far as they reach without a hole,
+     * moving {@code at[0]} past each object written (an object that vanished fails at its opening,
+     * before any of its bytes are written).
+     */
+    private void copyFrom(List<BinlogPiece> objects, long[] at, long upTo, OutputStream out) throws IOException {
+        for (BinlogPiece p : objects) {
+            if (at[0] >= upTo) {
+                break;
+            }
+            if (p.end() <= at[0] || p.length() == 0) {
+                continue; // already written from an earlier, larger object
+            }
+            if (p.start() > at[0]) {
+                break;
+            }
+            try (InputStream in = repo.read(Layout.binlog(serverId, p))) {
+                in.skipNBytes(at[0] - p.start());
+                long n = Math.min(p.end(), upTo) - at[0];
+                copy(in, out, n);
+                at[0] += n;
+            }
+        }
     }
 
     private static void copy(InputStream in, OutputStream out, long n) throws IOException {

@@ -74,11 +74,14 @@ public final class BinlogCapture implements LogCapture {
     private BinlogFileWriter writer;
     private boolean checksummed;
     private Instant heardAt;
-    private Instant heartbeatCaughtUp;
+    /** A heartbeat came: the server had nothing more to send then; the next tick checks whether all is stored. */
+    private boolean heartbeatSeen;
     private Instant caughtUpAt;
     private volatile State state = State.NEW;
     private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Exception lastError;
+    /** Storing the received tail failed and has not succeeded since: reported even while streaming. */
+    private volatile Exception storeError;
     private volatile boolean closed;
     private volatile BinaryLogClient client;
     private Thread thread;
@@ -162,6 +165,9 @@ public final class BinlogCapture implements LogCapture {
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
             public void onConnect(BinaryLogClient client) {
+                if (closed) {
+                    disconnect(client); // close() ran while this connection was being made
+                }
                 sessions.incrementAndGet();
                 state = State.STREAMING;
                 lastError = null;
@@ -200,29 +206,46 @@ public final class BinlogCapture implements LogCapture {
         }
     }
 
-    /** Where to ask the server to stream from: the open file where it was left, or the file after the last sealed one. */
-    private BinlogPosition startPosition() throws SQLException {
-        Optional<BinlogPosition> open = writer.resumePosition();
-        if (open.isPresent()) {
-            return open.get();
-        }
+    /**
+     * Where to ask the server to stream from: the open file where it was left, or the file after
+     * the last sealed one. If the server no longer has what comes next (purged while nobody
+     * captured), the capture goes on from the oldest file it has after that, loudly: the log
+     * chain then shows the gap, and restores across it are refused, rather than capturing
+     * nothing ever again.
+     */
+    private BinlogPosition startPosition() throws SQLException, IOException {
         List<String> files = serverFiles();
         if (files.isEmpty()) {
             throw new SQLException("the server lists no binary logs: is log_bin on?");
+        }
+        Optional<BinlogPosition> open = writer.resumePosition();
+        if (open.isPresent()) {
+            if (files.contains(open.get().file())) {
+                return open.get();
+            }
+            log.error("Binary log capture of {}: the server no longer has {}, captured up to byte {}; the rest of it"
+                    + " is lost to point-in-time restore", name, open.get().file(), open.get().offset());
+            writer.abandon();
         }
         Optional<String> sealed = writer.lastSealed();
         if (sealed.isEmpty()) {
             return new BinlogPosition(files.get(0), BinlogPosition.FIRST_EVENT);
         }
-        long next = BinlogPosition.sequenceOf(sealed.get()) + 1;
-        for (String f : files) {
-            if (BinlogPosition.sequenceOf(f) == next) {
-                return new BinlogPosition(f, BinlogPosition.FIRST_EVENT);
-            }
+        long last = BinlogPosition.sequenceOf(sealed.get());
+        Optional<String> next = files.stream().filter(f -> BinlogPosition.sequenceOf(f) > last)
+                .min(java.util.Comparator.comparingLong(BinlogPosition::sequenceOf));
+        if (next.isEmpty()) {
+            throw new SQLException("the server has no binary log after " + sealed.get() + " (it has " + files.get(0)
+                    + " … " + files.get(files.size() - 1) + "; after RESET MASTER its numbering starts again, and"
+                    + " Hindsight cannot follow: re-attach the server)");
         }
-        throw new SQLException("the server no longer has the binary log after " + sealed.get()
-                + " (it has " + files.get(0) + " … " + files.get(files.size() - 1) + "): the logs between are lost"
-                + " to point-in-time restore; a new full backup starts a new window");
+        if (BinlogPosition.sequenceOf(next.get()) != last + 1) {
+            log.error("Binary log capture of {}: the server no longer has the binary logs between {} and {}; they are"
+                    + " lost to point-in-time restore (the window starts again at the next full backup)", name,
+                    sealed.get(), next.get());
+            writer.acceptGapBefore(next.get());
+        }
+        return new BinlogPosition(next.get(), BinlogPosition.FIRST_EVENT);
     }
 
     private List<String> serverFiles() throws SQLException {
@@ -246,7 +269,7 @@ public final class BinlogCapture implements LogCapture {
                 checksummed = BinlogEvent.formatDescriptionHasChecksum(raw);
             }
             if (type == BinlogEvent.HEARTBEAT) {
-                heartbeat(raw);
+                heartbeat();
                 return;
             }
             if (type == BinlogEvent.ROTATE) {
@@ -273,6 +296,7 @@ public final class BinlogCapture implements LogCapture {
             if (type == BinlogEvent.STOP) {
                 writer.seal(); // the server stopped: it opens a new file when it starts
             }
+            heardAt = clock.instant(); // a slow chunk write is not the server's silence
         }
     }
 
@@ -287,48 +311,68 @@ public final class BinlogCapture implements LogCapture {
         }
     }
 
-    /** A heartbeat names where the server's log ends; if we have received that far, we hold everything. */
-    private void heartbeat(byte[] raw) {
-        Optional<BinlogPosition> received = writer.received();
-        String file = BinlogEvent.heartbeatFile(raw, checksummed);
-        if (received.isPresent() && received.get().file().equals(file)
-                && received.get().offset() == BinlogEvent.nextPosition(raw)) {
-            Instant now = clock.instant();
-            if (writer.durable().equals(received)) {
-                caughtUpAt = now;
-            } else {
-                heartbeatCaughtUp = now;
-            }
-            lock.notifyAll();
-        }
+    /**
+     * A heartbeat says the dump thread is idle, but names only where it is in the file it reads,
+     * which after a restart can be an old file while newer ones exist; whether everything is held
+     * is checked against the server's own binary log end in {@link #tick}.
+     */
+    private void heartbeat() {
+        heartbeatSeen = true;
     }
 
     private void tick() {
         BinaryLogClient silent = null;
+        boolean checkCaughtUp = false;
         synchronized (lock) {
             if (writer == null) {
                 return;
             }
             try {
-                Optional<BinlogPosition> before = writer.received();
                 writer.flush();
-                if (heartbeatCaughtUp != null && writer.durable().equals(before)) {
-                    caughtUpAt = heartbeatCaughtUp;
-                    heartbeatCaughtUp = null;
-                }
+                storeError = null;
                 lock.notifyAll();
             } catch (IOException | RuntimeException e) {
-                lastError = e;
+                storeError = e;
                 log.warn("Binary log capture of {} could not store its tail: {}; retrying", name, e.toString());
             }
             if (state == State.STREAMING && heardAt != null
                     && Duration.between(heardAt, clock.instant()).compareTo(SILENCE) > 0) {
                 silent = client;
             }
+            checkCaughtUp = heartbeatSeen && state == State.STREAMING && storeError == null;
+            heartbeatSeen = false;
         }
         if (silent != null) {
             log.warn("Binary log capture of {} heard nothing for {} s: reconnecting", name, SILENCE.toSeconds());
             disconnect(silent);
+        }
+        if (checkCaughtUp) {
+            checkCaughtUp();
+        }
+    }
+
+    /**
+     * If the server's binary log ends exactly where the stored log does, everything it had
+     * written when asked is held: the latest restore point moves to then.
+     */
+    private void checkCaughtUp() {
+        Instant asked = clock.instant();
+        BinlogPosition serverEnd;
+        try (Connection c = source.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+            if (!rs.next()) {
+                return;
+            }
+            serverEnd = new BinlogPosition(rs.getString(1), rs.getLong(2));
+        } catch (SQLException | RuntimeException e) {
+            log.debug("Binary log capture of {}: cannot read the server's log end: {}", name, e.toString());
+            return;
+        }
+        synchronized (lock) {
+            if (writer.durable().equals(Optional.of(serverEnd))) {
+                caughtUpAt = asked;
+                lock.notifyAll();
+            }
         }
     }
 
@@ -395,6 +439,10 @@ public final class BinlogCapture implements LogCapture {
 
     @Override
     public Optional<String> lastError() {
+        Exception stored = storeError;
+        if (stored != null) {
+            return Optional.of("storing the binary log fails: " + stored.getMessage());
+        }
         State s = state;
         Exception e = lastError;
         if (e == null || (s != State.RETRYING && s != State.CONNECTING)) {

@@ -1,6 +1,5 @@
 package dev.hindsight.engine.mariadb;
 
-import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 /**
@@ -65,12 +64,6 @@ final class BinlogEvent {
         CRC32 crc = new CRC32();
         crc.update(e, 0, e.length - CHECKSUM_LENGTH);
         return crc.getValue() == u32(e, e.length - CHECKSUM_LENGTH);
-    }
-
-    /** The file name a heartbeat carries: where the server's log currently ends. */
-    static String heartbeatFile(byte[] e, boolean checksummed) {
-        int end = e.length - (checksummed ? CHECKSUM_LENGTH : 0);
-        return new String(e, HEADER, Math.max(0, end - HEADER), StandardCharsets.US_ASCII);
     }
 
     static long u32(byte[] b, int at) {

@@ -33,6 +33,8 @@ final class BinlogFileWriter {
     private long chunkStart;
     private byte[] buffer = new byte[1 << 16];
     private int buffered;
+    /** A file the server streams after a gap the capture has reported (the files before it are gone). */
+    private String gapAcceptedBefore;
 
     /** @param end where the archive's log ends: resumes there */
     BinlogFileWriter(BinlogArchive archive, Clock clock, Optional<BinlogChain.FileReach> end) {
@@ -91,7 +93,8 @@ final class BinlogFileWriter {
             throw new IllegalStateException("the server streams " + name + " from byte " + position
                     + ", not from its start, yet no earlier part of it is captured");
         }
-        if (lastSealed != null && BinlogPosition.sequenceOf(name) != BinlogPosition.sequenceOf(lastSealed) + 1) {
+        if (lastSealed != null && BinlogPosition.sequenceOf(name) != BinlogPosition.sequenceOf(lastSealed) + 1
+                && !name.equals(gapAcceptedBefore)) {
             throw new IllegalStateException("the server streams " + name + " after " + lastSealed
                     + ": the binary logs between were not captured (purged on the server?)");
         }
@@ -101,6 +104,25 @@ final class BinlogFileWriter {
         buffered = 0;
         put(MAGIC, 0, MAGIC.length);
         received = MAGIC.length;
+    }
+
+    /**
+     * Gives up the open file where it stands, unsealed, because the server no longer has the rest
+     * of it: the log chain then shows it ending short, a gap, instead of a file that looks whole.
+     */
+    void abandon() throws IOException {
+        if (file == null) {
+            return;
+        }
+        flush();
+        lastSealed = file;
+        file = null;
+        buffered = 0;
+    }
+
+    /** Lets the next file be {@code file} though files between the last sealed one and it are missing. */
+    void acceptGapBefore(String file) {
+        gapAcceptedBefore = file;
     }
 
     /** Appends one event of the open file; it must start exactly where the file's bytes end. */

@@ -42,19 +42,48 @@ final class BinlogTransactions {
      * @return the last transaction end to replay to; empty when none falls in (start, target]
      */
     static Optional<TransactionEnd> stopFor(List<Path> files, long start, Optional<Instant> target) throws IOException {
-        long lastSecond = target.map(Instant::getEpochSecond).orElse(Long.MAX_VALUE);
-        TransactionEnd last = null;
-        for (int i = 0; i < files.size(); i++) {
-            Scan scan = new Scan(files.get(i), i, i == 0 ? start : BinlogPosition.FIRST_EVENT, lastSecond);
-            Optional<TransactionEnd> found = scan.run();
-            if (found.isPresent()) {
-                last = found.get();
-            }
-            if (scan.passedTarget) {
+        Finder finder = new Finder(start, target);
+        for (Path f : files) {
+            if (finder.scan(f)) {
                 break;
             }
         }
-        return Optional.ofNullable(last);
+        return finder.stop();
+    }
+
+    /**
+     * The search one file at a time, for a caller that stages files as it goes: it needs the next
+     * file only until a transaction committed after the target has been seen.
+     */
+    static final class Finder {
+        private final long start;
+        private final long lastSecond;
+        private int files;
+        private TransactionEnd last;
+        private boolean passedTarget;
+
+        /** @param start where replay starts in the first file */
+        Finder(long start, Optional<Instant> target) {
+            this.start = start;
+            this.lastSecond = target.map(Instant::getEpochSecond).orElse(Long.MAX_VALUE);
+        }
+
+        /** Reads the next file; true once a transaction after the target was seen (no later file matters). */
+        boolean scan(Path file) throws IOException {
+            Scan scan = new Scan(file, files, files == 0 ? start : BinlogPosition.FIRST_EVENT, lastSecond);
+            files++;
+            scan.run().ifPresent(found -> last = found);
+            passedTarget = scan.passedTarget;
+            return passedTarget;
+        }
+
+        boolean passedTarget() {
+            return passedTarget;
+        }
+
+        Optional<TransactionEnd> stop() {
+            return Optional.ofNullable(last);
+        }
     }
 
     private static final class Scan {
@@ -171,6 +200,8 @@ final class BinlogTransactions {
 
     private static boolean endsTransaction(String query) {
         String q = query.strip().toUpperCase(Locale.ROOT);
-        return q.equals("COMMIT") || q.startsWith("ROLLBACK") || q.startsWith("XA COMMIT") || q.startsWith("XA ROLLBACK");
+        // a savepoint rollback is written inside a transaction (non-transactional tables): it ends nothing
+        return q.equals("COMMIT") || q.startsWith("ROLLBACK") && !q.startsWith("ROLLBACK TO ")
+                || q.startsWith("XA COMMIT") || q.startsWith("XA ROLLBACK");
     }
 }

@@ -40,9 +40,14 @@ final class MariaDbAttachCheck {
         if (userInfo.length != 2) {
             throw HindsightException.invalid("the connection URI has no user and password", "give " + URI_FORM);
         }
-        String user = URLDecoder.decode(userInfo[0], StandardCharsets.UTF_8);
-        String password = URLDecoder.decode(userInfo[1], StandardCharsets.UTF_8);
+        // '+' is a plus in URI userinfo, not the space form decoding makes of it
+        String user = URLDecoder.decode(userInfo[0].replace("+", "%2B"), StandardCharsets.UTF_8);
+        String password = URLDecoder.decode(userInfo[1].replace("+", "%2B"), StandardCharsets.UTF_8);
         int port = uri.getPort() > 0 ? uri.getPort() : 3306;
+        if (!List.of("127.0.0.1", "localhost", "[::1]").contains(uri.getHost())) {
+            throw HindsightException.invalid("the server must be on this host, reached at 127.0.0.1, not "
+                    + uri.getHost(), "give " + URI_FORM + " (mariadb-backup reads its data directory here)");
+        }
         List<String> problems = new ArrayList<>();
         String version;
         long serverId;

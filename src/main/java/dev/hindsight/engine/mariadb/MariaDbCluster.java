@@ -214,10 +214,17 @@ public final class MariaDbCluster {
         return pid().isPresent();
     }
 
+    /**
+     * The server's pid, if the pid file names a live process that is this server: after a power
+     * loss a stale pid file may name a reused pid, which must neither pass for the server nor get
+     * its signals.
+     */
     private Optional<Long> pid() {
         try {
             long pid = Long.parseLong(Files.readString(MariaDbConfig.pidFile(runDir)).strip());
-            return Files.exists(Path.of("/proc", Long.toString(pid))) ? Optional.of(pid) : Optional.empty();
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+            return cmdline.contains("--defaults-file=" + runDir.resolve(MariaDbConfig.FILE))
+                    ? Optional.of(pid) : Optional.empty();
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

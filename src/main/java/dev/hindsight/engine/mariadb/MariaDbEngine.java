@@ -39,8 +39,6 @@ public final class MariaDbEngine implements Engine {
     static final String OS_USER_IF_ROOT = "mysql";
     /** Threads that apply the binary log in parallel during a restore. */
     static final int REPLAY_THREADS = 4;
-    /** Binary logs are staged until this long past the target (a commit just before it may arrive a moment later). */
-    static final Duration STAGING_MARGIN = Duration.ofSeconds(2);
     private static final int BACKUP_WRITERS = 2;
     /** Retention keeps or deletes binary logs a whole file at a time. */
     static final LogUnits<BinlogPiece> BINLOG_FILES = new LogUnits<>() {
@@ -205,8 +203,11 @@ public final class MariaDbEngine implements Engine {
         try {
             restore(repository, plan, source, cluster, stagingDir, progress);
         } finally {
-            cluster.stop(START_TIMEOUT);
-            FileTrees.deleteRecursively(runDir);
+            try {
+                cluster.stop(START_TIMEOUT);
+            } finally {
+                FileTrees.deleteRecursively(runDir);
+            }
         }
     }
 
@@ -219,8 +220,7 @@ public final class MariaDbEngine implements Engine {
 
     private void restore(Repository repository, RestorePlan plan, ServerRecord source, MariaDbCluster cluster,
                          Path stagingDir, Progress progress) throws IOException {
-        new MariaDbRestoreRun(repository, plan, source, cluster, stagingDir, REPLAY_THREADS, STAGING_MARGIN)
-                .run(progress);
+        new MariaDbRestoreRun(repository, plan, source, cluster, stagingDir, REPLAY_THREADS).run(progress);
     }
 
     @Override

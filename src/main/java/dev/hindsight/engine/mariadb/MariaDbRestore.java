@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ final class MariaDbRestore {
     void materialize(List<MariaDbBackupManifest> chain, Path dataDir, Path workDir, OsUser owner, Progress progress)
             throws IOException {
         FileTrees.requireFreshDataDir(dataDir);
-        Files.createDirectories(dataDir);
+        FileTrees.createPrivateDirectories(dataDir);
         long total = chain.stream().mapToLong(MariaDbBackupManifest::streamBytes).sum();
         long[] done = {0};
         extract(chain.get(0), dataDir, total, done, progress);
@@ -79,8 +78,9 @@ final class MariaDbRestore {
                 done[0] += part.bytes();
                 progress.update("restoring the backup", done[0], total);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             mbstream.destroyForcibly();
+            Files.deleteIfExists(dir.resolveSibling(dir.getFileName() + ".mbstream.log"));
             throw e;
         }
         try {
@@ -132,17 +132,19 @@ final class MariaDbRestore {
     }
 
     /**
-     * Writes the binary logs of {@code run} into {@code dir}: whole files, the last one as far as
-     * the repository holds it. For a time target, files after the one durable past
-     * {@code stageUntil} are not needed.
+     * Writes the binary logs of {@code run} into {@code dir} (private to this process: they are
+     * decrypted data), whole files, the last one as far as the repository holds it, each read by
+     * {@code finder} as it comes: files after the one in which a transaction committed after the
+     * target shows up are not needed. Returns the staged files in order.
      */
-    static List<Path> stageLogs(BinlogArchive archive, BinlogChain.Run run, Instant stageUntil, Path dir)
+    static List<Path> stageLogs(BinlogArchive archive, BinlogChain.Run run, BinlogTransactions.Finder finder, Path dir)
             throws IOException {
-        Files.createDirectories(dir);
+        FileTrees.createPrivateDirectories(dir);
         List<Path> staged = new ArrayList<>();
         for (BinlogChain.FileReach f : run.files()) {
-            staged.add(archive.stage(f.file(), f.reach(), dir));
-            if (stageUntil != null && !f.durableAt().isBefore(stageUntil)) {
+            Path file = archive.stage(f.file(), f.reach(), dir);
+            staged.add(file);
+            if (finder.scan(file)) {
                 break;
             }
         }

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,17 +38,15 @@ final class MariaDbRestoreRun {
     private final MariaDbCluster cluster;
     private final Path stagingDir;
     private final int replayThreads;
-    private final Duration stagingMargin;
 
     MariaDbRestoreRun(Repository repository, RestorePlan plan, ServerRecord source, MariaDbCluster cluster,
-                      Path stagingDir, int replayThreads, Duration stagingMargin) {
+                      Path stagingDir, int replayThreads) {
         this.repository = repository;
         this.plan = plan;
         this.source = source;
         this.cluster = cluster;
         this.stagingDir = stagingDir;
         this.replayThreads = replayThreads;
-        this.stagingMargin = stagingMargin;
     }
 
     void run(Progress progress) throws IOException {
@@ -71,10 +68,10 @@ final class MariaDbRestoreRun {
             progress.update("staging the binary log", 0, -1);
             BinlogArchive archive = new BinlogArchive(repository, source.id());
             BinlogChain.Run run = new BinlogChain(archive.list()).from(start);
-            Instant stageUntil = kind == RestoreRequest.Kind.TIME ? plan.pointInTime().plus(stagingMargin) : null;
-            staged = MariaDbRestore.stageLogs(archive, run, stageUntil, stagingDir.resolve("binlog"));
-            until = BinlogTransactions.stopFor(staged, start.offset(),
+            BinlogTransactions.Finder finder = new BinlogTransactions.Finder(start.offset(),
                     kind == RestoreRequest.Kind.TIME ? Optional.of(plan.pointInTime()) : Optional.empty());
+            staged = MariaDbRestore.stageLogs(archive, run, finder, stagingDir.resolve("binlog"));
+            until = finder.stop();
         }
         try {
             if (until.isPresent()) {

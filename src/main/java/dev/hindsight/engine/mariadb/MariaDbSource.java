@@ -19,4 +19,9 @@ public record MariaDbSource(MariaDbCluster cluster, String user, String password
     public Connection connect() throws SQLException {
         return cluster.connect(user, password);
     }
+
+    @Override
+    public String toString() {
+        return "MariaDbSource[" + user + "@127.0.0.1:" + cluster.port() + "]"; // never the password
+    }
 }

@@ -115,6 +115,28 @@ class BinlogCaptureIT {
     }
 
     @Test
+    void logsPurgedWhileNobodyCapturedAreAReportedGapAndTheCaptureGoesOn() throws Exception {
+        BinlogCapture capture = capture();
+        insert(10, 100);
+        awaitHoldsAll(capture);
+        capture.close();
+        insert(10, 100); // binlog.000001 goes on without a capture
+        sql("FLUSH BINARY LOGS");
+        insert(10, 100);
+        sql("FLUSH BINARY LOGS");
+        sql("PURGE BINARY LOGS TO 'binlog.000003'");
+        BinlogCapture again = capture();
+        insert(3, 100);
+        awaitHoldsAll(again);
+        assertThat(again.lastError()).isEmpty();
+        BinlogChain chain = new BinlogChain(archive.list());
+        assertThat(chain.from("binlog.000001:4").gap()).as("the unseen end of binlog.000001 and all of .000002")
+                .isPresent();
+        assertThat(chain.from("binlog.000003:4").gap()).isEmpty();
+        assertSameBytes("binlog.000003", false);
+    }
+
+    @Test
     void aLargeFileIsStoredInChunksAndThePiecesInsideThemAreDropped() throws Exception {
         BinlogCapture capture = capture();
         insert(40, 600_000); // ~24 MB of row events: more than one chunk

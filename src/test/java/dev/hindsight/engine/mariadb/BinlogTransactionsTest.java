@@ -63,6 +63,7 @@ class BinlogTransactionsTest {
         b.gtid(201, 2, false);
         b.query(201, "BEGIN");
         b.query(201, "INSERT INTO myisam_t VALUES (1)");
+        b.query(201, "ROLLBACK TO `sp1`"); // inside the transaction: it ends nothing
         b.query(201, "COMMIT");
         long afterCommit = b.position();
         b.gtid(202, 3, false);
