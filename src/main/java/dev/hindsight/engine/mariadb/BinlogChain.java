@@ -75,9 +75,8 @@ public final class BinlogChain implements LogChain<BinlogChain.Run> {
         if (reach == 0) {
             return Optional.empty();
         }
-        if (seal.isPresent() && seal.get().receivedAt().isAfter(durableAt)) {
-            durableAt = seal.get().receivedAt();
-        }
+        // not the seal's time: a seal learnt late (the server went on to the next file after a crash)
+        // says nothing about when the server wrote what followed, which may not be held yet
         return Optional.of(new FileReach(pieces.get(0).file(), reach, seal.isPresent(), durableAt));
     }
 

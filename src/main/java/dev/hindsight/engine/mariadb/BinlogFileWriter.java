@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -29,6 +30,8 @@ final class BinlogFileWriter {
     private String lastSealed;
     private long received;
     private long durable;
+    /** When {@link #durable} was last reached: the time an object ending there was stored. */
+    private Instant durableAt;
     /** Bytes [chunkStart, chunkStart + buffered) of {@link #file} are in {@link #buffer}. */
     private long chunkStart;
     private byte[] buffer = new byte[1 << 16];
@@ -51,6 +54,7 @@ final class BinlogFileWriter {
             } else {
                 file = e.file();
                 received = durable = chunkStart = e.reach();
+                durableAt = e.durableAt();
             }
         });
     }
@@ -101,6 +105,7 @@ final class BinlogFileWriter {
         file = name;
         chunkStart = 0;
         durable = 0;
+        durableAt = null;
         buffered = 0;
         put(MAGIC, 0, MAGIC.length);
         received = MAGIC.length;
@@ -155,9 +160,10 @@ final class BinlogFileWriter {
         if (file == null || received == durable) {
             return false;
         }
-        archive.put(new BinlogPiece(file, durable, received, clock.instant(), false), buffer,
-                (int) (durable - chunkStart));
+        Instant now = clock.instant();
+        archive.put(new BinlogPiece(file, durable, received, now, false), buffer, (int) (durable - chunkStart));
         durable = received;
+        durableAt = now;
         return true;
     }
 
@@ -173,9 +179,13 @@ final class BinlogFileWriter {
 
     private void writeChunk(boolean sealed) throws IOException {
         long end = chunkStart + buffered;
-        BinlogPiece chunk = new BinlogPiece(file, chunkStart, end, clock.instant(), sealed);
+        // a chunk of bytes already stored keeps the time they were: a later time would claim the
+        // server wrote nothing else meanwhile (the time of a file's end is the window's latest point)
+        Instant at = end == durable && durableAt != null ? durableAt : clock.instant();
+        BinlogPiece chunk = new BinlogPiece(file, chunkStart, end, at, sealed);
         archive.put(chunk, buffer, 0);
         durable = end;
+        durableAt = at;
         try {
             archive.dropPiecesCoveredBy(chunk);
         } catch (IOException e) {

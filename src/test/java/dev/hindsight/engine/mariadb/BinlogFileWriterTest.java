@@ -103,10 +103,34 @@ class BinlogFileWriterTest {
             }
         });
         w.flush();
+        java.time.Instant flushedAt = archive.durableEnd().orElseThrow().durableAt();
+        Thread.sleep(20);
         BinlogFileWriter resumed = new BinlogFileWriter(archive, Clock.systemUTC(), archive.durableEnd());
         resumed.seal(); // the server went on to the next file without a rotate: it crashed
+        assertThat(archive.durableEnd().orElseThrow().durableAt()).as("a late seal claims nothing about the time"
+                + " after the last bytes").isEqualTo(flushedAt);
         assertThat(archive.file("binlog.000005")).anyMatch(p -> p.sealed() && p.length() == 0);
         assertThat(archive.durableEnd().orElseThrow().sealed()).isTrue();
         assertThat(staged("binlog.000005")).isEqualTo(file.bytes());
+    }
+
+    @Test
+    void aChunkOfBytesAlreadyStoredKeepsTheTimeTheyWereStored() throws Exception {
+        BinlogEvents file = new BinlogEvents("binlog.000006");
+        file.transaction(10, 1);
+        BinlogFileWriter w = new BinlogFileWriter(archive, Clock.systemUTC(), Optional.empty());
+        w.begin("binlog.000006", 4);
+        for (byte[] e : events(file)) {
+            w.append(e);
+        }
+        w.flush();
+        java.time.Instant flushedAt = archive.durableEnd().orElseThrow().durableAt();
+        Thread.sleep(20);
+        w.seal();
+        assertThat(archive.file("binlog.000006")).singleElement().satisfies(p -> {
+            assertThat(p.sealed()).isTrue();
+            assertThat(p.receivedAt()).isEqualTo(flushedAt);
+        });
+        assertThat(staged("binlog.000006")).isEqualTo(file.bytes());
     }
 }
