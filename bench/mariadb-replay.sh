@@ -45,11 +45,11 @@ sb() {
   sysbench oltp_read_write --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$1" --mysql-user=bench \
     "--mysql-password=$HS_ADMIN_PASSWORD" --mysql-db=sbtest --tables="$TABLES" --table-size="$TABLE_SIZE" "${@:2}"
 }
-# checksums PORT: "sbtest1=123 sbtest2=456 …" (CHECKSUM TABLE of every sbtest table)
+# checksums CLIENT [ARGS…]: "sbtest1=123 sbtest2=456 …" (CHECKSUM TABLE of every sbtest table)
 checksums() {
   local t list=()
   for t in $(seq 1 "$TABLES"); do list+=("sbtest.sbtest$t"); done
-  m_cli "$1" -e "CHECKSUM TABLE $(IFS=,; echo "${list[*]}")" | awk '{ sub(/^sbtest\./, "", $1); printf "%s=%s ", $1, $2 }'
+  "$@" -e "CHECKSUM TABLE $(IFS=,; echo "${list[*]}")" | awk '{ sub(/^sbtest\./, "", $1); printf "%s=%s ", $1, $2 }'
 }
 a_cli() { mariadb --no-defaults -S "$WORK/anchor/run/sock" -u root -N -B "$@"; }
 seq_of() { awk -F- '{ print $NF }' <<<"${1##*,}"; }  # the sequence number of a GTID (last domain's)
@@ -127,7 +127,7 @@ main() {
   local sb_tps end_gtid source_sums
   sb_tps=$(awk '/transactions:/ { gsub(/[()]/, "", $3); print $3 }' "$WORK/sysbench-run.log")
   end_gtid=$(m_cli "$port" -e "SELECT @@gtid_binlog_pos")
-  source_sums=$(checksums "$port")
+  source_sums=$(checksums m_cli "$port")
   sleep 2
 
   log "hindsight: server restore --latest"
@@ -139,7 +139,7 @@ main() {
   hs_to=$(grep -o 'Replayed the binary log from .* through GTID [0-9-]*' "$WORK/hindsight-serve.log" | tail -1 | grep -o 'GTID [0-9-]*$' | cut -d' ' -f2)
   hs_trx=$(( $(seq_of "$hs_to") - $(seq_of "$hs_from") ))
   hs_port=$(hs server show --name bench-r --output json | jq -r '.port')
-  hs_sums=$(checksums "$hs_port")
+  hs_sums=$(checksums m_cli "$hs_port")
 
   log "anchor: unpack, prepare, start a server on the backup"
   local A=$WORK/anchor
@@ -178,7 +178,7 @@ EOF
   t1=$(now)
   a_replay_s=$(secs "$t0" "$t1")
   a_trx=$(( $(seq_of "$end_gtid") - $(seq_of "$a_gtid") ))
-  a_sums=$(checksums_socket)
+  a_sums=$(checksums a_cli)
 
   local hs_replay_s hs_rate a_rate verdict
   hs_replay_s=$(awk -v m="$hs_replay_ms" 'BEGIN { printf "%.2f", m / 1000 }')
@@ -207,12 +207,6 @@ EOF
     echo "| data after replay | $verdict | | |"
   } >"$OUT_DIR/mariadb-results.md"
   cat "$OUT_DIR/mariadb-results.md"
-}
-
-checksums_socket() {
-  local t list=()
-  for t in $(seq 1 "$TABLES"); do list+=("sbtest.sbtest$t"); done
-  a_cli -e "CHECKSUM TABLE $(IFS=,; echo "${list[*]}")" | awk '{ sub(/^sbtest\./, "", $1); printf "%s=%s ", $1, $2 }'
 }
 
 main
