@@ -1,0 +1,261 @@
+package dev.hindsight.store;
+
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A {@link Store} in an S3 bucket (AWS, or any S3 API), under a key prefix. An object is one
+ * PUT, or a multipart upload for one larger than {@link #PART}: either way it becomes visible
+ * only when complete. Write-once is asked of the service ({@code If-None-Match: *} on the PUT and
+ * on completing an upload, which S3 enforces atomically) and checked before as well, for S3 API
+ * servers that ignore the header.
+ */
+public final class S3Store implements Store {
+    /** Objects up to this size are one PUT; larger ones are uploaded in parts of this size. */
+    static final int PART = 8 << 20;
+    private static final int NOT_FOUND = 404;
+    private static final int PRECONDITION_FAILED = 412;
+    private static final int RANGE_NOT_SATISFIABLE = 416;
+
+    private final S3Client client;
+    private final String bucket;
+    private final String prefix;
+
+    /** @param prefix prepended to every key: empty, or ending in '/' */
+    public S3Store(S3Client client, String bucket, String prefix) {
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("an S3 key prefix ends in '/': " + prefix);
+        }
+        this.client = client;
+        this.bucket = bucket;
+        this.prefix = prefix;
+    }
+
+    @Override
+    public ObjectWriter create(String key) {
+        return new Writer(Keys.requireValid(key));
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        Keys.requireValid(key);
+        try {
+            return client.getObject(GetObjectRequest.builder().bucket(bucket).key(prefix + key).build());
+        } catch (S3Exception e) {
+            throw failure(e, key, "read");
+        }
+    }
+
+    @Override
+    public InputStream open(String key, long offset, long length) throws IOException {
+        Keys.requireValid(key);
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("bad range " + offset + "+" + length + " of " + key);
+        }
+        if (length == 0) {
+            stat(key).orElseThrow(() -> new NoSuchObjectException(key, describe()));
+            return InputStream.nullInputStream();
+        }
+        try {
+            ResponseInputStream<GetObjectResponse> in = client.getObject(GetObjectRequest.builder().bucket(bucket)
+                    .key(prefix + key).range("bytes=" + offset + "-" + (offset + length - 1)).build());
+            return in;
+        } catch (S3Exception e) {
+            if (e.statusCode() == RANGE_NOT_SATISFIABLE) {
+                return InputStream.nullInputStream(); // the range starts past the end, as a file read would
+            }
+            throw failure(e, key, "read");
+        }
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) throws IOException {
+        Keys.requireValid(key);
+        try {
+            HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(prefix + key));
+            return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw failure(e, key, "stat");
+        }
+    }
+
+    @Override
+    public List<ObjectInfo> list(String keyPrefix) throws IOException {
+        Keys.requireValidPrefix(keyPrefix);
+        List<ObjectInfo> found = new ArrayList<>();
+        try {
+            for (S3Object o : client.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket)
+                    .prefix(prefix + keyPrefix).build()).contents()) {
+                found.add(new ObjectInfo(o.key().substring(prefix.length()), o.size(), o.lastModified()));
+            }
+        } catch (S3Exception e) {
+            throw failure(e, keyPrefix, "list");
+        }
+        found.sort(Comparator.comparing(ObjectInfo::key));
+        return found;
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Keys.requireValid(key);
+        try {
+            client.deleteObject(b -> b.bucket(bucket).key(prefix + key));
+        } catch (S3Exception e) {
+            if (e.statusCode() != NOT_FOUND) {
+                throw failure(e, key, "delete");
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "s3://" + bucket + "/" + prefix;
+    }
+
+    private IOException failure(S3Exception e, String key, String what) {
+        if (e.statusCode() == NOT_FOUND && !"NoSuchBucket".equals(errorCode(e))) {
+            return new NoSuchObjectException(key, describe());
+        }
+        return new IOException("cannot " + what + " " + key + " in " + describe() + ": " + e.statusCode() + " "
+                + errorCode(e) + " " + e.getMessage(), e);
+    }
+
+    private static String errorCode(S3Exception e) {
+        return e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+    }
+
+    /** Buffers a part; the first full part starts a multipart upload, commit completes it (or PUTs a small object). */
+    private final class Writer extends ObjectWriter {
+        private final String key;
+        private byte[] buffer = new byte[64 << 10];
+        private int buffered;
+        private long written;
+        private String uploadId;
+        private final List<CompletedPart> parts = new ArrayList<>();
+        private boolean committed;
+        private boolean closed;
+
+        Writer(String key) {
+            this.key = key;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (committed || closed) {
+                throw new IOException("object " + key + " is already " + (committed ? "committed" : "closed"));
+            }
+            while (len > 0) {
+                if (buffered == PART) {
+                    uploadPart();
+                }
+                if (buffered == buffer.length) {
+                    buffer = java.util.Arrays.copyOf(buffer, Math.min(PART, buffer.length * 2));
+                }
+                int n = Math.min(len, buffer.length - buffered);
+                System.arraycopy(b, off, buffer, buffered, n);
+                buffered += n;
+                off += n;
+                len -= n;
+                written += n;
+            }
+        }
+
+        private void uploadPart() throws IOException {
+            try {
+                if (uploadId == null) {
+                    uploadId = client.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(bucket)
+                            .key(prefix + key).build()).uploadId();
+                }
+                int number = parts.size() + 1;
+                String etag = client.uploadPart(UploadPartRequest.builder().bucket(bucket).key(prefix + key)
+                                .uploadId(uploadId).partNumber(number).build(),
+                        RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, buffered), buffered)).eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                buffered = 0;
+            } catch (S3Exception e) {
+                throw failure(e, key, "upload a part of");
+            }
+        }
+
+        @Override
+        public void commit() throws IOException {
+            if (committed) {
+                return;
+            }
+            if (stat(key).isPresent()) {
+                throw new ObjectExistsException(key);
+            }
+            try {
+                if (uploadId == null) {
+                    client.putObject(PutObjectRequest.builder().bucket(bucket).key(prefix + key).ifNoneMatch("*").build(),
+                            RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, buffered), buffered));
+                } else {
+                    if (buffered > 0) {
+                        uploadPart();
+                    }
+                    client.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket)
+                            .key(prefix + key).uploadId(uploadId).ifNoneMatch("*")
+                            .multipartUpload(m -> m.parts(parts)).build());
+                    uploadId = null;
+                }
+            } catch (S3Exception e) {
+                if (e.statusCode() == PRECONDITION_FAILED) {
+                    throw new ObjectExistsException(key);
+                }
+                throw failure(e, key, "write");
+            }
+            committed = true;
+        }
+
+        @Override
+        public long written() {
+            return written;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            buffer = null;
+            if (uploadId != null) {
+                try {
+                    client.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(bucket).key(prefix + key)
+                            .uploadId(uploadId).build());
+                } catch (S3Exception e) {
+                    throw failure(e, key, "abandon the upload of");
+                }
+            }
+        }
+    }
+}
