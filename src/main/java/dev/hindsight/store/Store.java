@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A dumb, write-once object store. Keys are relative paths separated by '/', made only by
- * {@link dev.hindsight.repo.Layout}. Implementations: {@link FileStore}; S3 and Azure Blob later.
+ * {@link dev.hindsight.repo.Layout}. Implementations: {@link FileStore}, {@link S3Store}; Azure Blob later.
  *
  * <p>Contract every implementation keeps (and the store contract test checks):
  * <ul>
