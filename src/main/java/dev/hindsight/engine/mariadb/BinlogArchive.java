@@ -37,10 +37,6 @@ public final class BinlogArchive {
         this.serverId = serverId;
     }
 
-    public String serverId() {
-        return serverId;
-    }
-
     /**
      * Writes bytes [start, end) of a file, taken from {@code buf} at {@code off}, as one object;
      * durable when this returns. Re-putting the same object (a retry) succeeds: the name fixes
@@ -88,10 +84,6 @@ public final class BinlogArchive {
             }
         }
         return dropped;
-    }
-
-    public void delete(BinlogPiece piece) throws IOException {
-        repo.delete(Layout.binlog(serverId, piece));
     }
 
     /**

@@ -62,7 +62,7 @@ public final class BinlogCapture implements LogCapture {
         Connection connect() throws SQLException;
     }
 
-    public enum State { NEW, CONNECTING, STREAMING, RETRYING, STOPPED }
+    private enum State { NEW, CONNECTING, STREAMING, RETRYING, STOPPED }
 
     private final Source source;
     private final BinlogArchive archive;
@@ -261,42 +261,49 @@ public final class BinlogCapture implements LogCapture {
 
     /** Runs on the capture thread for every event the server sends, in order. */
     private void onEvent(byte[] raw, Event parsed) throws IOException {
+        synchronized (lock) {
+            try {
+                accept(raw, parsed);
+            } finally {
+                heardAt = clock.instant(); // after the work: a slow chunk write is not the server's silence
+            }
+        }
+    }
+
+    /** Files one event (under {@link #lock}). */
+    private void accept(byte[] raw, Event parsed) throws IOException {
         int type = BinlogEvent.type(raw);
         boolean fake = BinlogEvent.artificial(raw) || BinlogEvent.nextPosition(raw) == 0;
-        synchronized (lock) {
-            heardAt = clock.instant();
-            if (type == BinlogEvent.FORMAT_DESCRIPTION) {
-                checksummed = BinlogEvent.formatDescriptionHasChecksum(raw);
-            }
-            if (type == BinlogEvent.HEARTBEAT) {
-                heartbeat();
-                return;
-            }
-            if (type == BinlogEvent.ROTATE) {
-                RotateEventData rotate = (RotateEventData) unwrap(parsed.getData());
-                if (fake) {
-                    Optional<BinlogPosition> open = writer.received();
-                    if (open.isPresent() && !open.get().file().equals(rotate.getBinlogFilename())) {
-                        // the server went on to the next file: the one we had ends where we are
-                        writer.seal();
-                    }
-                } else {
-                    verify(raw);
-                    writer.append(raw);
+        if (type == BinlogEvent.FORMAT_DESCRIPTION) {
+            checksummed = BinlogEvent.formatDescriptionHasChecksum(raw);
+        }
+        if (type == BinlogEvent.HEARTBEAT) {
+            heartbeat();
+            return;
+        }
+        if (type == BinlogEvent.ROTATE) {
+            RotateEventData rotate = (RotateEventData) unwrap(parsed.getData());
+            if (fake) {
+                Optional<BinlogPosition> open = writer.received();
+                if (open.isPresent() && !open.get().file().equals(rotate.getBinlogFilename())) {
+                    // the server went on to the next file: the one we had ends where we are
                     writer.seal();
                 }
-                writer.begin(rotate.getBinlogFilename(), rotate.getBinlogPosition());
-                return;
+            } else {
+                verify(raw);
+                writer.append(raw);
+                writer.seal();
             }
-            if (fake) {
-                return; // a format description sent ahead of a mid-file start, a GTID list: not in the file
-            }
-            verify(raw);
-            writer.append(raw);
-            if (type == BinlogEvent.STOP) {
-                writer.seal(); // the server stopped: it opens a new file when it starts
-            }
-            heardAt = clock.instant(); // a slow chunk write is not the server's silence
+            writer.begin(rotate.getBinlogFilename(), rotate.getBinlogPosition());
+            return;
+        }
+        if (fake) {
+            return; // a format description sent ahead of a mid-file start, a GTID list: not in the file
+        }
+        verify(raw);
+        writer.append(raw);
+        if (type == BinlogEvent.STOP) {
+            writer.seal(); // the server stopped: it opens a new file when it starts
         }
     }
 
@@ -384,9 +391,6 @@ public final class BinlogCapture implements LogCapture {
         }
     }
 
-    public State state() {
-        return state;
-    }
 
     /** How many replication connections were made so far (a quiet server must not cost reconnections). */
     int sessions() {
@@ -396,15 +400,10 @@ public final class BinlogCapture implements LogCapture {
     @Override
     public Optional<String> durablePosition() {
         synchronized (lock) {
-            return writer == null ? Optional.empty() : writer.durable().map(BinlogCapture::text);
+            return writer == null ? Optional.empty() : writer.durable().map(BinlogPosition::toString);
         }
     }
 
-    /** A sealed file's end reads as the start of the next file, which is where the log goes on. */
-    private static String text(BinlogPosition p) {
-        return p.offset() == Long.MAX_VALUE ? new BinlogPosition(BinlogPosition.nextFile(p.file()), 0).toString()
-                : p.toString();
-    }
 
     @Override
     public Optional<Instant> caughtUpAt() {

@@ -89,10 +89,6 @@ public final class BinlogChain implements LogChain<BinlogChain.Run> {
         return from(BinlogPosition.parse(position));
     }
 
-    public boolean isEmpty() {
-        return files.isEmpty();
-    }
-
     /**
      * The contiguous chain from the file holding {@code start}: it goes on to the next file while
      * the current one is sealed, and stops at the first missing file or unsealed file (the open

@@ -69,12 +69,16 @@ final class BinlogFileWriter {
         return file == null ? Optional.ofNullable(lastSealed) : Optional.empty();
     }
 
-    /** Everything before this is in the archive; empty before anything was. */
+    /**
+     * Everything before this is in the archive; empty before anything was. After a sealed file it
+     * is the start of the next one: past every position in the sealed file, before every event
+     * of the next.
+     */
     Optional<BinlogPosition> durable() {
         if (file != null) {
             return Optional.of(new BinlogPosition(file, durable));
         }
-        return Optional.ofNullable(lastSealed).map(f -> new BinlogPosition(f, Long.MAX_VALUE));
+        return Optional.ofNullable(lastSealed).map(f -> new BinlogPosition(BinlogPosition.nextFile(f), 0));
     }
 
     Optional<BinlogPosition> received() {

@@ -57,10 +57,6 @@ public record BinlogPosition(String file, long offset) implements Comparable<Bin
         return file.substring(0, dot + 1) + "0".repeat(Math.max(0, digits.length() - next.length())) + next;
     }
 
-    public boolean isAfter(BinlogPosition other) {
-        return compareTo(other) > 0;
-    }
-
     public boolean isBefore(BinlogPosition other) {
         return compareTo(other) < 0;
     }

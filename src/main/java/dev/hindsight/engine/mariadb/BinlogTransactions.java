@@ -77,10 +77,6 @@ final class BinlogTransactions {
             return passedTarget;
         }
 
-        boolean passedTarget() {
-            return passedTarget;
-        }
-
         Optional<TransactionEnd> stop() {
             return Optional.ofNullable(last);
         }
