@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
+        // the Azure SDK sets Content-Length itself; without this the JDK's HTTP client drops it with a warning a request
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "content-length");
         System.exit(run(args));
     }
 

@@ -1,6 +1,7 @@
 package dev.hindsight.store;
 
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
@@ -62,7 +63,7 @@ public final class S3Store implements Store {
         Keys.requireValid(key);
         try {
             return client.getObject(GetObjectRequest.builder().bucket(bucket).key(prefix + key).build());
-        } catch (S3Exception e) {
+        } catch (SdkException e) {
             throw failure(e, key, "read");
         }
     }
@@ -81,8 +82,8 @@ public final class S3Store implements Store {
             ResponseInputStream<GetObjectResponse> in = client.getObject(GetObjectRequest.builder().bucket(bucket)
                     .key(prefix + key).range("bytes=" + offset + "-" + (offset + length - 1)).build());
             return in;
-        } catch (S3Exception e) {
-            if (e.statusCode() == RANGE_NOT_SATISFIABLE) {
+        } catch (SdkException e) {
+            if (e instanceof S3Exception s3 && s3.statusCode() == RANGE_NOT_SATISFIABLE) {
                 return InputStream.nullInputStream(); // the range starts past the end, as a file read would
             }
             throw failure(e, key, "read");
@@ -95,8 +96,8 @@ public final class S3Store implements Store {
         try {
             HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(prefix + key));
             return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified()));
-        } catch (S3Exception e) {
-            if (e.statusCode() == NOT_FOUND) {
+        } catch (SdkException e) {
+            if (e instanceof S3Exception s3 && s3.statusCode() == NOT_FOUND) {
                 return Optional.empty();
             }
             throw failure(e, key, "stat");
@@ -112,7 +113,7 @@ public final class S3Store implements Store {
                     .prefix(prefix + keyPrefix).build()).contents()) {
                 found.add(new ObjectInfo(o.key().substring(prefix.length()), o.size(), o.lastModified()));
             }
-        } catch (S3Exception e) {
+        } catch (SdkException e) {
             throw failure(e, keyPrefix, "list");
         }
         found.sort(Comparator.comparing(ObjectInfo::key));
@@ -124,8 +125,8 @@ public final class S3Store implements Store {
         Keys.requireValid(key);
         try {
             client.deleteObject(b -> b.bucket(bucket).key(prefix + key));
-        } catch (S3Exception e) {
-            if (e.statusCode() != NOT_FOUND) {
+        } catch (SdkException e) {
+            if (!(e instanceof S3Exception s3) || s3.statusCode() != NOT_FOUND) {
                 throw failure(e, key, "delete");
             }
         }
@@ -136,125 +137,97 @@ public final class S3Store implements Store {
         return "s3://" + bucket + "/" + prefix;
     }
 
-    private IOException failure(S3Exception e, String key, String what) {
-        if (e.statusCode() == NOT_FOUND && !"NoSuchBucket".equals(errorCode(e))) {
+    private IOException failure(SdkException e, String key, String what) {
+        if (!(e instanceof S3Exception s3)) {
+            // no answer from the service: refused, reset, timed out
+            return new StoreUnavailableException("cannot " + what + " " + key + " in " + describe() + ": "
+                    + e.getMessage(), e);
+        }
+        int status = s3.statusCode();
+        if (status == NOT_FOUND && !"NoSuchBucket".equals(errorCode(s3))) {
             return new NoSuchObjectException(key, describe());
         }
-        return new IOException("cannot " + what + " " + key + " in " + describe() + ": " + e.statusCode() + " "
-                + errorCode(e) + " " + e.getMessage(), e);
+        String message = "cannot " + what + " " + key + " in " + describe() + ": " + status + " " + errorCode(s3)
+                + " " + e.getMessage();
+        if (status >= 500 || status == 429 || status == 408) {
+            return new StoreUnavailableException(message, e);
+        }
+        return new IOException(message, e);
     }
 
     private static String errorCode(S3Exception e) {
         return e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
     }
 
-    /** Buffers a part; the first full part starts a multipart upload, commit completes it (or PUTs a small object). */
-    private final class Writer extends ObjectWriter {
-        private final String key;
-        private byte[] buffer = new byte[64 << 10];
-        private int buffered;
-        private long written;
+    /** Parts go to a multipart upload started with the first; a small object is one PUT. */
+    private final class Writer extends PartedObjectWriter {
         private String uploadId;
         private final List<CompletedPart> parts = new ArrayList<>();
-        private boolean committed;
-        private boolean closed;
 
         Writer(String key) {
-            this.key = key;
+            super(key, PART);
         }
 
         @Override
-        public void write(int b) throws IOException {
-            write(new byte[]{(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (committed || closed) {
-                throw new IOException("object " + key + " is already " + (committed ? "committed" : "closed"));
-            }
-            while (len > 0) {
-                if (buffered == PART) {
-                    uploadPart();
-                }
-                if (buffered == buffer.length) {
-                    buffer = java.util.Arrays.copyOf(buffer, Math.min(PART, buffer.length * 2));
-                }
-                int n = Math.min(len, buffer.length - buffered);
-                System.arraycopy(b, off, buffer, buffered, n);
-                buffered += n;
-                off += n;
-                len -= n;
-                written += n;
-            }
-        }
-
-        private void uploadPart() throws IOException {
+        protected void sendPart(int number, byte[] bytes, int length) throws IOException {
             try {
                 if (uploadId == null) {
                     uploadId = client.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(bucket)
                             .key(prefix + key).build()).uploadId();
                 }
-                int number = parts.size() + 1;
                 String etag = client.uploadPart(UploadPartRequest.builder().bucket(bucket).key(prefix + key)
                                 .uploadId(uploadId).partNumber(number).build(),
-                        RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, buffered), buffered)).eTag();
+                        RequestBody.fromInputStream(new ByteArrayInputStream(bytes, 0, length), length)).eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-                buffered = 0;
-            } catch (S3Exception e) {
+            } catch (SdkException e) {
                 throw failure(e, key, "upload a part of");
             }
         }
 
         @Override
-        public void commit() throws IOException {
-            if (committed) {
-                return;
+        protected void publishWhole(byte[] bytes, int length) throws IOException {
+            refuseExisting();
+            try {
+                client.putObject(PutObjectRequest.builder().bucket(bucket).key(prefix + key).ifNoneMatch("*").build(),
+                        RequestBody.fromInputStream(new ByteArrayInputStream(bytes, 0, length), length));
+            } catch (SdkException e) {
+                throw publishFailure(e);
             }
+        }
+
+        @Override
+        protected void publishParts(int count) throws IOException {
+            refuseExisting();
+            try {
+                client.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket)
+                        .key(prefix + key).uploadId(uploadId).ifNoneMatch("*")
+                        .multipartUpload(m -> m.parts(parts)).build());
+            } catch (SdkException e) {
+                throw publishFailure(e);
+            }
+        }
+
+        /** For S3 API servers that ignore If-None-Match; S3 itself enforces it atomically. */
+        private void refuseExisting() throws IOException {
             if (stat(key).isPresent()) {
                 throw new ObjectExistsException(key);
             }
+        }
+
+        private IOException publishFailure(SdkException e) {
+            if (e instanceof S3Exception s3 && s3.statusCode() == PRECONDITION_FAILED) {
+                return new ObjectExistsException(key);
+            }
+            return failure(e, key, "write");
+        }
+
+        @Override
+        protected void abandonParts() throws IOException {
             try {
-                if (uploadId == null) {
-                    client.putObject(PutObjectRequest.builder().bucket(bucket).key(prefix + key).ifNoneMatch("*").build(),
-                            RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, buffered), buffered));
-                } else {
-                    if (buffered > 0) {
-                        uploadPart();
-                    }
-                    client.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket)
-                            .key(prefix + key).uploadId(uploadId).ifNoneMatch("*")
-                            .multipartUpload(m -> m.parts(parts)).build());
-                    uploadId = null;
-                }
-            } catch (S3Exception e) {
-                if (e.statusCode() == PRECONDITION_FAILED) {
-                    throw new ObjectExistsException(key);
-                }
-                throw failure(e, key, "write");
-            }
-            committed = true;
-        }
-
-        @Override
-        public long written() {
-            return written;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            buffer = null;
-            if (uploadId != null) {
-                try {
-                    client.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(bucket).key(prefix + key)
-                            .uploadId(uploadId).build());
-                } catch (S3Exception e) {
-                    throw failure(e, key, "abandon the upload of");
-                }
+                client.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(bucket).key(prefix + key)
+                        .uploadId(uploadId).build());
+            } catch (SdkException e) {
+                throw failure(e, key, "abandon the upload of");
             }
         }
     }
