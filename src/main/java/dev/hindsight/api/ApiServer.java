@@ -6,6 +6,7 @@ import dev.hindsight.control.BackupType;
 import dev.hindsight.control.CreateRequest;
 import dev.hindsight.control.Operation;
 import dev.hindsight.control.RestoreRequestBody;
+import dev.hindsight.control.RepositoryVerifier;
 import dev.hindsight.control.RestoreService;
 import dev.hindsight.control.ServerService;
 import dev.hindsight.util.Json;
@@ -33,7 +34,8 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     public ApiServer(ServerService servers, RestoreService restores, dev.hindsight.control.UsageService usage,
-                     dev.hindsight.control.RetentionService retention, String token, int port) {
+                     dev.hindsight.control.RetentionService retention, RepositoryVerifier verifier, Metrics metrics,
+                     String token, int port) {
         byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         app = Javalin.create(config -> {
             config.jetty.host = "127.0.0.1";
@@ -80,6 +82,25 @@ public final class ApiServer implements AutoCloseable {
                         progress -> restores.restore(request, progress));
                 ctx.status(202).json(op);
             });
+            config.routes.post("/api/geo-restores", ctx -> {
+                RestoreRequestBody request = body(ctx, RestoreRequestBody.class);
+                restores.checkGeo(request);
+                Operation op = servers.operations().submit("geo-restore", request.name(),
+                        progress -> restores.geoRestore(request, progress));
+                ctx.status(202).json(op);
+            });
+            config.routes.post("/api/storage/reload", ctx -> ctx.json(servers.storage().reload().sites().stream()
+                    .map(dev.hindsight.storage.SiteConfig::redacted).toList()));
+            config.routes.post("/api/repository/verify", ctx -> {
+                String server = ctx.queryParam("server");
+                var record = server == null ? null : servers.live(server);
+                Operation op = servers.operations().submit("verify", server == null ? "repository" : server,
+                        progress -> verifier.verify(record, progress));
+                ctx.status(202).json(op);
+            });
+            // for Prometheus: no token, like the daemon itself it answers on 127.0.0.1 only
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
             config.routes.get("/api/operations/{id}", ctx -> ctx.json(servers.db().operation(ctx.pathParam("id"))
                     .orElseThrow(() -> HindsightException.notFound("no operation " + ctx.pathParam("id"), null))));
             config.routes.exception(HindsightException.class, (e, ctx) -> error(ctx, statusOf(e), e.getMessage(),

@@ -15,4 +15,8 @@ final class BackupSettingsOptions {
     @Option(names = "--storage-size", paramLabel = "GIB",
             description = "provisioned storage in GiB: the free backup allowance (default: the data size, rounded up)")
     Integer storageSizeGib;
+    @Option(names = "--backup-redundancy", paramLabel = "R",
+            description = "local, zone, geo or geo-zone (default: from --workload); a change applies to new backups "
+                    + "and log only")
+    String redundancy;
 }

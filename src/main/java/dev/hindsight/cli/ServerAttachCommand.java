@@ -21,13 +21,18 @@ final class ServerAttachCommand extends DaemonCommand {
     String connection;
     @Option(names = "--backup-retention", paramLabel = "DAYS", description = "1-35 days (default: 7)")
     Integer retention;
+    @Option(names = "--backup-redundancy", paramLabel = "R", description = "local, zone, geo or geo-zone "
+            + "(default: from --workload)")
+    String redundancy;
+    @Option(names = "--workload", paramLabel = "W", description = "dev (local) or prod (geo; the default)")
+    String workload;
     @Mixin
     OutputOption output;
 
     @Override
     public Integer call() {
         ServerShowCommand.print(out(), client().post("/api/servers/attach",
-                new AttachRequest(name, engine, dataDir, connection, retention)), output);
+                new AttachRequest(name, engine, dataDir, connection, retention, redundancy, workload)), output);
         return ExitCodes.OK;
     }
 }

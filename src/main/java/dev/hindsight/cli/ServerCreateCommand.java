@@ -21,13 +21,17 @@ final class ServerCreateCommand extends DaemonCommand {
     Integer port;
     @Mixin
     BackupSettingsOptions settings;
+    @Option(names = "--workload", paramLabel = "W",
+            description = "dev (local backup redundancy) or prod (geo; the default); --backup-redundancy overrides it")
+    String workload;
     @Mixin
     OutputOption output;
 
     @Override
     public Integer call() {
         JsonNode server = client().post("/api/servers", new CreateRequest(name, engine, adminUser, adminPassword,
-                port, settings.retention, settings.fullInterval, settings.diffInterval, settings.storageSizeGib));
+                port, settings.retention, settings.fullInterval, settings.diffInterval, settings.storageSizeGib,
+                settings.redundancy, workload));
         ServerShowCommand.print(out(), server, output);
         if (!output.json()) {
             out().println("Its first full backup is running; see `hindsight backup list --server " + name + "`.");

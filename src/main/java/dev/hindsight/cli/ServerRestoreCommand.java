@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "restore", description = "Restore a server to a point in time as a NEW server; returns once it is "
         + "promoted and accepting connections.")
-final class ServerRestoreCommand extends DaemonCommand {
+class ServerRestoreCommand extends DaemonCommand {
     @Option(names = "--source-server", required = true)
     String source;
     @Option(names = "--name", required = true, description = "name of the new server")
@@ -18,6 +18,9 @@ final class ServerRestoreCommand extends DaemonCommand {
     Integer port;
     @Mixin
     RestoreTargetOptions target;
+    @Option(names = "--backup-redundancy", paramLabel = "R",
+            description = "the new server's backup redundancy (default: the source's)")
+    String redundancy;
     @Option(names = "--no-wait", description = "return at once with the operation id")
     boolean noWait;
     @Mixin
@@ -27,8 +30,8 @@ final class ServerRestoreCommand extends DaemonCommand {
     public Integer call() {
         target.checkExactlyOne();
         ApiClient client = client();
-        JsonNode op = client.post("/api/restores", new RestoreRequestBody(source, name, target.time(), target.latest,
-                target.earliest, port, target.fromBackup));
+        JsonNode op = client.post(path(), new RestoreRequestBody(source, name, target.time(), target.latest,
+                target.earliest, port, target.fromBackup, redundancy));
         if (noWait) {
             OutputOption.printJson(out(), op);
             return ExitCodes.OK;
@@ -37,12 +40,20 @@ final class ServerRestoreCommand extends DaemonCommand {
         if (output.json()) {
             OutputOption.printJson(out(), result);
         } else {
-            out().println("Restored " + source + " to " + result.path("pointInTime").asText() + " as new server "
+            out().println("Restored " + source + what() + " to " + result.path("pointInTime").asText() + " as new server "
                     + name + " (from backup " + result.path("backupId").asText() + ").");
             out().println("Note: " + result.path("note").asText());
             out().println(result.path("connectionString").asText());
             out().flush();
         }
         return ExitCodes.OK;
+    }
+
+    String path() {
+        return "/api/restores";
+    }
+
+    String what() {
+        return "";
     }
 }

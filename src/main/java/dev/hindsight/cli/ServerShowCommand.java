@@ -30,8 +30,20 @@ final class ServerShowCommand extends DaemonCommand {
         Iterator<Map.Entry<String, JsonNode>> fields = server.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
-            out.printf("%-24s %s%n", f.getKey() + ":", f.getValue().isNull() ? "-" : f.getValue().asText());
+            out.printf("%-24s %s%n", f.getKey() + ":", text(f.getValue()));
         }
         out.flush();
+    }
+
+    private static String text(JsonNode value) {
+        if (value.isNull()) {
+            return "-";
+        }
+        if (value.isArray()) {
+            java.util.List<String> items = new java.util.ArrayList<>();
+            value.forEach(v -> items.add(v.asText()));
+            return String.join(", ", items);
+        }
+        return value.isObject() ? value.toString() : value.asText();
     }
 }

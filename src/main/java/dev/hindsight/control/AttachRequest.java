@@ -2,5 +2,5 @@ package dev.hindsight.control;
 
 /** A request to back up an existing server on this host: its data directory and a login URI. */
 public record AttachRequest(String name, String engine, String dataDir, String connection,
-                            Integer backupRetentionDays) {
+                            Integer backupRetentionDays, String backupRedundancy, String workload) {
 }

@@ -35,6 +35,11 @@ public record Home(Path dir) {
         return dir.resolve("repository");
     }
 
+    /** The storage configuration (sites, regions, policy); absent: the embedded default. */
+    public Path storageConfig() {
+        return dir.resolve("storage.json");
+    }
+
     public Path controlDb() {
         return dir.resolve("control.db");
     }

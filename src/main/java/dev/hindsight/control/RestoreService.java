@@ -5,7 +5,9 @@ import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.LogCapture;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
+import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.storage.PlacementPlanner;
 import dev.hindsight.util.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +31,51 @@ public final class RestoreService {
         this.servers = servers;
     }
 
+    /** Where a restore reads from: the primary region's copies, or the geo copy alone. */
+    private record Source(Repository repository, ServerRecord record, boolean geo) {
+    }
+
     /** Checks the request and plans it; throws before anything is created if it cannot be done. */
     public RestorePlan check(RestoreRequestBody body) throws IOException {
+        return check(body, source(body.sourceServer(), false));
+    }
+
+    /** Checks a geo-restore and plans it against the geo copy alone. */
+    public RestorePlan checkGeo(RestoreRequestBody body) throws IOException {
+        return check(body, source(body.sourceServer(), true));
+    }
+
+    private Source source(String name, boolean geo) throws IOException {
+        if (!geo) {
+            return new Source(servers.repository(), servers.live(name), false);
+        }
+        Repository copy = servers.storage().geoRepository();
+        var catalog = copy.catalog();
+        ServerRecord record = catalog.liveServerNamed(name).or(() -> catalog.serversNamed(name).stream().findFirst())
+                .orElseThrow(() -> {
+                    ServerRecord primary = primaryRecord(name);
+                    if (primary != null) {
+                        StorageService.requireGeo(primary);
+                    }
+                    return HindsightException.notFound("the geo copy has no server named " + name
+                                    + (primary != null ? " yet (its geo copy has not caught up)" : ""),
+                            "geo-restore a server whose backups have geo or geo-zone redundancy; "
+                                    + "`hindsight server show NAME` shows its geo lag");
+                });
+        StorageService.requireGeo(record);
+        return new Source(copy, record, true);
+    }
+
+    private ServerRecord primaryRecord(String name) {
+        try {
+            return servers.repository().catalog().liveServerNamed(name).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null; // the primary region is unreachable: that is what geo-restore is for
+        }
+    }
+
+    private RestorePlan check(RestoreRequestBody body, Source source) throws IOException {
         Validation.serverName(body.name());
-        ServerRecord source = servers.live(body.sourceServer());
         RestoreRequest request = toRequest(body);
         if (body.port() != null) {
             Validation.port(body.port());
@@ -42,20 +85,36 @@ public final class RestoreService {
             throw HindsightException.conflict("a server named " + body.name() + " already exists",
                     "choose another name for the restored server");
         }
+        if (body.backupRedundancy() != null) {
+            servers.storage().choose(body.backupRedundancy(), null);
+        }
         return plan(source, request);
     }
 
-    private RestorePlan plan(ServerRecord source, RestoreRequest request) throws IOException {
-        Engine engine = servers.engines().get(source.engine());
-        java.time.Instant caughtUp = servers.captures().capture(source.id()).flatMap(LogCapture::caughtUpAt)
-                .orElse(null);
-        return engine.planRestore(servers.repository(), source, request, caughtUp, servers.clock().instant());
+    private RestorePlan plan(Source source, RestoreRequest request) throws IOException {
+        Engine engine = servers.engines().get(source.record().engine());
+        // the geo copy's latest point is what it holds, whatever the live capture has
+        java.time.Instant caughtUp = source.geo() ? null : servers.captures().capture(source.record().id())
+                .flatMap(LogCapture::caughtUpAt).orElse(null);
+        return engine.planRestore(source.repository(), source.record(), request, caughtUp, servers.clock().instant());
     }
 
     public RestoreOutcome restore(RestoreRequestBody body, dev.hindsight.util.Progress progress) throws IOException {
-        RestorePlan plan = check(body);
-        ServerRecord source = servers.live(body.sourceServer());
+        return restore(body, source(body.sourceServer(), false), progress);
+    }
+
+    /** Restores from the paired region's copy only: for when the primary region's sites are gone. */
+    public RestoreOutcome geoRestore(RestoreRequestBody body, dev.hindsight.util.Progress progress) throws IOException {
+        return restore(body, source(body.sourceServer(), true), progress);
+    }
+
+    private RestoreOutcome restore(RestoreRequestBody body, Source from, dev.hindsight.util.Progress progress)
+            throws IOException {
+        RestorePlan plan = check(body, from);
+        ServerRecord source = from.record();
         Engine engine = servers.engines().get(source.engine());
+        PlacementPlanner.Choice redundancy = servers.storage().choose(body.backupRedundancy() != null
+                ? body.backupRedundancy() : source.backupRedundancy().text(), null);
         servers.claimName(body.name());
         ManagedServer host = null;
         try {
@@ -66,16 +125,17 @@ public final class RestoreService {
             servers.db().insertServer(host);
             Path staging = host.dir().resolve("restore-wal");
             Files.createDirectories(host.runDir());
-            log.info("Restoring server {} to {} ({}) as {} from backup {}", source.name(), plan.pointInTime(),
-                    plan.target(), body.name(), plan.backup().id());
-            engine.restoreAndPromote(servers.repository(), plan, source, host, staging,
+            log.info("Restoring server {} to {} ({}) as {} from backup {}{}", source.name(), plan.pointInTime(),
+                    plan.target(), body.name(), plan.backup().id(), from.geo() ? " of the geo copy" : "");
+            engine.restoreAndPromote(from.repository(), plan, source, host, staging,
                     new Engine.Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT, progress);
             FileTrees.deleteRecursively(staging);
             ServerRecord record = new ServerRecord(id, body.name(), source.engine(), source.engineVersion(),
                     source.systemIdentifier(), servers.clock().instant(), null, source.adminUser(),
                     source.adminPassword(), source.agentUser(), source.agentPassword(), source.retentionDays(),
                     source.fullBackupInterval(), source.id(), source.ltr(), source.diffBackupInterval(),
-                    source.storageSizeGib());
+                    source.storageSizeGib(), redundancy.redundancy());
+            servers.storage().assign(record);
             servers.repository().updateCatalog(c -> c.withServer(record));
             servers.db().setServerState(body.name(), "running");
             servers.protect(engine, record, host.withState("running"));

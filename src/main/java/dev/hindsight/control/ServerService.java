@@ -7,6 +7,8 @@ import dev.hindsight.engine.Engines;
 import dev.hindsight.engine.LogCapture;
 import dev.hindsight.jobs.BackupJob;
 import dev.hindsight.jobs.CaptureManager;
+import dev.hindsight.jobs.GeoCopier;
+import dev.hindsight.storage.PlacementPlanner;
 import dev.hindsight.plan.RestoreWindow;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupKind;
@@ -40,6 +42,7 @@ public final class ServerService {
     private final Home home;
     private final ControlDb db;
     private final Repository repository;
+    private final StorageService storage;
     private final Engines engines;
     private final CaptureManager captures;
     private final Operations operations;
@@ -49,11 +52,12 @@ public final class ServerService {
     private final Set<String> busyNames = ConcurrentHashMap.newKeySet();
     private final Set<String> backingUp = ConcurrentHashMap.newKeySet();
 
-    public ServerService(Home home, ControlDb db, Repository repository, Engines engines, CaptureManager captures,
-                         Operations operations, Clock clock) {
+    public ServerService(Home home, ControlDb db, Repository repository, StorageService storage, Engines engines,
+                         CaptureManager captures, Operations operations, Clock clock) {
         this.home = home;
         this.db = db;
         this.repository = repository;
+        this.storage = storage;
         this.engines = engines;
         this.captures = captures;
         this.operations = operations;
@@ -71,6 +75,10 @@ public final class ServerService {
 
     public Repository repository() {
         return repository;
+    }
+
+    public StorageService storage() {
+        return storage;
     }
 
     public Engines engines() {
@@ -101,6 +109,7 @@ public final class ServerService {
         if (request.port() != null) {
             Validation.port(request.port());
         }
+        PlacementPlanner.Choice redundancy = storage.choose(request.backupRedundancy(), request.workload());
         Engine engine = engines.get(request.engine() == null ? "postgres" : request.engine());
         claimName(request.name());
         try {
@@ -118,7 +127,8 @@ public final class ServerService {
                 record = new ServerRecord(id, request.name(), engine.name(), provisioned.version(),
                         provisioned.systemIdentifier(), clock.instant(), null, admin.user(), admin.password(),
                         agent.user(), agent.password(), settings.retentionDays(), settings.fullInterval(), null, null,
-                        settings.diffInterval(), settings.storageSizeGib());
+                        settings.diffInterval(), settings.storageSizeGib(), redundancy.redundancy());
+                storage.assign(record);
                 repository.updateCatalog(c -> c.withServer(record));
             } catch (IOException | RuntimeException e) {
                 discard(engine, host);
@@ -126,7 +136,9 @@ public final class ServerService {
             }
             db.setServerState(host.name(), "running");
             protect(engine, record, host.withState("running"));
-            return show(request.name());
+            logChoice(request.name(), redundancy);
+            ServerView view = show(request.name());
+            return redundancy.note() == null ? view : view.withStorageNote(redundancy.note());
         } finally {
             busyNames.remove(request.name());
         }
@@ -143,6 +155,7 @@ public final class ServerService {
             throw HindsightException.invalid("attach needs --data-dir and --connection",
                     "give the server's data directory and postgresql://USER:PASSWORD@127.0.0.1:PORT/postgres");
         }
+        PlacementPlanner.Choice redundancy = storage.choose(request.backupRedundancy(), request.workload());
         Engine engine = engines.get(request.engine() == null ? "postgres" : request.engine());
         java.nio.file.Path dataDir = java.nio.file.Path.of(request.dataDir()).toAbsolutePath().normalize();
         claimName(request.name());
@@ -156,7 +169,8 @@ public final class ServerService {
             ServerRecord record = new ServerRecord(id, request.name(), engine.name(), attached.identity().version(),
                     attached.identity().systemIdentifier(), clock.instant(), null, login.user(), login.password(),
                     login.user(), login.password(), settings.retentionDays(), settings.fullInterval(), null, null,
-                    settings.diffInterval(), null);
+                    settings.diffInterval(), null, redundancy.redundancy());
+            storage.assign(record);
             db.insertServer(host);
             try {
                 repository.updateCatalog(c -> c.withServer(record));
@@ -166,7 +180,9 @@ public final class ServerService {
             }
             protect(engine, record, host);
             log.info("Attached server {} ({}, data {})", request.name(), id, dataDir);
-            return show(request.name());
+            logChoice(request.name(), redundancy);
+            ServerView view = show(request.name());
+            return redundancy.note() == null ? view : view.withStorageNote(redundancy.note());
         } finally {
             busyNames.remove(request.name());
         }
@@ -235,15 +251,28 @@ public final class ServerService {
         ServerRecord record = live(name);
         if (request.isEmpty()) {
             throw HindsightException.invalid("nothing to update", "give --backup-retention DAYS, --full-interval,"
-                    + " --diff-interval and/or --storage-size GIB");
+                    + " --diff-interval, --storage-size GIB and/or --backup-redundancy");
         }
         BackupSettings s = BackupSettings.of(record).with(request.backupRetentionDays(), request.fullBackupInterval(),
                 request.diffBackupInterval(), request.storageSizeGib());
-        repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow()
-                .withBackupSettings(s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib())));
+        PlacementPlanner.Choice redundancy = request.backupRedundancy() == null
+                ? new PlacementPlanner.Choice(record.backupRedundancy(), null)
+                : storage.choose(request.backupRedundancy(), null);
+        Catalog written = repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow()
+                .withBackupSettings(s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib())
+                .withRedundancy(redundancy.redundancy())));
+        storage.assign(written.server(record.id()).orElseThrow());
         log.info("Server {}: backup retention {} days, full every {}, differential every {}, storage {} GiB", name,
                 s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib());
         return show(name);
+    }
+
+    private static void logChoice(String name, PlacementPlanner.Choice choice) {
+        if (choice.note() != null) {
+            log.warn("Server {}: {} backup redundancy: {}", name, choice.redundancy(), choice.note());
+        } else {
+            log.info("Server {}: {} backup redundancy", name, choice.redundancy());
+        }
     }
 
     public List<BackupRecord> backups(String name) throws IOException {
@@ -272,6 +301,8 @@ public final class ServerService {
         Optional<BackupRecord> last = completed.stream().reduce((a, b) -> b);
         Optional<BackupRecord> lastFull = completed.stream().filter(BackupRecord::isFull).reduce((a, b) -> b);
         Double lag = caughtUp == null ? null : Math.max(0, Duration.between(caughtUp, clock.instant()).toMillis() / 1000.0);
+        Optional<GeoCopier.Status> geo = record.backupRedundancy().geo()
+                ? storage.geoCopier().status(record.id()) : Optional.empty();
         String state = host.state();
         if ("running".equals(state) && !engine.isRunning(host)) {
             state = "stopped";
@@ -288,7 +319,12 @@ public final class ServerService {
                 capture.flatMap(LogCapture::lastError).orElse(null),
                 record.restoredFrom() == null ? null : catalog.server(record.restoredFrom()).map(ServerRecord::name)
                         .orElse(record.restoredFrom()),
-                record.createdAt(), record.ltr());
+                record.createdAt(), record.ltr(), record.backupRedundancy().text(), storage.copies(record),
+                geo.map(GeoCopier.Status::site).orElse(null),
+                geo.map(GeoCopier.Status::syncedUpTo).map(t -> Math.max(0,
+                        Duration.between(t, clock.instant()).toMillis() / 1000.0)).orElse(null),
+                geo.map(GeoCopier.Status::behindBytes).orElse(null), geo.map(GeoCopier.Status::error).orElse(null),
+                storage.note(record).orElse(null));
     }
 
     public String connectionString(String name, ConnectionFormat format) throws IOException {

@@ -8,6 +8,11 @@ import java.time.Instant;
  * @param logCaptureLagSeconds how far behind the server's writes the durable log is (null if unknown)
  * @param logCapturePosition   the position up to which the log is durable in the repository
  * @param storageSizeGib       the provisioned storage size (backup allowance) if set; null: the data directory's size
+ * @param backupCopies         the site copies new objects are written to synchronously
+ * @param geoLagSeconds        how far behind the geo copy is: everything stored before now minus this is
+ *                             there (null: no geo copy, or nothing copied yet)
+ * @param geoBehindBytes       bytes not yet in the geo copy at its copier's last look
+ * @param storageNote          what the redundancy lacks, or why it is not what was asked for
  */
 public record ServerView(
         String name,
@@ -32,5 +37,21 @@ public record ServerView(
         String logCaptureError,
         String restoredFrom,
         Instant createdAt,
-        dev.hindsight.repo.catalog.LtrPolicy longTermRetention) {
+        dev.hindsight.repo.catalog.LtrPolicy longTermRetention,
+        String backupRedundancy,
+        java.util.List<String> backupCopies,
+        String geoSite,
+        Double geoLagSeconds,
+        Long geoBehindBytes,
+        String geoError,
+        String storageNote) {
+
+    /** The same view with a note about the redundancy chosen (at create: why it is not what the preset asks). */
+    public ServerView withStorageNote(String note) {
+        return new ServerView(name, id, engine, version, state, port, backupRetentionDays, fullBackupInterval,
+                diffBackupInterval, storageSizeGib, earliestRestorePoint, latestRestorePoint, lastFullBackupId,
+                lastFullBackupAt, lastBackupId, lastBackupKind, lastBackupAt, logCaptureLagSeconds, logCapturePosition,
+                logCaptureError, restoredFrom, createdAt, longTermRetention, backupRedundancy, backupCopies, geoSite,
+                geoLagSeconds, geoBehindBytes, geoError, note);
+    }
 }

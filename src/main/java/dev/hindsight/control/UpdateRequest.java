@@ -2,9 +2,9 @@ package dev.hindsight.control;
 
 /** Changes to a server's backup settings; null fields stay as they are. */
 public record UpdateRequest(Integer backupRetentionDays, String fullBackupInterval, String diffBackupInterval,
-                            Integer storageSizeGib) {
+                            Integer storageSizeGib, String backupRedundancy) {
     boolean isEmpty() {
         return backupRetentionDays == null && fullBackupInterval == null && diffBackupInterval == null
-                && storageSizeGib == null;
+                && storageSizeGib == null && backupRedundancy == null;
     }
 }

@@ -17,7 +17,11 @@ import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupStatus;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
-import dev.hindsight.store.FileStore;
+import dev.hindsight.control.StorageService;
+import dev.hindsight.repo.Layout;
+import dev.hindsight.storage.PlacedStore;
+import dev.hindsight.storage.Storage;
+import dev.hindsight.storage.StorageConfigFile;
 import dev.hindsight.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +58,14 @@ public final class Daemon implements AutoCloseable {
     private final ServerService servers;
     private final RetentionService retention;
     private final ApiServer api;
+    /** The geo copy's pass; under normal load its lag stays within a few of these. */
+    static final java.time.Duration GEO_COPY_EVERY = java.time.Duration.ofSeconds(5);
+    /** Copying a large backup to the paired region takes a while: on its own thread, not the loops'. */
+    private final ScheduledExecutorService geoLoop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "geo-copy");
+        t.setDaemon(true);
+        return t;
+    });
     private final ScheduledExecutorService loops = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "daemon-loop");
         t.setDaemon(true);
@@ -64,20 +76,27 @@ public final class Daemon implements AutoCloseable {
         this.home = home;
         this.lockChannel = lockChannel;
         Clock clock = Clock.systemUTC();
-        Repository repository = Repository.openOrCreate(new FileStore(home.repository()),
-                Passphrase.resolve(home, passphraseFile, true));
+        StorageConfigFile storageFile = new StorageConfigFile(home.storageConfig(), home.repository());
+        PlacedStore placed = new PlacedStore(new Storage(storageFile.load()), Layout::serverOf);
+        Repository repository = Repository.openOrCreate(placed, Passphrase.resolve(home, passphraseFile, true));
+        GeoCopier geo = new GeoCopier(repository, placed, clock);
+        StorageService storage = new StorageService(storageFile, placed, repository, geo);
+        storage.spreadKeyring();
+        repository.catalog().servers().forEach(storage::assign);
         db = new ControlDb(home.controlDb());
         db.failInterruptedOperations();
         Engines engines = Engines.all();
         captures = new CaptureManager(repository);
         operations = new Operations(db, clock);
-        servers = new ServerService(home, db, repository, engines, captures, operations, clock);
+        servers = new ServerService(home, db, repository, storage, engines, captures, operations, clock);
         failInterruptedBackups(repository, clock);
         resumeServers(engines, repository);
         String token = newToken();
         UsageService usage = new UsageService(servers);
         retention = new RetentionService(servers);
-        api = new ApiServer(servers, new RestoreService(servers), usage, retention, token, apiPort).start();
+        api = new ApiServer(servers, new RestoreService(servers), usage, retention,
+                new dev.hindsight.control.RepositoryVerifier(repository, placed),
+                new dev.hindsight.api.Metrics(servers, repository.healer()), token, apiPort).start();
         writeOwnerOnly(home.token(), token);
         writeOwnerOnly(home.endpoint(), Json.MAPPER.writeValueAsString(Map.of("port", api.port(),
                 "pid", ProcessHandle.current().pid())));
@@ -94,6 +113,7 @@ public final class Daemon implements AutoCloseable {
         loops.scheduleWithFixedDelay(guard("usage sample", usage::sample), 1, 60, TimeUnit.MINUTES);
         PurgeScheduler purge = new PurgeScheduler(servers, retention);
         loops.scheduleWithFixedDelay(guard("purge", purge::pass), 10, 60, TimeUnit.MINUTES);
+        geoLoop.scheduleWithFixedDelay(guard("geo copy", geo::pass), 1, GEO_COPY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Hindsight is serving on http://127.0.0.1:{} (home {}, repository {})", api.port(), home.dir(),
                 repository.store().describe());
     }
@@ -207,6 +227,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() throws IOException {
         loops.shutdownNow();
+        geoLoop.shutdownNow();
         api.close();
         captures.close();
         try {

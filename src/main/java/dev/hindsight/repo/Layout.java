@@ -31,6 +31,7 @@ public final class Layout {
     public static final String KEYRING = "keyring.json";
     public static final String COPY_SUFFIX = ".copy";
     public static final String CATALOG_PREFIX = "catalog/";
+    public static final String SERVERS_PREFIX = "servers/";
 
     private static final Pattern CATALOG = Pattern.compile("catalog/catalog-(\\d{12})(\\.copy)?");
     private static final Pattern WAL = Pattern.compile(
@@ -62,7 +63,16 @@ public final class Layout {
     }
 
     public static String serverPrefix(String serverId) {
-        return "servers/" + serverId + "/";
+        return SERVERS_PREFIX + serverId + "/";
+    }
+
+    /** The server whose object this is, for keys under {@link #serverPrefix}; empty for repository-wide keys. */
+    public static Optional<String> serverOf(String key) {
+        if (!key.startsWith(SERVERS_PREFIX)) {
+            return Optional.empty();
+        }
+        int end = key.indexOf('/', SERVERS_PREFIX.length());
+        return end < 0 ? Optional.empty() : Optional.of(key.substring(SERVERS_PREFIX.length(), end));
     }
 
     public static String backupPrefix(String serverId, String backupId) {

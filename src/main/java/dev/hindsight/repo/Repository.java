@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.store.ObjectInfo;
 import dev.hindsight.store.ObjectWriter;
+import dev.hindsight.store.ReplicatedStore;
 import dev.hindsight.store.Store;
 import dev.hindsight.util.Json;
 
@@ -30,12 +31,26 @@ public final class Repository {
     private final Codec codec;
     private final String keyId;
     private final CatalogHistory catalogs = new CatalogHistory(this);
+    private final Healer healer;
     private final Clock clock = Clock.systemUTC();
 
     private Repository(Store store, Keyring.Unlocked key) {
+        this(store, new Codec(key.dataKey()), key.keyId());
+    }
+
+    private Repository(Store store, Codec codec, String keyId) {
         this.store = store;
-        this.codec = new Codec(key.dataKey());
-        this.keyId = key.keyId();
+        this.codec = codec;
+        this.keyId = keyId;
+        this.healer = new Healer(codec);
+    }
+
+    /**
+     * The same repository's copy in another store (the geo copy), read and written with the same
+     * key. The other store must hold, or be given, the same keyring.
+     */
+    public Repository on(Store other) {
+        return new Repository(other, codec, keyId);
     }
 
     /**
@@ -94,7 +109,22 @@ public final class Repository {
      * Reading to the end verifies the whole object; a reader that stops early has not.
      */
     public InputStream read(String key) throws IOException {
+        if (store instanceof ReplicatedStore copies) {
+            return HealingRead.open(key, copies, codec, healer);
+        }
         return codec.decoder(key, store.open(key));
+    }
+
+    /** Repairs damaged copies met while reading, and copies objects between stores verified. */
+    public Healer healer() {
+        return healer;
+    }
+
+    /** Decodes a stored object of one particular copy to its end: throws if it is damaged. */
+    public void verify(Store copy, String key) throws IOException {
+        try (InputStream in = codec.decoder(key, copy.open(key))) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
     }
 
     public byte[] readBytes(String key) throws IOException {

@@ -1,6 +1,7 @@
 package dev.hindsight.repo.catalog;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.hindsight.storage.Redundancy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,8 @@ import java.time.Instant;
  * @param diffBackupInterval time between differential backups (between fulls)
  * @param storageSizeGib   the provisioned storage size, the free backup allowance; null: the data
  *                         directory's size rounded up to whole GiB
+ * @param backupRedundancy where new objects of this server go: local, zone, geo or geo-zone (older
+ *                         catalogs: local)
  */
 public record ServerRecord(
         String id,
@@ -36,7 +39,8 @@ public record ServerRecord(
         String restoredFrom,
         LtrPolicy ltr,
         Duration diffBackupInterval,
-        Integer storageSizeGib) {
+        Integer storageSizeGib,
+        Redundancy backupRedundancy) {
 
     public static final Duration DEFAULT_FULL_INTERVAL = Duration.ofDays(7);
     public static final Duration DEFAULT_DIFF_INTERVAL = Duration.ofHours(12);
@@ -44,6 +48,7 @@ public record ServerRecord(
     public ServerRecord {
         // catalogs written before differentials existed
         diffBackupInterval = diffBackupInterval == null ? DEFAULT_DIFF_INTERVAL : diffBackupInterval;
+        backupRedundancy = backupRedundancy == null ? Redundancy.LOCAL : backupRedundancy; // catalogs before issue 5
     }
 
     @JsonIgnore
@@ -54,25 +59,31 @@ public record ServerRecord(
     public ServerRecord withDeletedAt(Instant when) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, when,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib);
+                diffBackupInterval, storageSizeGib, backupRedundancy);
     }
 
     public ServerRecord withBackupSettings(int retention, Duration fullInterval, Duration diffInterval,
                                            Integer storageGib) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom, ltr,
-                diffInterval, storageGib);
+                diffInterval, storageGib, backupRedundancy);
+    }
+
+    public ServerRecord withRedundancy(Redundancy redundancy) {
+        return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
+                diffBackupInterval, storageSizeGib, redundancy);
     }
 
     public ServerRecord withLtr(LtrPolicy policy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom,
-                policy, diffBackupInterval, storageSizeGib);
+                policy, diffBackupInterval, storageSizeGib, backupRedundancy);
     }
 
     public ServerRecord withSystemIdentifier(String system, String version) {
         return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib);
+                diffBackupInterval, storageSizeGib, backupRedundancy);
     }
 }

@@ -1,0 +1,9 @@
+package dev.hindsight.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "storage", description = "Where backups are stored: sites (filesystem, S3, Azure Blob) grouped in "
+        + "regions, the region paired for geo copies, and the redundancy policy.",
+        subcommands = {StorageSiteCommand.class, StorageRegionPairCommand.class, StoragePolicySetCommand.class})
+final class StorageCommand {
+}

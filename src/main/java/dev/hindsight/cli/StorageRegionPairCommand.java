@@ -1,0 +1,28 @@
+package dev.hindsight.cli;
+
+import dev.hindsight.storage.StorageConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "region", description = "Pair the primary region with a second region for geo copies.",
+        subcommands = StorageRegionPairCommand.Pair.class)
+final class StorageRegionPairCommand {
+    @Command(name = "pair", description = "Make PRIMARY the region servers' synchronous copies go to, and PAIRED the "
+            + "region of the asynchronous geo copy (its first site).")
+    static final class Pair extends StorageConfigCommand {
+        @Parameters(index = "0", paramLabel = "PRIMARY")
+        String primary;
+        @Parameters(index = "1", paramLabel = "PAIRED")
+        String paired;
+
+        @Override
+        StorageConfig change(StorageConfig current) {
+            return current.withRegions(primary, paired);
+        }
+
+        @Override
+        String done(StorageConfig changed) {
+            return "Region " + changed.region() + " is paired with " + changed.pairedRegion() + ".";
+        }
+    }
+}

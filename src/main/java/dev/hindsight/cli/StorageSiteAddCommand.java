@@ -1,0 +1,95 @@
+package dev.hindsight.cli;
+
+import dev.hindsight.HindsightException;
+import dev.hindsight.storage.SiteConfig;
+import dev.hindsight.storage.SiteCopy;
+import dev.hindsight.storage.StorageConfig;
+import dev.hindsight.storage.StoreFactory;
+import dev.hindsight.store.ObjectWriter;
+import dev.hindsight.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+@Command(name = "add", description = "Add a site. It is checked first (a probe object is written, read and deleted in "
+        + "each copy); an unreachable site is not added. The bucket or container must exist.")
+final class StorageSiteAddCommand extends StorageConfigCommand {
+    @Parameters(index = "0", paramLabel = "NAME", description = "1-40 characters: a-z, 0-9, -")
+    String name;
+    @Option(names = "--type", required = true, description = "fs, s3 or azure")
+    String type;
+    @Option(names = "--region", defaultValue = StorageConfig.DEFAULT_REGION,
+            description = "the region it is in (default: ${DEFAULT-VALUE})")
+    String region;
+    @Option(names = "--path", paramLabel = "DIR",
+            description = "fs: a directory per copy (repeat; three on distinct disks for local redundancy)")
+    List<Path> paths;
+    @Option(names = "--bucket", description = "s3: the bucket")
+    String bucket;
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "s3: the S3 API endpoint (default: AWS); azure: https://ACCOUNT.blob.core.windows.net")
+    String endpoint;
+    @Option(names = "--s3-region", description = "s3: the bucket's region (default: us-east-1)")
+    String s3Region;
+    @Option(names = "--path-style", description = "s3: path-style requests (most S3 API servers but AWS need it)")
+    boolean pathStyle;
+    @Option(names = "--access-key", description = "s3: access key (default: the usual AWS sources)")
+    String accessKey;
+    @Option(names = "--secret-key", description = "s3: secret key")
+    String secretKey;
+    @Option(names = "--container", description = "azure: the container")
+    String container;
+    @Option(names = "--account-name", description = "azure: the storage account, with --account-key")
+    String accountName;
+    @Option(names = "--account-key", description = "azure: the account's shared key")
+    String accountKey;
+    @Option(names = "--sas-token", description = "azure: a SAS token instead of the account key")
+    String sasToken;
+    @Option(names = "--connection-string", description = "azure: a connection string instead")
+    String connectionString;
+    @Option(names = "--prefix", description = "s3, azure: a folder inside the bucket or container, ending in '/'")
+    String prefix;
+
+    @Override
+    StorageConfig change(StorageConfig current) throws IOException {
+        SiteConfig site = new SiteConfig(name, type, region,
+                paths == null ? null : paths.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList(),
+                endpoint, bucket, prefix, s3Region, pathStyle ? Boolean.TRUE : null, accessKey, secretKey,
+                container, accountName, accountKey, sasToken, connectionString);
+        StorageConfig next = current.withSite(site);
+        for (SiteCopy copy : StoreFactory.copies(site)) {
+            probe(copy);
+        }
+        return next;
+    }
+
+    private static void probe(SiteCopy copy) {
+        Store store = copy.store();
+        String key = "probe/" + UUID.randomUUID();
+        try {
+            try (ObjectWriter out = store.create(key)) {
+                out.write("hindsight probe".getBytes(StandardCharsets.UTF_8));
+                out.commit();
+            }
+            store.stat(key).orElseThrow(() -> new IOException("a probe object written is not there"));
+            store.delete(key);
+        } catch (IOException | RuntimeException e) {
+            throw HindsightException.invalid("site copy " + copy.label() + " (" + store.describe()
+                            + ") cannot be used: " + e.getMessage(),
+                    "check the endpoint, bucket/container, path and credentials; nothing was saved");
+        }
+    }
+
+    @Override
+    String done(StorageConfig changed) {
+        SiteConfig site = changed.site(name).orElseThrow();
+        return "Added site " + name + " (" + type + ", region " + region + ", " + site.copies()
+                + (site.copies() == 1 ? " copy" : " copies") + ").";
+    }
+}

@@ -1,0 +1,137 @@
+package dev.hindsight.control;
+
+import dev.hindsight.HindsightException;
+import dev.hindsight.jobs.GeoCopier;
+import dev.hindsight.repo.Layout;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.storage.Placement;
+import dev.hindsight.storage.PlacedStore;
+import dev.hindsight.storage.PlacementPlanner;
+import dev.hindsight.storage.Redundancy;
+import dev.hindsight.storage.SiteCopy;
+import dev.hindsight.storage.Storage;
+import dev.hindsight.storage.StorageConfig;
+import dev.hindsight.storage.StorageConfigFile;
+import dev.hindsight.store.ObjectExistsException;
+import dev.hindsight.store.ObjectWriter;
+import dev.hindsight.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The repository's sites as the daemon uses them: which redundancy a server gets, where its
+ * copies are, the geo copy's lag, and a new configuration taken while running.
+ */
+public final class StorageService {
+    private static final Logger log = LoggerFactory.getLogger(StorageService.class);
+
+    private final StorageConfigFile file;
+    private final PlacedStore placed;
+    private final Repository repository;
+    private final GeoCopier geo;
+
+    public StorageService(StorageConfigFile file, PlacedStore placed, Repository repository, GeoCopier geo) {
+        this.file = file;
+        this.placed = placed;
+        this.repository = repository;
+        this.geo = geo;
+    }
+
+    public StorageConfig config() {
+        return placed.storage().config();
+    }
+
+    public GeoCopier geoCopier() {
+        return geo;
+    }
+
+    /** The redundancy a new server gets; an error if an explicit one is not allowed or not possible. */
+    public PlacementPlanner.Choice choose(String redundancy, String workload) {
+        return PlacementPlanner.choose(config(), redundancy, workload);
+    }
+
+    /** From now on, the server's objects go where its redundancy says. */
+    public void assign(ServerRecord record) {
+        placed.assign(record.id(), record.backupRedundancy());
+    }
+
+    /** Reads the configuration file again and uses it; a bad file changes nothing. */
+    public StorageConfig reload() throws IOException {
+        StorageConfig next = file.load();
+        placed.reconfigure(new Storage(next));
+        spreadKeyring();
+        log.info("Storage configuration reloaded: sites {}", next.sites().stream().map(s -> s.name() + "@" + s.region())
+                .toList());
+        return next;
+    }
+
+    /**
+     * Gives every copy of the primary region the keyring, so that each can be read alone; a new
+     * site gets it before anything else is written to it.
+     */
+    public void spreadKeyring() throws IOException {
+        for (SiteCopy copy : placed.storage().primaryCopies()) {
+            for (String key : List.of(Layout.KEYRING, Layout.keyringCopy())) {
+                if (copy.store().stat(key).isPresent()) {
+                    continue;
+                }
+                try (InputStream in = placed.open(key); ObjectWriter out = copy.store().create(key)) {
+                    in.transferTo(out);
+                    out.commit();
+                    log.info("Copied the repository's {} to site copy {}", key, copy.label());
+                } catch (ObjectExistsException e) {
+                    // written meanwhile
+                }
+            }
+        }
+    }
+
+    /** The sync copies a server's new objects go to, by label. */
+    public List<String> copies(ServerRecord record) {
+        try {
+            Placement placement = placed.storage().placement(record.backupRedundancy());
+            return placed.storage().syncCopies(placement).stream().map(SiteCopy::label).toList();
+        } catch (HindsightException e) {
+            return List.of();
+        }
+    }
+
+    /** What the server's redundancy lacks under the configuration as it is now, if anything. */
+    public Optional<String> note(ServerRecord record) {
+        Optional<String> impossible = PlacementPlanner.unavailable(config(), record.backupRedundancy());
+        if (impossible.isPresent()) {
+            return Optional.of("backup redundancy " + record.backupRedundancy() + " is no longer possible: "
+                    + impossible.get() + "; new backups and log cannot be stored until the storage configuration "
+                    + "is fixed");
+        }
+        return PlacementPlanner.shortfall(config(), record.backupRedundancy());
+    }
+
+    /** The repository's copy in the paired region, for geo-restore; a clear error if there is none. */
+    public Repository geoRepository() {
+        Store store = placed.storage().pairedCopy().map(SiteCopy::store).orElseThrow(() -> HindsightException.invalid(
+                "this installation has no site in a paired region, so there is no geo copy to restore from",
+                "geo-restore reads the copy that geo or geo-zone redundancy keeps in the paired region"));
+        return repository.on(store);
+    }
+
+    public static void requireGeo(ServerRecord source) {
+        if (!source.backupRedundancy().geo()) {
+            throw HindsightException.invalid("server " + source.name() + " has " + source.backupRedundancy()
+                            + " backup redundancy: its backups have no copy in a second region to geo-restore from",
+                    "restore it in this region with `hindsight server restore`; for geo-restore later, keep new "
+                            + "backups in a second region with `hindsight server update " + source.name()
+                            + " --backup-redundancy geo`");
+        }
+    }
+
+    static Redundancy parse(String redundancy) {
+        return Redundancy.parse(redundancy);
+    }
+}

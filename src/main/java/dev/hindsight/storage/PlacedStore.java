@@ -1,0 +1,191 @@
+package dev.hindsight.storage;
+
+import dev.hindsight.store.MirroredWriter;
+import dev.hindsight.store.NoSuchObjectException;
+import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.store.ObjectWriter;
+import dev.hindsight.store.ReplicatedStore;
+import dev.hindsight.store.Store;
+import dev.hindsight.store.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The repository's store over every copy of the primary region. A server's objects are written
+ * synchronously to the copies its redundancy places them in ({@link #assign}); repository-wide
+ * objects (keyring, catalog) to every copy, so that any copy can be restored from alone. Reads
+ * take the first copy that answers, the placed ones first; listings merge every copy; deletes
+ * reach every copy and, best effort, the geo copy (its copier only ever adds).
+ */
+public final class PlacedStore implements ReplicatedStore {
+    private static final Logger log = LoggerFactory.getLogger(PlacedStore.class);
+
+    private volatile Storage storage;
+    private final Function<String, Optional<String>> serverOfKey;
+    private final Map<String, Redundancy> assigned = new ConcurrentHashMap<>();
+
+    /** @param serverOfKey the server an object key belongs to, empty for repository-wide objects */
+    public PlacedStore(Storage storage, Function<String, Optional<String>> serverOfKey) {
+        this.storage = storage;
+        this.serverOfKey = serverOfKey;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    /** Takes a new storage configuration (sites added, regions paired, policy changed). */
+    public void reconfigure(Storage next) {
+        this.storage = next;
+    }
+
+    /** Says where a server's objects go from now on (objects already written stay where they are). */
+    public void assign(String serverId, Redundancy redundancy) {
+        assigned.put(serverId, redundancy);
+    }
+
+    public Redundancy redundancyOf(String serverId) {
+        return assigned.getOrDefault(serverId, Redundancy.LOCAL);
+    }
+
+    /** Where a server's objects go now; for a server whose redundancy is no longer possible, a clear error. */
+    public Placement placementOf(String serverId) {
+        return storage.placement(redundancyOf(serverId));
+    }
+
+    private List<SiteCopy> placed(String key) {
+        Storage s = storage;
+        Optional<String> server = serverOfKey.apply(key);
+        return server.isEmpty() ? s.primaryCopies() : s.syncCopies(placementOf(server.get()));
+    }
+
+    @Override
+    public List<Store> placedCopies(String key) {
+        return placed(key).stream().map(SiteCopy::store).toList();
+    }
+
+    @Override
+    public List<Store> otherCopies(String key) {
+        List<SiteCopy> placed = placed(key);
+        return storage.primaryCopies().stream().filter(c -> !placed.contains(c)).map(SiteCopy::store).toList();
+    }
+
+    private List<Store> readOrder(String key) {
+        List<Store> order = new ArrayList<>(placedCopies(key));
+        order.addAll(otherCopies(key));
+        return order;
+    }
+
+    @Override
+    public ObjectWriter create(String key) throws IOException {
+        return MirroredWriter.create(key, placedCopies(key));
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T from(Store store) throws IOException;
+    }
+
+    /** The first copy's answer; a missing object or an unavailable copy moves on to the next. */
+    private <T> T firstAnswer(String key, Read<T> read) throws IOException {
+        IOException unavailable = null;
+        for (Store copy : readOrder(key)) {
+            try {
+                return read.from(copy);
+            } catch (NoSuchObjectException e) {
+                // not in this copy
+            } catch (StoreUnavailableException e) {
+                unavailable = e;
+            }
+        }
+        if (unavailable != null) {
+            throw unavailable;
+        }
+        throw new NoSuchObjectException(key, describe());
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        return firstAnswer(key, copy -> copy.open(key));
+    }
+
+    @Override
+    public InputStream open(String key, long offset, long length) throws IOException {
+        return firstAnswer(key, copy -> copy.open(key, offset, length));
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) throws IOException {
+        try {
+            return Optional.of(firstAnswer(key, copy -> copy.stat(key)
+                    .orElseThrow(() -> new NoSuchObjectException(key, copy.describe()))));
+        } catch (NoSuchObjectException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Every object in any copy. A copy that is unavailable is left out (its objects are in the
+     * others: every acknowledged write reached all of a placement's copies) unless none answers.
+     */
+    @Override
+    public List<ObjectInfo> list(String prefix) throws IOException {
+        Map<String, ObjectInfo> merged = new TreeMap<>();
+        IOException unavailable = null;
+        int answered = 0;
+        for (SiteCopy copy : storage.primaryCopies()) {
+            try {
+                for (ObjectInfo o : copy.store().list(prefix)) {
+                    merged.putIfAbsent(o.key(), o);
+                }
+                answered++;
+            } catch (StoreUnavailableException e) {
+                log.warn("listing {} without copy {}: {}", prefix, copy.label(), e.getMessage());
+                unavailable = e;
+            }
+        }
+        if (answered == 0 && unavailable != null) {
+            throw unavailable;
+        }
+        return new ArrayList<>(merged.values());
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        for (SiteCopy copy : storage.primaryCopies()) {
+            copy.store().delete(key);
+        }
+        Optional<String> server = serverOfKey.apply(key);
+        if (server.isPresent() && redundancyOf(server.get()).geo()) {
+            Optional<SiteCopy> geo = storage.pairedCopy();
+            if (geo.isPresent()) {
+                try {
+                    geo.get().store().delete(key);
+                } catch (IOException e) {
+                    log.warn("could not delete {} from the geo copy {} (left there): {}", key, geo.get().label(),
+                            e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        List<SiteCopy> copies = storage.primaryCopies();
+        if (copies.size() == 1) {
+            return copies.get(0).store().describe();
+        }
+        return "sites " + String.join(", ", storage.config().sitesIn(storage.config().region()).stream()
+                .map(SiteConfig::name).toList()) + " of region " + storage.config().region();
+    }
+}
