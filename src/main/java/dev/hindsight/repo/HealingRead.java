@@ -26,7 +26,8 @@ final class HealingRead extends InputStream {
     private int current = -1;
     private InputStream in;
     private long delivered;
-    private IOException lastFailure;
+    /** What to report if no copy reads: damage or an unreachable copy says more than "missing". */
+    private IOException failure;
 
     private HealingRead(String key, ReplicatedStore store, Codec codec, Healer healer) {
         this.key = key;
@@ -55,11 +56,7 @@ final class HealingRead extends InputStream {
             in = null;
         }
         if (failure != null) {
-            lastFailure = failure;
-            if (current < placed && (failure instanceof CorruptObjectException || failure instanceof NoSuchObjectException)) {
-                damaged.add(candidates.get(current));
-                reasons.add(failure.getMessage());
-            }
+            failed(failure);
         }
         while (++current < candidates.size()) {
             try {
@@ -68,17 +65,20 @@ final class HealingRead extends InputStream {
                 in = candidate;
                 return;
             } catch (IOException e) {
-                lastFailure = e;
-                if (current < placed && (e instanceof CorruptObjectException || e instanceof NoSuchObjectException)) {
-                    damaged.add(candidates.get(current));
-                    reasons.add(e.getMessage());
-                }
+                failed(e);
             }
         }
-        if (lastFailure instanceof NoSuchObjectException && damaged.size() < placed) {
-            throw lastFailure; // some copy failed otherwise: say that rather than "missing"
+        throw this.failure != null ? this.failure : new NoSuchObjectException(key, "any copy");
+    }
+
+    private void failed(IOException e) {
+        if (current < placed && (e instanceof CorruptObjectException || e instanceof NoSuchObjectException)) {
+            damaged.add(candidates.get(current));
+            reasons.add(e.getMessage());
         }
-        throw lastFailure != null ? lastFailure : new NoSuchObjectException(key, "any copy");
+        if (failure == null || (failure instanceof NoSuchObjectException && !(e instanceof NoSuchObjectException))) {
+            failure = e;
+        }
     }
 
     @Override
