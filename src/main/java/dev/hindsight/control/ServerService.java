@@ -320,7 +320,7 @@ public final class ServerService {
                 record.restoredFrom() == null ? null : catalog.server(record.restoredFrom()).map(ServerRecord::name)
                         .orElse(record.restoredFrom()),
                 record.createdAt(), record.ltr(), record.backupRedundancy().text(), storage.copies(record),
-                geo.map(GeoCopier.Status::site).orElse(null),
+                storage.geoSite(record).orElse(null),
                 geo.map(GeoCopier.Status::syncedUpTo).map(t -> Math.max(0,
                         Duration.between(t, clock.instant()).toMillis() / 1000.0)).orElse(null),
                 geo.map(GeoCopier.Status::behindBytes).orElse(null), geo.map(GeoCopier.Status::error).orElse(null),
@@ -339,7 +339,12 @@ public final class ServerService {
         ManagedServer host = managed(name);
         lockName(name);
         try {
-            ServerRecord record = live(name);
+            Optional<ServerRecord> known = repository.catalog().server(host.id());
+            if (known.isEmpty()) {
+                removeUnknown(host);
+                return;
+            }
+            ServerRecord record = known.get();
             captures.stop(record.id());
             db.setServerState(name, "deleting");
             if (host.attached()) {
@@ -354,6 +359,22 @@ public final class ServerService {
         } finally {
             busyNames.remove(name);
         }
+    }
+
+    /**
+     * Removes a server the repository has no record of (its catalog was lost): it cannot be
+     * marked deleted there, but it can leave this host.
+     */
+    private void removeUnknown(ManagedServer host) throws IOException {
+        log.warn("Server {} ({}) is not in the repository's catalog; removing it from this host only", host.name(),
+                host.id());
+        captures.stop(host.id());
+        db.setServerState(host.name(), "deleting");
+        if (!host.attached()) {
+            engines.get(host.engine()).stop(host);
+            FileTrees.deleteRecursively(host.dir());
+        }
+        db.deleteServer(host.name());
     }
 
     /** Takes the name for one create, restore or delete at a time. */

@@ -8,7 +8,6 @@ import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.storage.Placement;
 import dev.hindsight.storage.PlacedStore;
 import dev.hindsight.storage.PlacementPlanner;
-import dev.hindsight.storage.Redundancy;
 import dev.hindsight.storage.SiteCopy;
 import dev.hindsight.storage.Storage;
 import dev.hindsight.storage.StorageConfig;
@@ -92,6 +91,35 @@ public final class StorageService {
         }
     }
 
+    /**
+     * When no copy of the primary region has a keyring but the geo copy has one (the primary
+     * region was lost and its sites are new and empty), the repository's key comes back from the
+     * geo copy: a new key would make the geo copy unreadable. Runs before the repository opens.
+     */
+    public static void adoptGeoKeyring(PlacedStore placed) throws IOException {
+        Optional<SiteCopy> geo = placed.storage().pairedCopy();
+        if (geo.isEmpty() || placed.stat(Layout.KEYRING).isPresent()
+                || geo.get().store().stat(Layout.KEYRING).isEmpty()) {
+            return;
+        }
+        log.warn("No copy of the primary region has the repository's keyring; taking it from the geo copy {}",
+                geo.get().label());
+        for (String key : List.of(Layout.KEYRING, Layout.keyringCopy())) {
+            byte[] keyring;
+            try (InputStream in = geo.get().store().open(key)) {
+                keyring = in.readAllBytes();
+            }
+            for (SiteCopy copy : placed.storage().primaryCopies()) {
+                try (ObjectWriter out = copy.store().create(key)) {
+                    out.write(keyring);
+                    out.commit();
+                } catch (ObjectExistsException e) {
+                    // written meanwhile
+                }
+            }
+        }
+    }
+
     /** The sync copies a server's new objects go to, by label. */
     public List<String> copies(ServerRecord record) {
         try {
@@ -99,6 +127,15 @@ public final class StorageService {
             return placed.storage().syncCopies(placement).stream().map(SiteCopy::label).toList();
         } catch (HindsightException e) {
             return List.of();
+        }
+    }
+
+    /** The site in the paired region that holds the server's geo copy, if its redundancy has one. */
+    public Optional<String> geoSite(ServerRecord record) {
+        try {
+            return Optional.ofNullable(placed.storage().placement(record.backupRedundancy()).geoSite());
+        } catch (HindsightException e) {
+            return Optional.empty();
         }
     }
 
@@ -129,9 +166,5 @@ public final class StorageService {
                             + "backups in a second region with `hindsight server update " + source.name()
                             + " --backup-redundancy geo`");
         }
-    }
-
-    static Redundancy parse(String redundancy) {
-        return Redundancy.parse(redundancy);
     }
 }

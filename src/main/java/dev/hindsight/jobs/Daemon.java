@@ -39,6 +39,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +79,7 @@ public final class Daemon implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         StorageConfigFile storageFile = new StorageConfigFile(home.storageConfig(), home.repository());
         PlacedStore placed = new PlacedStore(new Storage(storageFile.load()), Layout::serverOf);
+        StorageService.adoptGeoKeyring(placed);
         Repository repository = Repository.openOrCreate(placed, Passphrase.resolve(home, passphraseFile, true));
         GeoCopier geo = new GeoCopier(repository, placed, clock);
         StorageService storage = new StorageService(storageFile, placed, repository, geo);
@@ -180,10 +182,18 @@ public final class Daemon implements AutoCloseable {
         for (ManagedServer host : db.servers()) {
             Optional<ServerRecord> record = catalog.server(host.id());
             Engine engine = engines.get(host.engine());
-            if (record.isEmpty() || record.get().deleted()) {
+            boolean unfinished = Set.of("provisioning", "restoring", "deleting").contains(host.state());
+            if ((record.isEmpty() && unfinished) || (record.isPresent() && record.get().deleted())) {
                 log.warn("Server {} was left in state '{}' by an interrupted create, restore or delete; removing "
                         + "what it left", host.name(), host.state());
                 servers.discard(engine, host);
+                continue;
+            }
+            if (record.isEmpty()) {
+                // a server that was acknowledged: the repository lost its record (a wiped or unmounted store?)
+                log.error("Server {} ({}) is not in the repository's catalog at {}: it is left as it is, unprotected "
+                        + "(no log capture, no backups) until the repository is restored; `hindsight server delete` "
+                        + "removes it from this host", host.name(), host.id(), repository.store().describe());
                 continue;
             }
             try {

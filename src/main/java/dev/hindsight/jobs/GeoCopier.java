@@ -185,7 +185,11 @@ public final class GeoCopier {
         }
     }
 
-    /** A catalog of the geo servers only, written when it changed; the geo copy numbers its own versions. */
+    /**
+     * A catalog of the geo servers only, written when it changed; the geo copy numbers its own
+     * versions. Servers the primary catalog no longer has (its region lost, or the server gone
+     * from it) keep their records in the geo copy: it never forgets what it can restore.
+     */
     private void writeCatalog(Catalog catalog, List<ServerRecord> geoServers, Store target, String site) {
         Set<String> ids = new HashSet<>();
         geoServers.forEach(s -> ids.add(s.id()));
@@ -193,9 +197,16 @@ public final class GeoCopier {
         if (geoServers.equals(lastCatalogServers) && backups.equals(lastCatalogBackups)) {
             return;
         }
+        Set<String> inPrimary = new HashSet<>();
+        catalog.servers().forEach(s -> inPrimary.add(s.id()));
         try {
-            primary.on(target).updateCatalog(c -> new Catalog(c.format(), c.sequence(), c.writtenAt(), geoServers,
-                    backups));
+            primary.on(target).updateCatalog(c -> {
+                List<ServerRecord> servers = new ArrayList<>(geoServers);
+                List<BackupRecord> kept = new ArrayList<>(backups);
+                c.servers().stream().filter(s -> !inPrimary.contains(s.id())).forEach(servers::add);
+                c.backups().stream().filter(b -> !inPrimary.contains(b.serverId())).forEach(kept::add);
+                return new Catalog(c.format(), c.sequence(), c.writtenAt(), servers, kept);
+            });
             lastCatalogServers = geoServers;
             lastCatalogBackups = backups;
         } catch (IOException | RuntimeException e) {

@@ -1,45 +1,30 @@
 package dev.hindsight.store;
 
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
+import dev.hindsight.testing.TestS3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.Arrays;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The store contract on S3, against a real S3 API server in this JVM (S3Proxy, in memory). */
 class S3StoreTest extends StoreContract {
-    static final String ACCESS = "hindsight-test";
-    static final String SECRET = "hindsight-test-secret-key";
     static final AtomicInteger BUCKETS = new AtomicInteger();
-    static S3Proxy proxy;
+    static TestS3 s3;
     static S3Client client;
     String bucket;
 
     @BeforeAll
     static void startS3() throws Exception {
-        proxy = S3Proxy.builder().blobStore(org.gaul.s3proxy.BlobStores.create("transient", new Properties()))
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET)
-                .build();
-        proxy.start();
-        client = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + proxy.getPort()))
-                .region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
-                .build();
+        s3 = TestS3.start(null);
+        client = s3.client();
     }
 
     @AfterAll
@@ -47,8 +32,8 @@ class S3StoreTest extends StoreContract {
         if (client != null) {
             client.close();
         }
-        if (proxy != null) {
-            proxy.stop();
+        if (s3 != null) {
+            s3.close();
         }
     }
 
