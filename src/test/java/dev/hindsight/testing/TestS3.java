@@ -39,6 +39,7 @@ public final class TestS3 implements AutoCloseable {
     private void startOn(int wanted) throws Exception {
         Properties properties = new Properties();
         if (dir != null) {
+            java.nio.file.Files.createDirectories(dir);
             properties.setProperty("jclouds.filesystem.basedir", dir.toString());
         }
         proxy = S3Proxy.builder().blobStore(BlobStores.create(dir == null ? "transient" : "filesystem", properties))
