@@ -16,12 +16,22 @@
 # pgBackRest 2.45 (Debian): compress-type=zst, process-max=2, start-fast, archive-async=y,
 # restore with its own spool path (shared/anchors/pgbackrest.md). Hindsight: bin/hindsight.
 #
-# Writes bench/out/results.md (a markdown table with ratios Hindsight / pgBackRest and the
+# STORE=s3 puts both repositories on S3 instead of the filesystem: an S3Proxy 4.1.0 per half
+# (bench/lib/s3proxy.sh; filesystem backend in the work directory, so on the same disk as the
+# fs repositories), pgBackRest over HTTPS (repo1-type=s3; the only way it talks to S3),
+# Hindsight over HTTP with one S3 site as the only site ($HINDSIGHT_HOME/storage.json, written
+# before the daemon starts). One copy on each side, as with STORE=fs. Sizes are du of
+# S3Proxy's files of the bucket, as du of the repository's directory with STORE=fs.
+#
+# Writes bench/out/results.md (results-s3.md with STORE=s3; a markdown table with ratios Hindsight / pgBackRest and the
 # exact command line) and prints it. Everything it creates (servers, daemon, directories)
 # is removed at exit, also on failure or Ctrl-C; --keep keeps the work directory (servers
 # are stopped all the same).
 #
 # Environment: SCALE (50), LOAD_SECONDS (60), CLIENTS (2),
+#   STORE        fs (default): the repositories are directories in the work directory;
+#                s3: buckets of S3Proxy (see above; needs the test dependencies in ~/.m2 and
+#                the ports S3_PORT (9480) and S3_TLS_PORT (9481) free)
 #   RATE         pgbench -R (tps) for the load; unset: no limit, so the WAL to replay depends
 #                on how fast each side ran (the tps/WAL line of the report shows it)
 #   ANCHOR_PG_CONF  extra postgresql.conf lines for the pgBackRest side's source server,
@@ -44,7 +54,10 @@ ANCHOR_PG_CONF=${ANCHOR_PG_CONF:-}
 RATE=${RATE:-}            # pgbench -R: same transaction count on both sides (default: as fast as it goes)
 OUT_DIR=${OUT_DIR:-$ROOT/bench/out}
 HINDSIGHT_BIN=${HINDSIGHT_BIN:-}
-CMDLINE="SCALE=$SCALE LOAD_SECONDS=$LOAD_SECONDS CLIENTS=$CLIENTS${RATE:+ RATE=$RATE}${ANCHOR_PG_CONF:+ ANCHOR_PG_CONF='$ANCHOR_PG_CONF'} bench/pg-full-restore.sh${*:+ $*}"
+STORE=${STORE:-fs}
+case $STORE in fs|s3) ;; *) echo "STORE must be fs or s3, not '$STORE'" >&2; exit 2 ;; esac
+BENCH_STORE=$STORE        # bench/lib/common.sh sets up both sides' repositories from it
+CMDLINE="$([[ $STORE == fs ]] || echo "STORE=$STORE ")SCALE=$SCALE LOAD_SECONDS=$LOAD_SECONDS CLIENTS=$CLIENTS${RATE:+ RATE=$RATE}${ANCHOR_PG_CONF:+ ANCHOR_PG_CONF='$ANCHOR_PG_CONF'} bench/pg-full-restore.sh${*:+ $*}"
 
 # shellcheck source=lib/common.sh
 source "$ROOT/bench/lib/common.sh"
@@ -101,8 +114,10 @@ anchor_full_backup() {
   label=$(pgbr --output=json info | jq -r '.[0].backup | map(select(.type == "full")) | last | .label')
   [[ -n $label && $label != null ]] || die "anchor: no full backup in pgbackrest info"
   record anchor_backup_s "$(secs "$t0" "$t1")"
-  record anchor_backup_bytes "$(du -sb "$A/repo/backup/bench/$label" | cut -f1)"
+  record anchor_backup_bytes "$(du -sb "$(anchor_repo_dir)/backup/bench/$label" | cut -f1)"
   record anchor_backup_info_repo_bytes "$(pgbr --output=json info | jq -r ".[0].backup[] | select(.label == \"$label\") | .info.repository.delta")"
+  # the data directory the backup restores (uncompressed), for throughput
+  record anchor_backup_logical_bytes "$(pgbr --output=json info | jq -r ".[0].backup[] | select(.label == \"$label\") | .info.size")"
   log "anchor: full backup $label took $(secs "$t0" "$t1") s"
 }
 
@@ -111,7 +126,7 @@ anchor_restore() {
   log "anchor: making sure the WAL after T is archived"
   a_sql "select pg_switch_wal()" >/dev/null
   pgbr check                                   # waits until the switched segment is archived
-  record anchor_wal_repo_bytes "$(du -sb "$A/repo/archive" | cut -f1)"
+  record anchor_wal_repo_bytes "$(du -sb "$(anchor_repo_dir)/archive" | cut -f1)"
   log "anchor: restore to $TARGET"
   t0=$(now)
   pgbr --pg1-path="$A/restore" --spool-path="$A/spool-restore" \
@@ -151,7 +166,7 @@ hs_full_backup() {
   [[ $(jq -r .status <<<"$last") == COMPLETED ]] || die "hindsight: newest backup is not COMPLETED: $last"
   id=$(jq -r .id <<<"$last")
   stored=$(jq -r '.storedBytes // empty' <<<"$last")
-  dir=$(find "$HS_HOME/repository" -type d -path "*/backups/$id" 2>/dev/null | head -1)
+  dir=$(find "$(hs_repo_dir)" -type d -path "*/backups/$id" 2>/dev/null | head -1)
   record hindsight_backup_s "$(secs "$t0" "$t1")"
   record hindsight_backup_bytes "$(if [[ -n $dir ]]; then du -sb "$dir" | cut -f1; else echo "${stored:-?}"; fi)"
   record hindsight_backup_stored_bytes "${stored:-?}"
@@ -182,6 +197,9 @@ hs_restore() {
   HS_R_URI=$(hs_uri bench-r)
   [[ $(h_rsql "select pg_is_in_recovery()") == f ]] || die "hindsight: bench-r is still in recovery after restore returned"
   record hindsight_restore_s "$(secs "$t0" "$t1")"
+  # the daemon's own figure for materializing the backup's files (PgRestore logs it)
+  record hindsight_restore_files_ms "$(grep -o 'Restored [0-9]* files ([0-9]* bytes) of backup [^ ]* in [0-9]* ms' \
+      "$WORK/hindsight-serve.log" | tail -1 | sed 's/.* in \([0-9]*\) ms$/\1/')"
   log "hindsight: restore to promoted took $(secs "$t0" "$t1") s"
 }
 
@@ -210,14 +228,23 @@ report() {
            anchor_checksum_ok anchor_db_bytes anchor_load_tps anchor_load_wal_bytes anchor_settings anchor_version anchor_target
            hindsight_backup_s hindsight_backup_bytes hindsight_backup_stored_bytes hindsight_backup_logical_bytes
            hindsight_restore_s hindsight_checksum_ok hindsight_db_bytes hindsight_load_tps hindsight_load_wal_bytes
-           hindsight_settings hindsight_version hindsight_target hindsight_wal_repo_bytes' k
+           hindsight_settings hindsight_version hindsight_target hindsight_wal_repo_bytes
+           anchor_backup_logical_bytes hindsight_restore_files_ms' k
   for k in $v; do [[ -n ${!k:-} ]] || printf -v "$k" '%s' '–'; done
   ratio() { awk -v h="$1" -v a="$2" 'BEGIN { if (h+0 > 0 && a+0 > 0) printf "%.2f", h / a; else printf "–" }'; }
   size() { [[ $1 =~ ^[0-9]+$ ]] && mb "$1" || echo "$1"; }
-  local md=$OUT_DIR/results.md
+  mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (b+0 > 0 && s+0 > 0) printf "%.0f", b / 1e6 / s; else printf "–" }'; }
+  local md=$OUT_DIR/results$([[ $STORE == fs ]] || echo "-$STORE").md
   mkdir -p "$OUT_DIR"
   {
     echo "# PostgreSQL full backup and restore to promoted: Hindsight vs pgBackRest"
+    echo
+    if [[ $STORE == s3 ]]; then
+      echo "Repositories on S3: S3Proxy 4.1.0 on loopback (filesystem backend in the work directory, one per side)," \
+           "pgBackRest over HTTPS (repo1-type=s3), Hindsight over HTTP (one S3 site, local redundancy)."
+    else
+      echo "Repositories on the filesystem (directories in the work directory)."
+    fi
     echo
     echo "Command: \`$CMDLINE\`"
     echo
@@ -240,7 +267,12 @@ report() {
     echo "Details: pgBackRest restore command alone $anchor_restore_files_s s, PostgreSQL redo (its log's 'redo done … elapsed') $anchor_redo_s s," \
          "WAL archive in repository $(size "$anchor_wal_repo_bytes") MB. Hindsight: backup storedBytes" \
          "$(size "$hindsight_backup_stored_bytes") MB, logicalBytes $(size "$hindsight_backup_logical_bytes") MB," \
-         "WAL in repository $(size "$hindsight_wal_repo_bytes") MB (both WAL figures: everything since the server was set up, pgbench -i included)."
+         "WAL in repository $(size "$hindsight_wal_repo_bytes") MB (both WAL figures: everything since the server was set up, pgbench -i included)," \
+         "materializing the backup's files $hindsight_restore_files_ms ms (daemon log)."
+    echo "Throughput, data directory MB (uncompressed: pgBackRest info's size, Hindsight's logicalBytes) per second:" \
+         "full backup $(mbps "$anchor_backup_logical_bytes" "$anchor_backup_s") / $(mbps "$hindsight_backup_logical_bytes" "$hindsight_backup_s") MB/s," \
+         "restore to T until promoted $(mbps "$anchor_backup_logical_bytes" "$anchor_restore_s") / $(mbps "$hindsight_backup_logical_bytes" "$hindsight_restore_s") MB/s" \
+         "(pgBackRest / Hindsight; restore includes the WAL replay)."
     echo "Source server settings: pgBackRest side: $anchor_settings; Hindsight side: $hindsight_settings."
     if [[ $anchor_settings != – && $hindsight_settings != – && $anchor_settings != "$hindsight_settings" ]]; then
       echo

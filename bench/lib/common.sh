@@ -3,6 +3,13 @@
 # bench_options "$@", and defines run_anchor / run_hindsight / report; bench_main runs them.
 # The pgBackRest side lives in $WORK/pgbr (stanza "bench", port $A_PORT), the Hindsight side in
 # $WORK/hindsight-home (server "bench"); each half runs in a subshell and cleans up after itself.
+# BENCH_STORE (the caller may set it; default fs) is where both tools keep their repository:
+#   fs  a directory: $WORK/pgbr/repo, $WORK/hindsight-home/repository
+#   s3  an S3 bucket of an S3Proxy started for the half (bench/lib/s3proxy.sh), its data in
+#       $WORK/s3-anchor or $WORK/s3-hindsight; nothing of the repository on the filesystem
+
+# shellcheck source=s3proxy.sh
+source "$(dirname "${BASH_SOURCE[0]}")/s3proxy.sh"
 
 # bench_options ARGS...: --anchor-only | --hindsight-only | --keep | --help (the script's header)
 bench_options() {
@@ -49,6 +56,31 @@ wait_until() {
 # pgBackRest (the anchor)
 # ---------------------------------------------------------------------------------------
 A_PORT=5499 A_RPORT=5500
+A_BUCKET=pgbackrest
+# where the stanza's repository is on disk, to measure it with du (s3: S3Proxy's files of the bucket)
+anchor_repo_dir() {
+  if [[ ${BENCH_STORE:-fs} == s3 ]]; then echo "$WORK/s3-anchor/data/$A_BUCKET/pgbackrest"; else echo "$A/repo"; fi
+}
+# the repository lines of pgbackrest.conf
+anchor_repo_conf() {
+  if [[ ${BENCH_STORE:-fs} == s3 ]]; then
+    # pgBackRest speaks only HTTPS to S3; S3Proxy's certificate is self-signed
+    cat <<EOF
+repo1-type=s3
+repo1-path=/pgbackrest
+repo1-s3-bucket=$A_BUCKET
+repo1-s3-endpoint=127.0.0.1
+repo1-storage-port=$S3_TLS_PORT
+repo1-storage-verify-tls=n
+repo1-s3-uri-style=path
+repo1-s3-region=$S3_REGION
+repo1-s3-key=$S3_ACCESS
+repo1-s3-key-secret=$S3_SECRET
+EOF
+  else
+    echo "repo1-path=$A/repo"
+  fi
+}
 anchor_conf() { echo "--config=$A/pgbackrest.conf"; }
 pgbr() { as_pg pgbackrest "$(anchor_conf)" --stanza=bench "$@"; }
 a_sql() { as_pg "$PGBIN/psql" -X -h "$A/sock" -p "$A_PORT" -U postgres -d postgres -Atq -v ON_ERROR_STOP=1 -c "$1"; }
@@ -61,7 +93,7 @@ anchor_setup() {
   chown -R postgres:postgres "$A"
   as_pg tee "$A/pgbackrest.conf" >/dev/null <<EOF
 [global]
-repo1-path=$A/repo
+$(anchor_repo_conf)
 repo1-retention-full=2
 log-path=$A/log
 lock-path=$A/lock
@@ -102,19 +134,22 @@ anchor_begin() {
   trap anchor_cleanup EXIT
   trap 'exit 130' INT TERM
   record anchor_version "$(pgbackrest version)"
+  [[ ${BENCH_STORE:-fs} != s3 ]] || s3proxy_start "$WORK/s3-anchor" "$A_BUCKET"
   anchor_setup
   log "anchor: pgbench -i -s $SCALE"
   a_pgbench -i -s "$SCALE" -q >"$A/pgbench-init.log" 2>&1
 }
 
 anchor_cleanup() {
-  [[ -n ${A:-} && -d ${A:-/nonexistent} ]] || return 0
+  # S3Proxy last: the servers' archive_command and pgbackrest stop may still talk to it
+  [[ -n ${A:-} && -d ${A:-/nonexistent} ]] || { s3proxy_stop "${WORK:-/nonexistent}/s3-anchor"; return 0; }
   local d
   for d in "$A/restore" "$A/pgdata"; do
     [[ -f $d/postmaster.pid ]] && as_pg "$PGBIN/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1 || true
   done
   # the async archive-push process of this stanza, if still running
   [[ -f $A/pgbackrest.conf ]] && pgbr stop --force >/dev/null 2>&1 || true
+  s3proxy_stop "$WORK/s3-anchor"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -129,9 +164,27 @@ h_pgbench() { "$PGBIN/pgbench" "$@" "$HS_URI"; }
 hs_backups() { hs backup list --server bench --output json | jq -c 'if type == "array" then . else (.backups // .items // []) end'; }
 hs_uri() { hs server show-connection-string --name "$1" | grep -Eo 'postgres(ql)?://[^[:space:]]+' | head -1; }
 
+H_BUCKET=hindsight
+# where the repository is on disk, to measure it with du (s3: S3Proxy's files of the bucket)
+hs_repo_dir() {
+  if [[ ${BENCH_STORE:-fs} == s3 ]]; then echo "$WORK/s3-hindsight/data/$H_BUCKET"; else echo "$HS_HOME/repository"; fi
+}
+
+# s3: the storage configuration the daemon reads at its start: one S3 site, the only site of the
+# primary region, so servers get `local` redundancy (one copy, as pgBackRest's one repository)
+# and nothing of the repository is on the filesystem.
+hs_write_storage_config() {
+  (umask 077; jq -n --arg endpoint "http://127.0.0.1:$S3_PORT" --arg bucket "$H_BUCKET" \
+      --arg access "$S3_ACCESS" --arg secret "$S3_SECRET" --arg s3region "$S3_REGION" \
+      '{region: "primary", sites: [{name: "s3", type: "s3", region: "primary", endpoint: $endpoint,
+        bucket: $bucket, pathStyle: true, accessKey: $access, secretKey: $secret, s3Region: $s3region}]}' \
+      >"$HS_HOME/storage.json")
+}
+
 hs_start_daemon() {
   HS_HOME=$WORK/hindsight-home
   mkdir -p "$HS_HOME"
+  [[ ${BENCH_STORE:-fs} != s3 ]] || hs_write_storage_config
   export HINDSIGHT_PASSPHRASE=${HINDSIGHT_PASSPHRASE:-bench-passphrase-not-a-secret}
   log "hindsight: starting the daemon (HINDSIGHT_HOME=$HS_HOME)"
   # HINDSIGHT_SERVE_JAVA_OPTS: JVM options for the daemon only, e.g. a flight recording of it
@@ -177,6 +230,7 @@ hs_begin() {
   trap hs_cleanup EXIT
   trap 'exit 130' INT TERM
   record hindsight_version "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
+  [[ ${BENCH_STORE:-fs} != s3 ]] || s3proxy_start "$WORK/s3-hindsight" "$H_BUCKET"
   hs_start_daemon
   hs_create_server
   log "hindsight: waiting for the first (automatic) full backup"
@@ -186,7 +240,8 @@ hs_begin() {
 }
 
 hs_cleanup() {
-  [[ -n ${HS_HOME:-} && -d ${HS_HOME:-/nonexistent} ]] || return 0
+  # S3Proxy last: deleting the servers removes their objects from it
+  [[ -n ${HS_HOME:-} && -d ${HS_HOME:-/nonexistent} ]] || { s3proxy_stop "${WORK:-/nonexistent}/s3-hindsight"; return 0; }
   if [[ -n ${HS_PID:-} ]] && kill -0 "$HS_PID" 2>/dev/null; then
     HINDSIGHT_HOME=$HS_HOME timeout 120 "$HINDSIGHT_BIN" server delete --name bench-r >/dev/null 2>&1 || true
     HINDSIGHT_HOME=$HS_HOME timeout 120 "$HINDSIGHT_BIN" server delete --name bench >/dev/null 2>&1 || true
@@ -200,6 +255,7 @@ hs_cleanup() {
     dir=$(dirname "$pidfile")
     runuser -u "$(stat -c %U "$dir")" -- "$PGBIN/pg_ctl" -D "$dir" -m immediate -w stop >/dev/null 2>&1 || true
   done < <(find "$HS_HOME" -name postmaster.pid 2>/dev/null)
+  s3proxy_stop "$WORK/s3-hindsight"
 }
 
 # The jar just built, copied into the work directory: bin/hindsight would rebuild when someone
@@ -231,6 +287,7 @@ bench_main() {
   trap 'main_cleanup' EXIT
   trap 'exit 130' INT TERM
   log "work directory $WORK; $CMDLINE"
+  [[ ${BENCH_STORE:-fs} != s3 ]] || s3proxy_prepare
   (( run_hindsight )) && [[ -z $HINDSIGHT_BIN ]] && pin_hindsight_jar
 
   local failed=0 rc

@@ -7,14 +7,17 @@ import java.util.Optional;
 
 /**
  * A dumb, write-once object store. Keys are relative paths separated by '/', made only by
- * {@link dev.hindsight.repo.Layout}. Implementations: {@link FileStore}, {@link S3Store}; Azure Blob later.
+ * {@link dev.hindsight.repo.Layout}. Implementations: {@link FileStore}, {@link S3Store}, {@link AzureBlobStore};
+ * wrappers: {@link RetryingStore}, and the repository's placed copies ({@link ReplicatedStore}).
  *
  * <p>Contract every implementation keeps (and the store contract test checks):
  * <ul>
  *   <li>an object becomes visible only when complete ({@link ObjectWriter#commit()}), atomically;</li>
  *   <li>an object is never overwritten: committing an existing key fails with {@link ObjectExistsException};</li>
  *   <li>{@link #list} shows only committed objects, sorted by key;</li>
- *   <li>{@link #delete} is idempotent.</li>
+ *   <li>{@link #delete} is idempotent;</li>
+ *   <li>a failure that may pass if tried again (the store unreachable, a timeout, a 5xx or throttling
+ *       reply) is a {@link StoreUnavailableException}; any other {@link IOException} is permanent.</li>
  * </ul>
  */
 public interface Store {
