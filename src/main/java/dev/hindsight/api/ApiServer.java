@@ -75,20 +75,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post("/api/servers/{name}/backups", ctx -> ctx.status(202).json(
                     servers.startBackup(ctx.pathParam("name"), BackupType.parse(ctx.body().isBlank() ? null
                             : body(ctx, BackupType.Body.class).type()))));
-            config.routes.post("/api/restores", ctx -> {
-                RestoreRequestBody request = body(ctx, RestoreRequestBody.class);
-                restores.check(request);
-                Operation op = servers.operations().submit("restore", request.name(),
-                        progress -> restores.restore(request, progress));
-                ctx.status(202).json(op);
-            });
-            config.routes.post("/api/geo-restores", ctx -> {
-                RestoreRequestBody request = body(ctx, RestoreRequestBody.class);
-                restores.checkGeo(request);
-                Operation op = servers.operations().submit("geo-restore", request.name(),
-                        progress -> restores.geoRestore(request, progress));
-                ctx.status(202).json(op);
-            });
+            config.routes.post("/api/restores", ctx -> restore(ctx, servers, "restore", restores::check,
+                    restores::restore));
+            config.routes.post("/api/geo-restores", ctx -> restore(ctx, servers, "geo-restore", restores::checkGeo,
+                    restores::geoRestore));
             config.routes.post("/api/storage/reload", ctx -> ctx.json(servers.storage().reload().sites().stream()
                     .map(dev.hindsight.storage.SiteConfig::redacted).toList()));
             config.routes.post("/api/repository/verify", ctx -> {
@@ -110,6 +100,25 @@ public final class ApiServer implements AutoCloseable {
                 error(ctx, 500, String.valueOf(e.getMessage()), "see the daemon's log for details", "FAILED");
             });
         });
+    }
+
+    @FunctionalInterface
+    private interface RestoreStep<T> {
+        T run(RestoreRequestBody request, dev.hindsight.util.Progress progress) throws java.io.IOException;
+    }
+
+    @FunctionalInterface
+    private interface RestoreCheck {
+        void check(RestoreRequestBody request) throws java.io.IOException;
+    }
+
+    /** Checks the request at once (a bad one changes nothing), then restores as an operation the CLI follows. */
+    private static void restore(Context ctx, ServerService servers, String kind, RestoreCheck check,
+                                RestoreStep<?> restore) throws java.io.IOException {
+        RestoreRequestBody request = body(ctx, RestoreRequestBody.class);
+        check.check(request);
+        Operation op = servers.operations().submit(kind, request.name(), progress -> restore.run(request, progress));
+        ctx.status(202).json(op);
     }
 
     private static void update(Context ctx, ServerService servers) throws java.io.IOException {

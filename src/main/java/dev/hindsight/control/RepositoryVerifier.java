@@ -10,6 +10,7 @@ import dev.hindsight.storage.PlacedStore;
 import dev.hindsight.storage.SiteCopy;
 import dev.hindsight.storage.Storage;
 import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.store.RawCopy;
 import dev.hindsight.store.Store;
 import dev.hindsight.util.Progress;
 
@@ -173,10 +174,7 @@ public final class RepositoryVerifier {
     private static String repairKeyring(String key, Store good, SiteCopy copy, Tally tally) {
         try {
             copy.store().delete(key);
-            try (InputStream in = good.open(key); var out = copy.store().create(key)) {
-                in.transferTo(out);
-                out.commit();
-            }
+            RawCopy.copy(good, key, copy.store());
             tally.repaired++;
             return "repaired from " + good.describe();
         } catch (IOException e) {

@@ -13,13 +13,12 @@ import dev.hindsight.storage.Storage;
 import dev.hindsight.storage.StorageConfig;
 import dev.hindsight.storage.StorageConfigFile;
 import dev.hindsight.store.ObjectExistsException;
-import dev.hindsight.store.ObjectWriter;
+import dev.hindsight.store.RawCopy;
 import dev.hindsight.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -80,9 +79,8 @@ public final class StorageService {
                 if (copy.store().stat(key).isPresent()) {
                     continue;
                 }
-                try (InputStream in = placed.open(key); ObjectWriter out = copy.store().create(key)) {
-                    in.transferTo(out);
-                    out.commit();
+                try {
+                    RawCopy.copy(placed, key, copy.store());
                     log.info("Copied the repository's {} to site copy {}", key, copy.label());
                 } catch (ObjectExistsException e) {
                     // written meanwhile
@@ -105,14 +103,9 @@ public final class StorageService {
         log.warn("No copy of the primary region has the repository's keyring; taking it from the geo copy {}",
                 geo.get().label());
         for (String key : List.of(Layout.KEYRING, Layout.keyringCopy())) {
-            byte[] keyring;
-            try (InputStream in = geo.get().store().open(key)) {
-                keyring = in.readAllBytes();
-            }
             for (SiteCopy copy : placed.storage().primaryCopies()) {
-                try (ObjectWriter out = copy.store().create(key)) {
-                    out.write(keyring);
-                    out.commit();
+                try {
+                    RawCopy.copy(geo.get().store(), key, copy.store());
                 } catch (ObjectExistsException e) {
                     // written meanwhile
                 }

@@ -11,12 +11,12 @@ import dev.hindsight.storage.SiteCopy;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectExistsException;
 import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.store.RawCopy;
 import dev.hindsight.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ public final class GeoCopier {
      * @param behindObjects objects that were missing at the last look
      * @param error         why the last pass failed, or null
      */
-    public record Status(String site, Instant syncedUpTo, long behindBytes, int behindObjects, String error) {
+    public record Status(Instant syncedUpTo, long behindBytes, int behindObjects, String error) {
     }
 
     private final Repository primary;
@@ -80,7 +80,7 @@ public final class GeoCopier {
             return;
         }
         if (geo.isEmpty()) {
-            geoServers.forEach(s -> status.put(s.id(), failed(s.id(), null,
+            geoServers.forEach(s -> status.put(s.id(), failed(s.id(),
                     "no site in a paired region: the storage configuration changed")));
             return;
         }
@@ -97,15 +97,14 @@ public final class GeoCopier {
             try {
                 List<ObjectInfo> missing = missing(Layout.serverPrefix(server.id()), target);
                 long bytes = missing.stream().mapToLong(ObjectInfo::size).sum();
-                status.put(server.id(), new Status(geo.get().label(), previous(server.id()), bytes, missing.size(),
-                        null));
+                status.put(server.id(), new Status(previous(server.id()), bytes, missing.size(), null));
                 for (ObjectInfo object : missing) {
                     copy(object.key(), target);
                 }
-                status.put(server.id(), new Status(geo.get().label(), start, 0, 0, null));
+                status.put(server.id(), new Status(start, 0, 0, null));
             } catch (IOException | RuntimeException e) {
                 allCopied = false;
-                status.put(server.id(), failed(server.id(), geo.get().label(), e.getMessage()));
+                status.put(server.id(), failed(server.id(), e.getMessage()));
                 log.warn("geo copy of server {} to {} failed (tried again shortly): {}", server.name(),
                         geo.get().label(), e.getMessage());
             }
@@ -120,9 +119,9 @@ public final class GeoCopier {
         return s == null ? null : s.syncedUpTo();
     }
 
-    private Status failed(String serverId, String site, String error) {
+    private Status failed(String serverId, String error) {
         Status s = status.get(serverId);
-        return new Status(site, s == null ? null : s.syncedUpTo(), s == null ? 0 : s.behindBytes(),
+        return new Status(s == null ? null : s.syncedUpTo(), s == null ? 0 : s.behindBytes(),
                 s == null ? 0 : s.behindObjects(), error);
     }
 
@@ -176,9 +175,8 @@ public final class GeoCopier {
             if (target.stat(key).isPresent()) {
                 continue;
             }
-            try (InputStream in = placed.open(key); var out = target.create(key)) {
-                in.transferTo(out);
-                out.commit();
+            try {
+                RawCopy.copy(placed, key, target);
             } catch (ObjectExistsException e) {
                 // written meanwhile
             }
