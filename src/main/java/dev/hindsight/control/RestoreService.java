@@ -8,6 +8,7 @@ import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.storage.PlacementPlanner;
+import dev.hindsight.store.StoreUnavailableException;
 import dev.hindsight.util.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,8 +81,8 @@ public final class RestoreService {
         if (body.port() != null) {
             Validation.port(body.port());
         }
-        if (servers.db().server(body.name()).isPresent()
-                || servers.repository().catalog().liveServerNamed(body.name()).isPresent()) {
+        if (servers.db().server(body.name()).isPresent() || primaryCatalog(source).liveServerNamed(body.name())
+                .isPresent()) {
             throw HindsightException.conflict("a server named " + body.name() + " already exists",
                     "choose another name for the restored server");
         }
@@ -89,6 +90,28 @@ public final class RestoreService {
             servers.storage().choose(body.backupRedundancy(), null);
         }
         return plan(source, request);
+    }
+
+    /**
+     * The primary region's catalog, where the restored server will be recorded and its own
+     * backups kept. A geo-restore reads nothing else from the primary region, but if it cannot
+     * even read this, it cannot protect the new server: say so before restoring anything.
+     */
+    private dev.hindsight.repo.catalog.Catalog primaryCatalog(Source source) throws IOException {
+        try {
+            return servers.repository().catalog();
+        } catch (IOException e) {
+            if (!source.geo() || !StoreUnavailableException.isCause(e)) {
+                throw e;
+            }
+            throw new HindsightException(HindsightException.Kind.UNAVAILABLE, "the geo copy can be restored from, "
+                    + "but the primary region's sites, which would keep the restored server's record and its own "
+                    + "backups, are unreachable: " + e.getMessage(),
+                    "make them reachable, or move the primary region to sites that are: `hindsight storage site add "
+                            + "NAME --type … --region NEW` then `hindsight storage region pair NEW "
+                            + servers.storage().config().pairedRegion() + "` (the geo copy stays the restore source); "
+                            + "then retry", e);
+        }
     }
 
     private RestorePlan plan(Source source, RestoreRequest request) throws IOException {

@@ -63,6 +63,7 @@ public final class StorageService {
     public StorageConfig reload() throws IOException {
         StorageConfig next = file.load();
         placed.reconfigure(new Storage(next));
+        adoptGeoKeyring(placed); // a primary region moved to new, empty sites
         spreadKeyring();
         log.info("Storage configuration reloaded: sites {}", next.sites().stream().map(s -> s.name() + "@" + s.region())
                 .toList());

@@ -160,6 +160,17 @@ class GeoRedundancyIT {
         assertThat(hs.cli("server", "show", "--name", "prod-dr", "--output", "json").ok().json()
                 .path("state").asText()).isEqualTo("running");
         hs.cli("server", "delete", "--name", "prod").ok(); // not in any catalog here any more: leaves this host only
+
+        // the primary region moved to new, empty sites while the daemon runs: they get the key from the geo copy
+        Path recovery = hs.home.resolve("recovery-site");
+        hs.cli("storage", "site", "add", "rescue", "--type", "fs", "--region", "recovery", "--path",
+                recovery.toString()).ok();
+        hs.cli("storage", "region", "pair", "recovery", "west").ok();
+        assertThat(recovery.resolve("keyring.json")).exists();
+        hs.cli("server", "geo-restore", "--source-server", "prod", "--name", "prod-dr2", "--latest").ok();
+        try (Connection r = hs.connect("prod-dr2")) {
+            assertThat(PitrEndToEndIT.tableExists(r, "accounts")).isTrue();
+        }
     }
 
     private double geoLag() {

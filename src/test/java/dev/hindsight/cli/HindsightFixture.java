@@ -84,7 +84,8 @@ final class HindsightFixture implements AutoCloseable {
 
     Result cli(String... args) {
         Result result = run(home, args);
-        if (result.exit() == 0 && args.length > 2 && (args[1].equals("create") || args[1].equals("restore"))) {
+        if (result.exit() == 0 && args.length > 2 && (args[1].equals("create") || args[1].equals("restore")
+                || args[1].equals("geo-restore"))) {
             for (int i = 0; i < args.length - 1; i++) {
                 if (args[i].equals("--name")) {
                     created.add(args[i + 1]);
