@@ -2,7 +2,6 @@ package dev.hindsight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hindsight.control.RestoreRequestBody;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -17,7 +17,6 @@ import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.util.FreePort;
 import dev.hindsight.util.FileTrees;
-import dev.hindsight.util.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
