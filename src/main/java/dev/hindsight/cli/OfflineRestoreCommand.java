@@ -7,8 +7,14 @@ import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
+import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.storage.PlacedStore;
+import dev.hindsight.storage.SiteConfig;
+import dev.hindsight.storage.Storage;
+import dev.hindsight.storage.StorageConfig;
+import dev.hindsight.storage.StorageConfigFile;
 import dev.hindsight.store.FileStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,10 +33,17 @@ import java.util.concurrent.Callable;
  * Disaster recovery without the daemon: from a repository and its passphrase alone, write a data
  * directory that recovers to the target when started.
  */
-@Command(name = "restore", description = "Offline restore from a repository alone into a data directory ready to start.")
+@Command(name = "restore", description = "Offline restore from a repository alone (a directory, or any site: "
+        + "S3, Azure, the geo copy) into a data directory ready to start.")
 final class OfflineRestoreCommand implements Callable<Integer> {
-    @Option(names = "--repository", required = true, paramLabel = "PATH", description = "the repository directory")
+    @Option(names = "--repository", paramLabel = "PATH", description = "the repository directory (a filesystem copy)")
     Path repository;
+    @Option(names = "--site", paramLabel = "NAME", description = "instead of --repository: a site of the storage "
+            + "configuration (any type; every copy of it is read, a damaged one is passed over)")
+    String site;
+    @Option(names = "--storage-config", paramLabel = "FILE",
+            description = "with --site: the storage configuration (default: the home's storage.json)")
+    Path storageConfig;
     @Option(names = "--server", required = true, description = "the server's name in the repository")
     String server;
     @Option(names = "--target-dir", required = true, paramLabel = "DIR", description = "new data directory (must not exist or be empty)")
@@ -51,11 +64,7 @@ final class OfflineRestoreCommand implements Callable<Integer> {
         target.checkExactlyOne();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isDirectory(repository)) {
-            throw HindsightException.notFound("no repository directory at " + repository, "give the path of the repository");
-        }
-        char[] passphrase = Passphrase.resolve(new Home(repository.toAbsolutePath().getParent()), passphraseFile, false);
-        Repository repo = Repository.open(new FileStore(repository), passphrase);
+        Repository repo = open();
         List<ServerRecord> named = repo.catalog().serversNamed(server);
         if (named.isEmpty()) {
             throw HindsightException.notFound("the repository has no server named " + server,
@@ -85,5 +94,34 @@ final class OfflineRestoreCommand implements Callable<Integer> {
                 + "; " + engine.restoredAccessNote() + ".");
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The repository named by --repository (a directory) or by --site (any site's copies, read with healing). */
+    private Repository open() throws java.io.IOException {
+        if ((repository == null) == (site == null)) {
+            throw HindsightException.invalid("give exactly one of --repository and --site",
+                    "--repository /path/to/repository, or --site NAME [--storage-config FILE]");
+        }
+        if (repository != null) {
+            if (!Files.isDirectory(repository)) {
+                throw HindsightException.notFound("no repository directory at " + repository,
+                        "give the path of the repository");
+            }
+            char[] passphrase = Passphrase.resolve(new Home(repository.toAbsolutePath().getParent()), passphraseFile,
+                    false);
+            return Repository.open(new FileStore(repository), passphrase);
+        }
+        Path configFile = storageConfig != null ? storageConfig.toAbsolutePath() : Home.resolve(null).storageConfig();
+        if (!Files.exists(configFile)) {
+            throw HindsightException.notFound("no storage configuration at " + configFile,
+                    "give --storage-config FILE (a copy of the home's storage.json)");
+        }
+        StorageConfig config = new StorageConfigFile(configFile, configFile.resolveSibling("repository")).load();
+        SiteConfig chosen = config.site(site).orElseThrow(() -> HindsightException.notFound("no site named " + site
+                + " in " + configFile, "sites: " + String.join(", ", config.sites().stream().map(SiteConfig::name)
+                .toList())));
+        Storage only = new Storage(new StorageConfig(chosen.region(), null, null, List.of(chosen)));
+        char[] passphrase = Passphrase.resolve(new Home(configFile.getParent()), passphraseFile, false);
+        return Repository.open(new PlacedStore(only, Layout::serverOf), passphrase);
     }
 }

@@ -160,6 +160,7 @@ class GeoRedundancyIT {
         assertThat(hs.cli("server", "show", "--name", "prod-dr", "--output", "json").ok().json()
                 .path("state").asText()).isEqualTo("running");
         hs.cli("server", "delete", "--name", "prod").ok(); // not in any catalog here any more: leaves this host only
+        offlineRestoreFromTheGeoSite(t, atT);
 
         // the primary region moved to new, empty sites while the daemon runs: they get the key from the geo copy
         Path recovery = hs.home.resolve("recovery-site");
@@ -171,6 +172,46 @@ class GeoRedundancyIT {
         try (Connection r = hs.connect("prod-dr2")) {
             assertThat(PitrEndToEndIT.tableExists(r, "accounts")).isTrue();
         }
+    }
+
+    /** Without the daemon: the geo site (S3) and the passphrase alone give a data directory holding the data at T. */
+    private void offlineRestoreFromTheGeoSite(Instant t, Map<String, String> atT) throws Exception {
+        Path target = Files.createTempDirectory(Path.of("/tmp"), "geo-offline-").resolve("data");
+        Path sockets = target.getParent().resolve("run");
+        int port = dev.hindsight.util.FreePort.find();
+        HindsightFixture.Result done = hs.cli("restore", "--site", "dr", "--storage-config",
+                hs.home.resolve("storage.json").toString(), "--server", "prod", "--restore-time", t.toString(),
+                "--target-dir", target.toString(), "--port", Integer.toString(port), "--socket-dir",
+                sockets.toString()).ok();
+        assertThat(done.out()).contains("is ready");
+        var cluster = new dev.hindsight.engine.postgres.PgCluster(dev.hindsight.engine.postgres.PgInstallation.locate(),
+                dev.hindsight.util.OsUser.forDatabase("postgres"), target, sockets, port);
+        try {
+            cluster.start(Duration.ofMinutes(2));
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (true) {
+                try (Connection r = cluster.connect("app", "s3cret-pw", "postgres");
+                     Statement s = r.createStatement();
+                     java.sql.ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        assertThat(PitrEndToEndIT.checksums(r)).isEqualTo(atT);
+                        break;
+                    }
+                } catch (java.sql.SQLException e) {
+                    // still starting
+                }
+                assertThat(Instant.now()).isBefore(deadline);
+                Thread.sleep(300);
+            }
+        } finally {
+            cluster.stop();
+            FileTrees.deleteRecursively(target.getParent());
+        }
+        HindsightFixture.Result both = hs.cli("restore", "--site", "dr", "--repository", "/tmp", "--server", "prod",
+                "--latest", "--target-dir", target.toString());
+        assertThat(both.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(both.err()).contains("exactly one of --repository and --site");
     }
 
     private double geoLag() {
