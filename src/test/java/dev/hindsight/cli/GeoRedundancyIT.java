@@ -184,30 +184,8 @@ class GeoRedundancyIT {
                 "--target-dir", target.toString(), "--port", Integer.toString(port), "--socket-dir",
                 sockets.toString()).ok();
         assertThat(done.out()).contains("is ready");
-        var cluster = new dev.hindsight.engine.postgres.PgCluster(dev.hindsight.engine.postgres.PgInstallation.locate(),
-                dev.hindsight.util.OsUser.forDatabase("postgres"), target, sockets, port);
-        try {
-            cluster.start(Duration.ofMinutes(2));
-            Instant deadline = Instant.now().plusSeconds(60);
-            while (true) {
-                try (Connection r = cluster.connect("app", "s3cret-pw", "postgres");
-                     Statement s = r.createStatement();
-                     java.sql.ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        assertThat(PitrEndToEndIT.checksums(r)).isEqualTo(atT);
-                        break;
-                    }
-                } catch (java.sql.SQLException e) {
-                    // still starting
-                }
-                assertThat(Instant.now()).isBefore(deadline);
-                Thread.sleep(300);
-            }
-        } finally {
-            cluster.stop();
-            FileTrees.deleteRecursively(target.getParent());
-        }
+        HindsightFixture.startOfflineRestored(target, sockets, port, "app", "s3cret-pw",
+                r -> assertThat(PitrEndToEndIT.checksums(r)).isEqualTo(atT));
         HindsightFixture.Result both = hs.cli("restore", "--site", "dr", "--repository", "/tmp", "--server", "prod",
                 "--latest", "--target-dir", target.toString());
         assertThat(both.exit()).isEqualTo(ExitCodes.INVALID);

@@ -133,6 +133,45 @@ final class HindsightFixture implements AutoCloseable {
         return DriverManager.getConnection("jdbc:postgresql://" + hostPart, user, password);
     }
 
+    /** A check run on a connection to a restored server. */
+    interface SqlCheck {
+        void check(Connection c) throws Exception;
+    }
+
+    /**
+     * Starts a PostgreSQL data directory made by the offline {@code restore}, waits until it has
+     * recovered and promoted, runs {@code check} on it, then stops it and removes the directory's parent.
+     */
+    static void startOfflineRestored(Path target, Path sockets, int port, String user, String password,
+                                     SqlCheck check) throws Exception {
+        var cluster = new dev.hindsight.engine.postgres.PgCluster(dev.hindsight.engine.postgres.PgInstallation.locate(),
+                dev.hindsight.util.OsUser.forDatabase("postgres"), target, sockets, port);
+        try {
+            cluster.start(Duration.ofMinutes(2));
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (true) {
+                try (Connection r = cluster.connect(user, password, "postgres");
+                     java.sql.Statement s = r.createStatement();
+                     java.sql.ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        check.check(r);
+                        return;
+                    }
+                } catch (SQLException e) {
+                    // still starting
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("the restored server did not promote within 60 s");
+                }
+                Thread.sleep(300);
+            }
+        } finally {
+            cluster.stop();
+            dev.hindsight.util.FileTrees.deleteRecursively(target.getParent());
+        }
+    }
+
     JsonNode backups(String server) {
         return cli("backup", "list", "--server", server, "--output", "json").ok().json();
     }

@@ -333,29 +333,12 @@ class PitrEndToEndIT {
         assertThat(target).doesNotExist();
         hs.cli("restore", "--repository", hs.home.resolve("repository").toString(), "--server", "prod", "--latest",
                 "--target-dir", target.toString(), "--port", Integer.toString(port), "--socket-dir", sockets.toString()).ok();
-        var cluster = new dev.hindsight.engine.postgres.PgCluster(dev.hindsight.engine.postgres.PgInstallation.locate(),
-                dev.hindsight.util.OsUser.forDatabase("postgres"), target, sockets, port);
-        try {
-            cluster.start(Duration.ofMinutes(2));
-            Instant deadline = Instant.now().plusSeconds(60);
-            while (true) {
-                try (Connection r = cluster.connect("app", "s3cret-pw", "postgres"); Statement s = r.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), (SELECT count(*) || ':' || "
-                             + "md5(string_agg(t::text, ',' ORDER BY id)) FROM dr_check t)")) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        assertThat(rs.getString(2)).isEqualTo(expected.get("dr_check"));
-                        break;
-                    }
-                } catch (SQLException e) {
-                    // still starting
-                }
-                assertThat(Instant.now()).isBefore(deadline);
-                Thread.sleep(300);
+        HindsightFixture.startOfflineRestored(target, sockets, port, "app", "s3cret-pw", r -> {
+            try (Statement s = r.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) || ':' || "
+                    + "md5(string_agg(t::text, ',' ORDER BY id)) FROM dr_check t")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo(expected.get("dr_check"));
             }
-        } finally {
-            cluster.stop();
-            dev.hindsight.util.FileTrees.deleteRecursively(target.getParent());
-        }
+        });
     }
 }
