@@ -1,6 +1,7 @@
 package dev.hindsight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hindsight.engine.postgres.Lsn;
 import dev.hindsight.testing.TestS3;
 import dev.hindsight.util.FileTrees;
 import org.junit.jupiter.api.AfterAll;
@@ -80,6 +81,7 @@ class ZoneRedundancyIT {
         hs.awaitBackups("zoned", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
 
         Map<String, String> end;
+        String endOfWal;
         try (Connection c = hs.connect("zoned"); Connection loadConn = hs.connect("zoned")) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE accounts(id int PRIMARY KEY, balance bigint)");
@@ -103,8 +105,12 @@ class ZoneRedundancyIT {
                 Thread.sleep(3000);
             }
             end = PitrEndToEndIT.checksums(c);
+            try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()")) {
+                rs.next();
+                endOfWal = rs.getString(1);
+            }
         }
-        awaitCaughtUp(Duration.ofMinutes(2));
+        awaitDurable(endOfWal, Duration.ofMinutes(2));
         assertThat(sealedWal(id, "home")).isEqualTo(sealedWal(id, "z2")).isEqualTo(sealedWal(id, "z3"))
                 .isNotEmpty();
 
@@ -176,17 +182,19 @@ class ZoneRedundancyIT {
         return keys;
     }
 
-    private void awaitCaughtUp(Duration timeout) throws InterruptedException {
+    /** Waits until the capture holds the server's WAL up to {@code lsn} in every copy, with no error. */
+    private void awaitDurable(String lsn, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         JsonNode show = null;
         while (Instant.now().isBefore(deadline)) {
             show = hs.cli("server", "show", "--name", "zoned", "--output", "json").ok().json();
-            if (show.path("logCaptureError").isNull() && show.path("logCaptureLagSeconds").isNumber()
-                    && show.path("logCaptureLagSeconds").asDouble() < 5) {
+            JsonNode durable = show.path("logCapturePosition");
+            if (show.path("logCaptureError").isNull() && durable.isTextual()
+                    && !Lsn.parse(durable.asText()).isBefore(Lsn.parse(lsn))) {
                 return;
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("the capture did not catch up in " + timeout + ": " + show);
+        throw new AssertionError("the capture did not catch up to " + lsn + " in " + timeout + ": " + show);
     }
 }
