@@ -12,8 +12,6 @@ import dev.hindsight.storage.SiteCopy;
 import dev.hindsight.storage.Storage;
 import dev.hindsight.storage.StorageConfig;
 import dev.hindsight.storage.StorageConfigFile;
-import dev.hindsight.store.ObjectExistsException;
-import dev.hindsight.store.RawCopy;
 import dev.hindsight.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,16 +74,8 @@ public final class StorageService {
      */
     public void spreadKeyring() throws IOException {
         for (SiteCopy copy : placed.storage().primaryCopies()) {
-            for (String key : List.of(Layout.KEYRING, Layout.keyringCopy())) {
-                if (copy.store().stat(key).isPresent()) {
-                    continue;
-                }
-                try {
-                    RawCopy.copy(placed, key, copy.store());
-                    log.info("Copied the repository's {} to site copy {}", key, copy.label());
-                } catch (ObjectExistsException e) {
-                    // written meanwhile
-                }
+            for (String key : Repository.copyKeyring(placed, copy.store())) {
+                log.info("Copied the repository's {} to site copy {}", key, copy.label());
             }
         }
     }
@@ -103,14 +93,8 @@ public final class StorageService {
         }
         log.warn("No copy of the primary region has the repository's keyring; taking it from the geo copy {}",
                 geo.get().label());
-        for (String key : List.of(Layout.KEYRING, Layout.keyringCopy())) {
-            for (SiteCopy copy : placed.storage().primaryCopies()) {
-                try {
-                    RawCopy.copy(geo.get().store(), key, copy.store());
-                } catch (ObjectExistsException e) {
-                    // written meanwhile
-                }
-            }
+        for (SiteCopy copy : placed.storage().primaryCopies()) {
+            Repository.copyKeyring(geo.get().store(), copy.store());
         }
     }
 

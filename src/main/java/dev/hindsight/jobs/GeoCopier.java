@@ -11,7 +11,6 @@ import dev.hindsight.storage.SiteCopy;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectExistsException;
 import dev.hindsight.store.ObjectInfo;
-import dev.hindsight.store.RawCopy;
 import dev.hindsight.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +86,7 @@ public final class GeoCopier {
         Store target = geo.get().store();
         boolean allCopied = true;
         try {
-            copyKeyring(target);
+            Repository.copyKeyring(placed, target);
         } catch (IOException e) {
             allCopied = false;
             log.warn("geo copy: cannot copy the keyring to {}: {}", geo.get().label(), e.getMessage());
@@ -167,19 +166,6 @@ public final class GeoCopier {
         }
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private void copyKeyring(Store target) throws IOException {
-        for (String key : List.of(Layout.KEYRING, Layout.keyringCopy())) {
-            if (target.stat(key).isPresent()) {
-                continue;
-            }
-            try {
-                RawCopy.copy(placed, key, target);
-            } catch (ObjectExistsException e) {
-                // written meanwhile
-            }
         }
     }
 

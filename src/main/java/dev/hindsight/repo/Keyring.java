@@ -139,6 +139,26 @@ final class Keyring {
         return created;
     }
 
+    /**
+     * Gives {@code to} the keyring files it lacks, byte for byte from {@code from} (another copy of
+     * the same repository); returns the names copied. One written meanwhile is left as it is.
+     */
+    public static List<String> copyMissing(Store from, Store to) throws IOException {
+        List<String> copied = new java.util.ArrayList<>();
+        for (String name : List.of(Layout.KEYRING, Layout.keyringCopy())) {
+            if (to.stat(name).isPresent()) {
+                continue;
+            }
+            try {
+                dev.hindsight.store.RawCopy.copy(from, name, to);
+                copied.add(name);
+            } catch (dev.hindsight.store.ObjectExistsException e) {
+                // written meanwhile
+            }
+        }
+        return copied;
+    }
+
     /** Rewrites a missing copy from the one that unlocked; a damaged copy is left for a human to look at. */
     private static void restore(Store store, String missing, String from, byte[] bytes) {
         try {

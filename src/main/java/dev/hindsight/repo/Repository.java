@@ -71,6 +71,14 @@ public final class Repository {
         return new Repository(store, Keyring.open(store, passphrase));
     }
 
+    /**
+     * Gives another copy of a repository the keyring files it lacks, as they are (so that copy can
+     * be opened alone with the same passphrase); returns the names copied.
+     */
+    public static List<String> copyKeyring(Store from, Store to) throws IOException {
+        return Keyring.copyMissing(from, to);
+    }
+
     public Store store() {
         return store;
     }

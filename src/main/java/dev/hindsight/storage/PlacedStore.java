@@ -76,13 +76,18 @@ public final class PlacedStore implements ReplicatedStore {
 
     @Override
     public List<Store> otherCopies(String key) {
-        List<SiteCopy> placed = placed(key);
+        return others(placed(key));
+    }
+
+    private List<Store> others(List<SiteCopy> placed) {
         return storage.primaryCopies().stream().filter(c -> !placed.contains(c)).map(SiteCopy::store).toList();
     }
 
+    /** The placed copies, then the others: the placement worked out once. */
     private List<Store> readOrder(String key) {
-        List<Store> order = new ArrayList<>(placedCopies(key));
-        order.addAll(otherCopies(key));
+        List<SiteCopy> placed = placed(key);
+        List<Store> order = new ArrayList<>(placed.stream().map(SiteCopy::store).toList());
+        order.addAll(others(placed));
         return order;
     }
 

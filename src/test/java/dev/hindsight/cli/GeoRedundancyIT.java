@@ -119,11 +119,7 @@ class GeoRedundancyIT {
         Instant t;
         double worstLag = 0;
         try (Connection c = hs.connect("prod"); Connection loadConn = hs.connect("prod")) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE accounts(id int PRIMARY KEY, balance bigint)");
-                s.execute("INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 50) g");
-                s.execute("CREATE TABLE orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
-            }
+            PitrEndToEndIT.createLoadTables(c);
             try (SerialLoad load = PitrEndToEndIT.load(loadConn)) {
                 Thread.sleep(3000);
                 SerialLoad.Quiet quiet = load.quiet(c, PitrEndToEndIT::checksums, 20, false);

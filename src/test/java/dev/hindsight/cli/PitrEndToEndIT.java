@@ -60,6 +60,15 @@ class PitrEndToEndIT {
         return out;
     }
 
+    /** The tables {@link #load} writes: 50 accounts at balance 0, no orders. */
+    static void createLoadTables(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE accounts(id int PRIMARY KEY, balance bigint)");
+            s.execute("INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 50) g");
+            s.execute("CREATE TABLE orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
+        }
+    }
+
     static void createTablesIfMissing(Statement s) throws SQLException {
         s.execute("CREATE TABLE IF NOT EXISTS accounts(id int PRIMARY KEY, balance bigint)");
         s.execute("CREATE TABLE IF NOT EXISTS orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
@@ -78,11 +87,7 @@ class PitrEndToEndIT {
         Map<String, String> atT;
         Instant t;
         try (Connection c = hs.connect("prod"); Connection loadConn = hs.connect("prod")) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE accounts(id int PRIMARY KEY, balance bigint)");
-                s.execute("INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 50) g");
-                s.execute("CREATE TABLE orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
-            }
+            createLoadTables(c);
             try (SerialLoad load = load(loadConn)) {
                 Thread.sleep(3000);
                 SerialLoad.Quiet quiet = load.quiet(c, PitrEndToEndIT::checksums, 20, false);

@@ -83,11 +83,7 @@ class ZoneRedundancyIT {
         Map<String, String> end;
         String endOfWal;
         try (Connection c = hs.connect("zoned"); Connection loadConn = hs.connect("zoned")) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE accounts(id int PRIMARY KEY, balance bigint)");
-                s.execute("INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 50) g");
-                s.execute("CREATE TABLE orders(id bigserial PRIMARY KEY, customer int, amount bigint)");
-            }
+            PitrEndToEndIT.createLoadTables(c);
             try (SerialLoad load = PitrEndToEndIT.load(loadConn)) {
                 Thread.sleep(2000);
                 z3.stop();
