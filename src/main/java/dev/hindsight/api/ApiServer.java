@@ -1,6 +1,6 @@
 package dev.hindsight.api;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.ConnectionFormat;
 import dev.hindsight.control.BackupType;
 import dev.hindsight.control.CreateRequest;

@@ -1,6 +1,6 @@
 package dev.hindsight.cli;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 
 /**
  * The CLI's exit codes (documented in README.md):

@@ -1,6 +1,6 @@
 package dev.hindsight.cli;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.control.Home;
 import dev.hindsight.control.Passphrase;
 import dev.hindsight.engine.Engine;

@@ -1,7 +1,7 @@
 package dev.hindsight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 
 import java.io.PrintWriter;
 

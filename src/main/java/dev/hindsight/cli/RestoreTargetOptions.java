@@ -1,6 +1,6 @@
 package dev.hindsight.cli;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import picocli.CommandLine.Option;
 
 import java.time.Instant;

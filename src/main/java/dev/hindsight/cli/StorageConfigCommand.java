@@ -1,6 +1,6 @@
 package dev.hindsight.cli;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.control.Home;
 import dev.hindsight.storage.StorageConfig;
 import dev.hindsight.storage.StorageConfigFile;

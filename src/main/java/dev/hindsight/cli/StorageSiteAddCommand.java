@@ -1,6 +1,6 @@
 package dev.hindsight.cli;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.storage.SiteConfig;
 import dev.hindsight.storage.SiteCopy;
 import dev.hindsight.storage.StorageConfig;

@@ -1,6 +1,6 @@
 package dev.hindsight.control;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.catalog.BackupKind;
 
 /** The backup type users ask for by name: {@code full} (the default) or {@code diff}. */

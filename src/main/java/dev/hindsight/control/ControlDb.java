@@ -1,6 +1,6 @@
 package dev.hindsight.control;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.plan.Usage;
 
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.hindsight.control;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Json;
 import dev.hindsight.util.Progress;
 import org.slf4j.Logger;

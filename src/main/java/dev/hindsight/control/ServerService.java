@@ -1,6 +1,6 @@
 package dev.hindsight.control;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.ConnectionFormat;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;

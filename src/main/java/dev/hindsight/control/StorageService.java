@@ -1,6 +1,6 @@
 package dev.hindsight.control;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.jobs.GeoCopier;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;

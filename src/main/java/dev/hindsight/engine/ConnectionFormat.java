@@ -1,6 +1,6 @@
 package dev.hindsight.engine;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package dev.hindsight.jobs;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.control.ManagedServer;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.LogCapture;

@@ -1,6 +1,6 @@
 package dev.hindsight.jobs;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.control.ManagedServer;
 import dev.hindsight.control.ServerService;
 import dev.hindsight.plan.Schedule;

@@ -1,6 +1,6 @@
 package dev.hindsight.jobs;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.api.ApiServer;
 import dev.hindsight.control.ControlDb;
 import dev.hindsight.control.Home;

@@ -1,7 +1,7 @@
 package dev.hindsight.repo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectExistsException;
 import dev.hindsight.store.ObjectWriter;

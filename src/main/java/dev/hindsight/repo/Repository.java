@@ -56,7 +56,7 @@ public final class Repository {
     /**
      * Opens the repository in {@code store}, creating its keyring on first use.
      *
-     * @throws dev.hindsight.HindsightException INVALID_INPUT (with a hint) when the passphrase is
+     * @throws dev.hindsight.util.HindsightException INVALID_INPUT (with a hint) when the passphrase is
      *         wrong, CORRUPT when both copies of the keyring are unreadable; nothing is written then
      */
     public static Repository openOrCreate(Store store, char[] passphrase) throws IOException {

@@ -1,6 +1,6 @@
 package dev.hindsight.storage;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 
 import java.util.List;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package dev.hindsight.storage;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;

@@ -2,7 +2,7 @@ package dev.hindsight.storage;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 
 import java.util.List;
 import java.util.regex.Pattern;

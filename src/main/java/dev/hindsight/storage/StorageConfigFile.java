@@ -1,7 +1,7 @@
 package dev.hindsight.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Json;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.hindsight.storage;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 
 /**
  * A workload preset, as the Azure portal offers one: it picks the backup redundancy when none is

@@ -1,6 +1,5 @@
 package dev.hindsight.util;
 
-import dev.hindsight.HindsightException;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

@@ -1,6 +1,5 @@
 package dev.hindsight.util;
 
-import dev.hindsight.HindsightException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -52,8 +52,8 @@ class DaemonApiIT {
             // the CLI's client: PATCH goes as a POST that says so, also where another POST route matches
             ApiClient client = new ApiClient(new Home(home));
             assertThatThrownBy(() -> client.patch("/api/servers/attach", java.util.Map.of("backupRetentionDays", 9)))
-                    .isInstanceOfSatisfying(dev.hindsight.HindsightException.class, e -> assertThat(e.kind())
-                            .isEqualTo(dev.hindsight.HindsightException.Kind.NOT_FOUND))
+                    .isInstanceOfSatisfying(dev.hindsight.util.HindsightException.class, e -> assertThat(e.kind())
+                            .isEqualTo(dev.hindsight.util.HindsightException.Kind.NOT_FOUND))
                     .hasMessageContaining("attach");
             // a wrong token: refused with a message, with and without a request body
             Files.writeString(home.resolve("daemon.token"), "wrong");

@@ -1,6 +1,6 @@
 package dev.hindsight.control;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,6 +1,6 @@
 package dev.hindsight.plan;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.postgres.Lsn;
 import dev.hindsight.engine.postgres.WalFile;
 import dev.hindsight.repo.catalog.BackupKind;

@@ -1,7 +1,7 @@
 package dev.hindsight.repo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.store.FileStore;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectInfo;

@@ -1,6 +1,6 @@
 package dev.hindsight.testing;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.mariadb.MariaDbCluster;
 import dev.hindsight.engine.mariadb.MariaDbInstallation;
 import dev.hindsight.util.FileTrees;

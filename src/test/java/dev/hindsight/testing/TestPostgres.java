@@ -1,6 +1,6 @@
 package dev.hindsight.testing;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.postgres.Lsn;
 import dev.hindsight.engine.postgres.PgCluster;
 import dev.hindsight.engine.postgres.PgInstallation;

@@ -1,6 +1,6 @@
 package dev.hindsight.engine.mariadb;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.FileTrees;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Processes;

@@ -1,6 +1,6 @@
 package dev.hindsight.engine.mariadb;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;

@@ -1,6 +1,6 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

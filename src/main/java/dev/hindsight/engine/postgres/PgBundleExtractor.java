@@ -1,6 +1,6 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.CorruptObjectException;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.store.NoSuchObjectException;

@@ -1,6 +1,6 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Processes;
 import org.slf4j.Logger;

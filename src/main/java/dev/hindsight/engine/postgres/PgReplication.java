@@ -1,6 +1,6 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyDual;
 import org.postgresql.core.v3.replication.V3PGReplicationStream;

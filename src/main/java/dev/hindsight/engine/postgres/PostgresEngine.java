@@ -1,6 +1,6 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.control.ManagedServer;
 import dev.hindsight.engine.ConnectionFormat;
 import dev.hindsight.engine.Engine;

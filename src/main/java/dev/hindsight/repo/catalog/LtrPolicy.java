@@ -1,6 +1,6 @@
 package dev.hindsight.repo.catalog;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 
 import java.time.Period;
 import java.time.format.DateTimeParseException;

@@ -1,6 +1,6 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.HindsightException;
+import dev.hindsight.util.HindsightException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

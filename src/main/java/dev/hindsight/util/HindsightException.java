@@ -1,4 +1,4 @@
-package dev.hindsight;
+package dev.hindsight.util;
 
 /**
  * An error a user can act on: what went wrong, in context, and a hint about what would be right.
