@@ -66,11 +66,10 @@ public final class UsageService {
                 }
             } else if (rest.startsWith("wal/")) {
                 var wal = Layout.parseWal(o.key()); // empty for a timeline history file
-                log = log.plus(wal.isPresent() ? 1 : 0, o.size(),
-                        wal.map(f -> f.endOffset() - f.startOffset()).orElse(o.size()));
+                log = log.plus(wal.isPresent() ? 1 : 0, o.size(), wal.map(f -> f.end() - f.start()).orElse(o.size()));
             } else if (rest.startsWith("binlog/")) {
                 var piece = Layout.parseBinlog(o.key());
-                log = log.plus(piece.isPresent() ? 1 : 0, o.size(), piece.map(p -> p.length()).orElse(o.size()));
+                log = log.plus(piece.isPresent() ? 1 : 0, o.size(), piece.map(p -> p.end() - p.start()).orElse(o.size()));
             } else if (rest.startsWith("walsummary/")) {
                 log = log.plus(0, o.size(), 0); // kept because of the log and purged with it: billed with it
             }

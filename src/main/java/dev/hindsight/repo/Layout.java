@@ -1,9 +1,5 @@
 package dev.hindsight.repo;
 
-import dev.hindsight.engine.mariadb.BinlogPiece;
-import dev.hindsight.engine.postgres.Lsn;
-import dev.hindsight.engine.postgres.WalFile;
-
 import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -26,6 +22,7 @@ import java.util.regex.Pattern;
  * </pre>
  * WAL objects carry their range and receive time in the name so that the log inventory is a
  * listing: it grows every second, and rewriting a catalog every second would not scale.
+ * Names are built and parsed from plain values; each engine wraps them in its own records.
  */
 public final class Layout {
     public static final String KEYRING = "keyring.json";
@@ -37,8 +34,9 @@ public final class Layout {
     private static final Pattern WAL = Pattern.compile(
             ".*/wal/([0-9A-F]{8})/([0-9A-F]{24})-([0-9a-f]{8})-([0-9a-f]{8})-(\\d+)");
     private static final Pattern HISTORY = Pattern.compile(".*/wal/([0-9A-F]{8})\\.history");
+    /** A binary log file is named BASE.NNNNNN (six digits or more), the number the server counts up. */
     private static final Pattern BINLOG = Pattern.compile(
-            ".*/binlog/([A-Za-z0-9_.-]+)/([0-9a-f]{12})-([0-9a-f]{12})-(\\d+)(-sealed)?");
+            ".*/binlog/([A-Za-z0-9_.-]+\\.\\d{6,})/([0-9a-f]{12})-([0-9a-f]{12})-(\\d+)(-sealed)?");
     private static final Pattern WAL_SUMMARY = Pattern.compile(".*/walsummary/([0-9A-F]{8})/([0-9A-F]{16})-([0-9A-F]{16})");
 
     private Layout() {
@@ -103,13 +101,18 @@ public final class Layout {
         return walPrefix(serverId) + String.format("%08X/", timeline);
     }
 
-    public static String wal(String serverId, WalFile file) {
-        return walTimelinePrefix(serverId, file.timeline()) + String.format("%s-%08x-%08x-%d",
-                file.segmentName(), file.startOffset(), file.endOffset(), file.receivedAt().toEpochMilli());
+    /** What a WAL object's name says: bytes [start, end) of {@code segment} on {@code timeline}, durable at {@code durableAt}. */
+    public record WalName(int timeline, String segment, long start, long end, Instant durableAt) {
+    }
+
+    /** A WAL object's key; {@code segment} is PostgreSQL's 24-hex-digit name of its segment. */
+    public static String wal(String serverId, WalName name) {
+        return walTimelinePrefix(serverId, name.timeline()) + String.format("%s-%08x-%08x-%d",
+                name.segment(), name.start(), name.end(), name.durableAt().toEpochMilli());
     }
 
     /** Parses a key made by {@link #wal}; empty for any other key. */
-    public static Optional<WalFile> parseWal(String key) {
+    public static Optional<WalName> parseWal(String key) {
         Matcher m = WAL.matcher(key);
         if (!m.matches()) {
             return Optional.empty();
@@ -119,9 +122,8 @@ public final class Layout {
         if (Integer.parseUnsignedInt(segment.substring(0, 8), 16) != timeline) {
             return Optional.empty();
         }
-        return Optional.of(new WalFile(timeline, Lsn.segmentOf(segment),
-                Long.parseLong(m.group(3), 16), Long.parseLong(m.group(4), 16),
-                Instant.ofEpochMilli(Long.parseLong(m.group(5)))));
+        return Optional.of(new WalName(timeline, segment, Long.parseLong(m.group(3), 16),
+                Long.parseLong(m.group(4), 16), Instant.ofEpochMilli(Long.parseLong(m.group(5)))));
     }
 
     public static String timelineHistory(String serverId, int timeline) {
@@ -134,8 +136,8 @@ public final class Layout {
         return m.matches() ? Optional.of(Integer.parseUnsignedInt(m.group(1), 16)) : Optional.empty();
     }
 
-    /** A WAL summary: which blocks the records starting in [{@code start}, {@code end}) name. */
-    public record WalSummaryKey(int timeline, Lsn start, Lsn end) {
+    /** What a WAL summary's name says: which blocks the records starting in [{@code start}, {@code end}) name. */
+    public record WalSummaryName(int timeline, long start, long end) {
     }
 
     public static String walSummaryPrefix(String serverId) {
@@ -146,19 +148,19 @@ public final class Layout {
         return walSummaryPrefix(serverId) + String.format("%08X/", timeline);
     }
 
-    public static String walSummary(String serverId, WalSummaryKey summary) {
+    public static String walSummary(String serverId, WalSummaryName summary) {
         return walSummaryPrefix(serverId, summary.timeline())
-                + String.format("%016X-%016X", summary.start().value(), summary.end().value());
+                + String.format("%016X-%016X", summary.start(), summary.end());
     }
 
     /** Parses a key made by {@link #walSummary}; empty for any other key. */
-    public static Optional<WalSummaryKey> parseWalSummary(String key) {
+    public static Optional<WalSummaryName> parseWalSummary(String key) {
         Matcher m = WAL_SUMMARY.matcher(key);
         if (!m.matches()) {
             return Optional.empty();
         }
-        return Optional.of(new WalSummaryKey(Integer.parseUnsignedInt(m.group(1), 16),
-                new Lsn(Long.parseUnsignedLong(m.group(2), 16)), new Lsn(Long.parseUnsignedLong(m.group(3), 16))));
+        return Optional.of(new WalSummaryName(Integer.parseUnsignedInt(m.group(1), 16),
+                Long.parseUnsignedLong(m.group(2), 16), Long.parseUnsignedLong(m.group(3), 16)));
     }
 
     public static String binlogPrefix(String serverId) {
@@ -169,15 +171,22 @@ public final class Layout {
         return binlogPrefix(serverId) + file + "/";
     }
 
-    public static String binlog(String serverId, BinlogPiece piece) {
-        return binlogFilePrefix(serverId, piece.file()) + String.format("%012x-%012x-%d%s", piece.start(),
-                piece.end(), piece.receivedAt().toEpochMilli(), piece.sealed() ? "-sealed" : "");
+    /**
+     * What a binary log object's name says: bytes [start, end) of binary log {@code file}, durable
+     * at {@code durableAt}; {@code sealed} when the file ends there.
+     */
+    public record BinlogName(String file, long start, long end, Instant durableAt, boolean sealed) {
+    }
+
+    public static String binlog(String serverId, BinlogName name) {
+        return binlogFilePrefix(serverId, name.file()) + String.format("%012x-%012x-%d%s", name.start(),
+                name.end(), name.durableAt().toEpochMilli(), name.sealed() ? "-sealed" : "");
     }
 
     /** Parses a key made by {@link #binlog}; empty for any other key. */
-    public static Optional<BinlogPiece> parseBinlog(String key) {
+    public static Optional<BinlogName> parseBinlog(String key) {
         Matcher m = BINLOG.matcher(key);
-        if (!m.matches() || !dev.hindsight.engine.mariadb.BinlogPosition.isFileName(m.group(1))) {
+        if (!m.matches()) {
             return Optional.empty();
         }
         long start = Long.parseLong(m.group(2), 16);
@@ -185,7 +194,7 @@ public final class Layout {
         if (end < start) {
             return Optional.empty();
         }
-        return Optional.of(new BinlogPiece(m.group(1), start, end, Instant.ofEpochMilli(Long.parseLong(m.group(4))),
+        return Optional.of(new BinlogName(m.group(1), start, end, Instant.ofEpochMilli(Long.parseLong(m.group(4))),
                 m.group(5) != null));
     }
 }

@@ -85,7 +85,7 @@ class PurgeEndToEndIT {
                     .contains(second.path("id").asText());
             assertThat(repo.list(Layout.backupPrefix(serverId, first))).isEmpty();
             assertThat(repo.list(Layout.backupPrefix(serverId, "20200101T000000Z-Fdead"))).isEmpty();
-            assertThat(repo.list(Layout.walPrefix(serverId)).stream().map(o -> Layout.parseWal(o.key()))
+            assertThat(repo.list(Layout.walPrefix(serverId)).stream().map(o -> WalFile.parse(o.key()))
                     .flatMap(Optional::stream).mapToLong(WalFile::segno).min().orElseThrow())
                     .isEqualTo(secondStart.segment());
 

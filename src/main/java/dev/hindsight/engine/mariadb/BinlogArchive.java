@@ -44,7 +44,7 @@ public final class BinlogArchive {
      */
     public void put(BinlogPiece piece, byte[] buf, int off) throws IOException {
         try {
-            repo.write(Layout.binlog(serverId, piece), out -> out.write(buf, off, (int) piece.length()));
+            repo.write(piece.key(serverId), out -> out.write(buf, off, (int) piece.length()));
         } catch (ObjectExistsException e) {
             // an earlier attempt got through before failing; same name, same bytes
         }
@@ -61,7 +61,7 @@ public final class BinlogArchive {
     }
 
     private static List<BinlogPiece> parse(List<ObjectInfo> infos) {
-        return infos.stream().map(i -> Layout.parseBinlog(i.key())).flatMap(Optional::stream).sorted(LOG_ORDER).toList();
+        return infos.stream().map(i -> BinlogPiece.parse(i.key())).flatMap(Optional::stream).sorted(LOG_ORDER).toList();
     }
 
     /** Where the archive's binary log ends: the newest file, how far it reaches, and whether it is sealed. */
@@ -79,7 +79,7 @@ public final class BinlogArchive {
         for (BinlogPiece p : file(cover.file())) {
             boolean inside = p.start() >= cover.start() && p.end() <= cover.end() && p.length() > 0;
             if (inside && !p.equals(cover) && !p.sealed()) {
-                repo.delete(Layout.binlog(serverId, p));
+                repo.delete(p.key(serverId));
                 dropped++;
             }
         }
@@ -131,7 +131,7 @@ public final class BinlogArchive {
             if (p.start() > at[0]) {
                 break;
             }
-            try (InputStream in = repo.read(Layout.binlog(serverId, p))) {
+            try (InputStream in = repo.read(p.key(serverId))) {
                 in.skipNBytes(at[0] - p.start());
                 long n = Math.min(p.end(), upTo) - at[0];
                 copy(in, out, n);

@@ -5,6 +5,7 @@ import dev.hindsight.repo.Layout;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /**
  * One binary log object in the repository: bytes [start, end) of binary log file {@code file},
@@ -24,7 +25,13 @@ public record BinlogPiece(String file, long start, long end, Instant receivedAt,
 
     @Override
     public String key(String serverId) {
-        return Layout.binlog(serverId, this);
+        return Layout.binlog(serverId, new Layout.BinlogName(file, start, end, receivedAt, sealed));
+    }
+
+    /** The binary log object a repository key names; empty for any other key. */
+    public static Optional<BinlogPiece> parse(String key) {
+        return Layout.parseBinlog(key).map(n -> new BinlogPiece(n.file(), n.start(), n.end(), n.durableAt(),
+                n.sealed()));
     }
 
     public long sequence() {

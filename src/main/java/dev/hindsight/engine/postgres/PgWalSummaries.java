@@ -1,7 +1,6 @@
 package dev.hindsight.engine.postgres;
 
 import dev.hindsight.repo.Layout;
-import dev.hindsight.repo.Layout.WalSummaryKey;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.store.ObjectExistsException;
 import dev.hindsight.store.ObjectInfo;
@@ -39,7 +38,7 @@ public final class PgWalSummaries {
 
     void write(WalSummaryKey key, PgChangedBlocks changes) throws IOException {
         try {
-            repo.writeBytes(Layout.walSummary(serverId, key), changes.toBytes());
+            repo.writeBytes(key.key(serverId), changes.toBytes());
         } catch (ObjectExistsException e) {
             // written before a restart: the same WAL gives the same summary
         }
@@ -47,7 +46,7 @@ public final class PgWalSummaries {
 
     List<WalSummaryKey> list(int timeline) throws IOException {
         return repo.list(Layout.walSummaryPrefix(serverId, timeline)).stream()
-                .map(info -> Layout.parseWalSummary(info.key())).flatMap(Optional::stream)
+                .map(info -> WalSummaryKey.parse(info.key())).flatMap(Optional::stream)
                 .sorted(Comparator.comparing(WalSummaryKey::start)).toList();
     }
 
@@ -81,7 +80,7 @@ public final class PgWalSummaries {
     PgChangedBlocks read(Chain chain) throws IOException {
         PgChangedBlocks all = PgChangedBlocks.none();
         for (WalSummaryKey k : chain.summaries()) {
-            all.merge(PgChangedBlocks.fromBytes(repo.readBytes(Layout.walSummary(serverId, k))));
+            all.merge(PgChangedBlocks.fromBytes(repo.readBytes(k.key(serverId))));
         }
         return all;
     }
@@ -100,7 +99,7 @@ public final class PgWalSummaries {
         }
         int deleted = 0;
         for (ObjectInfo info : listed) {
-            Optional<WalSummaryKey> key = Layout.parseWalSummary(info.key());
+            Optional<WalSummaryKey> key = WalSummaryKey.parse(info.key());
             if (key.isEmpty()) {
                 continue;
             }

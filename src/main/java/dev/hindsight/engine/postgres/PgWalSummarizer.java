@@ -1,6 +1,5 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.repo.Layout.WalSummaryKey;
 import dev.hindsight.util.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

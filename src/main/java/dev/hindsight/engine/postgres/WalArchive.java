@@ -50,7 +50,7 @@ public final class WalArchive {
         }
         int length = (int) (file.endOffset() - file.startOffset());
         try {
-            repo.write(Layout.wal(serverId, file), out -> out.write(buf, off, length));
+            repo.write(file.key(serverId), out -> out.write(buf, off, length));
         } catch (ObjectExistsException e) {
             // an earlier attempt got through before failing; same name, same bytes
         }
@@ -96,7 +96,7 @@ public final class WalArchive {
     }
 
     private static List<WalFile> parse(List<ObjectInfo> infos) {
-        return infos.stream().map(info -> Layout.parseWal(info.key())).flatMap(Optional::stream)
+        return infos.stream().map(info -> WalFile.parse(info.key())).flatMap(Optional::stream)
                 .sorted(LOG_ORDER).toList();
     }
 
@@ -122,7 +122,7 @@ public final class WalArchive {
         int dropped = 0;
         for (WalFile piece : objects) {
             if (!piece.sealed()) {
-                repo.delete(Layout.wal(serverId, piece));
+                repo.delete(piece.key(serverId));
                 dropped++;
             }
         }
@@ -163,7 +163,7 @@ public final class WalArchive {
     }
 
     byte[] read(WalFile file) throws IOException {
-        return repo.readBytes(Layout.wal(serverId, file));
+        return repo.readBytes(file.key(serverId));
     }
 
     /** PostgreSQL may read the directory while we stage: a file appears complete or not at all. */

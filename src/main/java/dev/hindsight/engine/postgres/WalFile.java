@@ -4,6 +4,7 @@ import dev.hindsight.plan.StoredLog;
 import dev.hindsight.repo.Layout;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One WAL object in the repository: bytes [startOffset, endOffset) of segment {@code segno} on
@@ -15,7 +16,13 @@ public record WalFile(int timeline, long segno, long startOffset, long endOffset
         implements StoredLog {
     @Override
     public String key(String serverId) {
-        return Layout.wal(serverId, this);
+        return Layout.wal(serverId, new Layout.WalName(timeline, segmentName(), startOffset, endOffset, receivedAt));
+    }
+
+    /** The WAL object a repository key names; empty for any other key (a timeline history, say). */
+    public static Optional<WalFile> parse(String key) {
+        return Layout.parseWal(key).map(n -> new WalFile(n.timeline(), Lsn.segmentOf(n.segment()), n.start(), n.end(),
+                n.durableAt()));
     }
 
     public boolean sealed() {

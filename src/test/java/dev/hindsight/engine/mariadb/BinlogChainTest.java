@@ -3,7 +3,6 @@ package dev.hindsight.engine.mariadb;
 import dev.hindsight.plan.RetentionPlan;
 import dev.hindsight.plan.RetentionPlanner;
 import dev.hindsight.plan.RetentionPolicy;
-import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
 import org.junit.jupiter.api.Test;
@@ -54,8 +53,8 @@ class BinlogChainTest {
     @Test
     void namesAndPositionsReadBackAndRefuseNonsense() {
         BinlogPiece p = piece("binlog.000042", 4, 123456, 9, true);
-        assertThat(Layout.parseBinlog(Layout.binlog("srv", p))).contains(p);
-        assertThat(Layout.parseBinlog("servers/srv/binlog/binlog.000042/x-y-z")).isEmpty();
+        assertThat(BinlogPiece.parse(p.key("srv"))).contains(p);
+        assertThat(BinlogPiece.parse("servers/srv/binlog/binlog.000042/x-y-z")).isEmpty();
         assertThat(BinlogPosition.parse("mysql-bin.000123:77")).isEqualTo(new BinlogPosition("mysql-bin.000123", 77));
         assertThat(BinlogPosition.nextFile("binlog.000009")).isEqualTo("binlog.000010");
         assertThat(BinlogPosition.nextFile("binlog.999999")).isEqualTo("binlog.1000000");

@@ -1,7 +1,6 @@
 package dev.hindsight.engine.postgres;
 
 import dev.hindsight.repo.Layout;
-import dev.hindsight.repo.Layout.WalSummaryKey;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.store.FileStore;
 import org.junit.jupiter.api.Test;
