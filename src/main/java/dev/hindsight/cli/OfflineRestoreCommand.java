@@ -5,6 +5,8 @@ import dev.hindsight.control.Home;
 import dev.hindsight.control.Passphrase;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
+import dev.hindsight.engine.Restorer;
+import dev.hindsight.engine.ServerPlans;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Layout;
@@ -73,25 +75,17 @@ final class OfflineRestoreCommand implements Callable<Integer> {
         ServerRecord source = named.get(0);
         Engine engine = Engines.all().get(source.engine());
         RestoreRequest request = target.request();
-        RestorePlan plan = engine.planRestore(repo, source, request, null, Instant.now());
+        RestorePlan plan = ServerPlans.restore(engine, repo, source, request, null, Instant.now());
         Path staging = targetDir.toAbsolutePath().resolveSibling(targetDir.getFileName() + "-wal");
         err.println("Restoring " + server + " to " + plan.pointInTime() + " from backup " + plan.backup().id()
-                + (plan.segments().isEmpty() ? "" : " with " + plan.segments().size() + " WAL segments"));
+                + engine.restorer().logToStage(plan).map(log -> " with " + log).orElse(""));
         err.flush();
-        engine.prepareRestore(repo, plan, source, targetDir.toAbsolutePath(), staging, port, socketDir.toAbsolutePath(),
-                (phase, done, total) -> { });
-        if (source.engine().equals("postgres")) {
-            out.println("Data directory " + targetDir.toAbsolutePath() + " is ready; it recovers to " + plan.pointInTime()
-                    + " and promotes when started, e.g.:");
-            out.println("  pg_ctl -D " + targetDir.toAbsolutePath() + " -l " + targetDir.toAbsolutePath() + ".log start");
-            out.println("Its WAL is staged in " + staging + "; remove that once the server is promoted.");
-        } else {
-            out.println("Data directory " + targetDir.toAbsolutePath() + " holds the data as of " + plan.pointInTime()
-                    + " (binary log already replayed); start mariadbd on it with --datadir="
-                    + targetDir.toAbsolutePath() + " and a server_id of its own.");
-        }
+        Restorer.OfflineTarget into = new Restorer.OfflineTarget(targetDir.toAbsolutePath(), staging, port,
+                socketDir.toAbsolutePath());
+        engine.restorer().prepareOffline(repo, plan, source, into, (phase, done, total) -> { });
+        engine.restorer().howToStart(into, plan).forEach(out::println);
         out.println("Login: " + source.adminUser() + " / " + source.adminPassword() + " on port " + port
-                + "; " + engine.restoredAccessNote() + ".");
+                + "; " + engine.restorer().restoredAccessNote() + ".");
         out.flush();
         return ExitCodes.OK;
     }

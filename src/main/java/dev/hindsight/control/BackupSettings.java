@@ -1,6 +1,7 @@
 package dev.hindsight.control;
 
 import dev.hindsight.util.HindsightException;
+import dev.hindsight.plan.RetentionPolicy;
 import dev.hindsight.repo.catalog.ServerRecord;
 
 import java.time.Duration;
@@ -21,7 +22,7 @@ public record BackupSettings(int retentionDays, Duration fullInterval, Duration 
 
     /** Like a managed service: 7 days of retention, a full weekly, a differential every 12 hours. */
     public static BackupSettings defaults() {
-        return new BackupSettings(Validation.DEFAULT_RETENTION_DAYS, ServerRecord.DEFAULT_FULL_INTERVAL,
+        return new BackupSettings(RetentionPolicy.DEFAULT_DAYS, ServerRecord.DEFAULT_FULL_INTERVAL,
                 ServerRecord.DEFAULT_DIFF_INTERVAL, null);
     }
 

@@ -52,12 +52,12 @@ public final class ControlDb implements AutoCloseable {
 
     public synchronized void insertServer(ManagedServer s) {
         update("INSERT INTO servers(name, id, engine, port, dir, state, created_at, attached_data_dir) "
-                        + "VALUES (?,?,?,?,?,?,?,?)", s.name(), s.id(), s.engine(), s.port(), s.dir().toString(), s.state(),
+                        + "VALUES (?,?,?,?,?,?,?,?)", s.name(), s.id(), s.engine(), s.port(), s.dir().toString(), s.state().text(),
                 s.createdAt().toString(), s.attached() ? s.attachedDataDir().toString() : null);
     }
 
-    public synchronized void setServerState(String name, String state) {
-        update("UPDATE servers SET state = ? WHERE name = ?", state, name);
+    public synchronized void setServerState(String name, ServerState state) {
+        update("UPDATE servers SET state = ? WHERE name = ?", state.text(), name);
     }
 
     public synchronized void deleteServer(String name) {
@@ -140,7 +140,7 @@ public final class ControlDb implements AutoCloseable {
             List<ManagedServer> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(new ManagedServer(rs.getString("name"), rs.getString("id"), rs.getString("engine"),
-                        rs.getInt("port"), Path.of(rs.getString("dir")), rs.getString("state"),
+                        rs.getInt("port"), Path.of(rs.getString("dir")), ServerState.of(rs.getString("state")),
                         Instant.parse(rs.getString("created_at")),
                         rs.getString("attached_data_dir") == null ? null : Path.of(rs.getString("attached_data_dir"))));
             }

@@ -1,5 +1,6 @@
 package dev.hindsight.control;
 
+import dev.hindsight.engine.ServerSpec;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -8,13 +9,14 @@ import java.time.Instant;
  * does not hold.
  *
  * @param dir             holds {@code data/} (the data directory) and {@code run/} (socket, log)
- * @param state           what the supervisor last saw or did: provisioning, running, restarting, stopped, failed
+ * @param state           what the daemon last saw or did
  * @param attachedDataDir for a server Hindsight did not create (attached): its own data directory,
  *                        which Hindsight only reads; null for a managed server
  */
-public record ManagedServer(String name, String id, String engine, int port, Path dir, String state,
+public record ManagedServer(String name, String id, String engine, int port, Path dir, ServerState state,
                             Instant createdAt, Path attachedDataDir) {
-    public ManagedServer(String name, String id, String engine, int port, Path dir, String state, Instant createdAt) {
+    public ManagedServer(String name, String id, String engine, int port, Path dir, ServerState state,
+                         Instant createdAt) {
         this(name, id, engine, port, dir, state, createdAt, null);
     }
 
@@ -31,7 +33,12 @@ public record ManagedServer(String name, String id, String engine, int port, Pat
         return dir.resolve("run");
     }
 
-    public ManagedServer withState(String next) {
+    /** The server as its engine needs to know it. */
+    public ServerSpec spec() {
+        return new ServerSpec(id, name, port, dataDir(), runDir());
+    }
+
+    public ManagedServer withState(ServerState next) {
         return new ManagedServer(name, id, engine, port, dir, next, createdAt, attachedDataDir);
     }
 }

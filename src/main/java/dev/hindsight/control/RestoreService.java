@@ -1,5 +1,8 @@
 package dev.hindsight.control;
 
+import dev.hindsight.engine.ServerPlans;
+import dev.hindsight.engine.Credentials;
+import dev.hindsight.engine.ConnectionFormat;
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.LogCapture;
@@ -119,7 +122,8 @@ public final class RestoreService {
         // the geo copy's latest point is what it holds, whatever the live capture has
         java.time.Instant caughtUp = source.geo() ? null : servers.captures().capture(source.record().id())
                 .flatMap(LogCapture::caughtUpAt).orElse(null);
-        return engine.planRestore(source.repository(), source.record(), request, caughtUp, servers.clock().instant());
+        return ServerPlans.restore(engine, source.repository(), source.record(), request, caughtUp,
+                servers.clock().instant());
     }
 
     public RestoreOutcome restore(RestoreRequestBody body, dev.hindsight.util.Progress progress) throws IOException {
@@ -141,17 +145,17 @@ public final class RestoreService {
         servers.claimName(body.name());
         ManagedServer host = null;
         try {
-            engine.checkInstalled();
+            engine.lifecycle().checkInstalled();
             String id = ServerService.newId();
             host = new ManagedServer(body.name(), id, engine.name(), servers.choosePort(body.port()),
-                    servers.home().serverDir(body.name(), id), "restoring", servers.clock().instant());
+                    servers.home().serverDir(body.name(), id), ServerState.RESTORING, servers.clock().instant());
             servers.db().insertServer(host);
             Path staging = host.dir().resolve("restore-wal");
             Files.createDirectories(host.runDir());
             log.info("Restoring server {} to {} ({}) as {} from backup {}{}", source.name(), plan.pointInTime(),
                     plan.target(), body.name(), plan.backup().id(), from.geo() ? " of the geo copy" : "");
-            engine.restoreAndPromote(from.repository(), plan, source, host, staging,
-                    new Engine.Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT, progress);
+            engine.restorer().restoreAndPromote(from.repository(), plan, source, host.spec(), staging,
+                    new Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT, progress);
             FileTrees.deleteRecursively(staging);
             ServerRecord record = new ServerRecord(id, body.name(), source.engine(), source.engineVersion(),
                     source.systemIdentifier(), servers.clock().instant(), null, source.adminUser(),
@@ -160,12 +164,12 @@ public final class RestoreService {
                     source.storageSizeGib(), redundancy.redundancy());
             servers.storage().assign(record);
             servers.repository().updateCatalog(c -> c.withServer(record));
-            servers.db().setServerState(body.name(), "running");
-            servers.protect(engine, record, host.withState("running"));
-            String uri = engine.connectionString(host,
-                    new Engine.Credentials(source.adminUser(), source.adminPassword()));
+            servers.db().setServerState(body.name(), ServerState.RUNNING);
+            servers.protect(engine, record, host.withState(ServerState.RUNNING));
+            String uri = engine.lifecycle().connectionString(host.spec(),
+                    new Credentials(source.adminUser(), source.adminPassword()), ConnectionFormat.URI);
             return new RestoreOutcome(body.name(), source.name(), plan.pointInTime(), plan.backup().id(), uri,
-                    engine.restoredAccessNote());
+                    engine.restorer().restoredAccessNote());
         } catch (IOException | RuntimeException e) {
             if (host != null) {
                 servers.discard(engine, host);

@@ -1,5 +1,6 @@
 package dev.hindsight.control;
 
+import dev.hindsight.engine.ServerPlans;
 import dev.hindsight.jobs.PurgeExecutor;
 import dev.hindsight.plan.LtrPlanner;
 import dev.hindsight.plan.RetentionPlan;
@@ -39,8 +40,10 @@ public final class RetentionService {
     public PurgeExecutor.Outcome purge(String name, Instant now) throws IOException {
         applyLtr(servers.repository(), servers.live(name).id(), now);
         ServerRecord record = servers.live(name);
-        RetentionPlan<?> plan = servers.engines().get(record.engine()).planRetention(servers.repository(), record, now);
-        return PurgeExecutor.execute(servers.repository(), record.id(), plan);
+        RetentionPlan plan = ServerPlans.retention(servers.engines().get(record.engine()), servers.repository(), record,
+                now);
+        return PurgeExecutor.execute(servers.repository(), servers.engines().get(record.engine()).logs(), record.id(),
+                plan);
     }
 
     /**

@@ -1,14 +1,19 @@
 package dev.hindsight.control;
 
 import dev.hindsight.util.HindsightException;
+import dev.hindsight.engine.Attachable;
 import dev.hindsight.engine.ConnectionFormat;
+import dev.hindsight.engine.Credentials;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
+import dev.hindsight.engine.Identity;
 import dev.hindsight.engine.LogCapture;
+import dev.hindsight.engine.ServerPlans;
 import dev.hindsight.jobs.BackupJob;
 import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.jobs.GeoCopier;
 import dev.hindsight.storage.PlacementPlanner;
+import dev.hindsight.plan.Position;
 import dev.hindsight.plan.RestoreWindow;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupKind;
@@ -112,17 +117,17 @@ public final class ServerService {
         Engine engine = engines.get(request.engine() == null ? "postgres" : request.engine());
         claimName(request.name());
         try {
-            engine.checkInstalled();
+            engine.lifecycle().checkInstalled();
             int port = choosePort(request.port());
             String id = newId();
             ManagedServer host = new ManagedServer(request.name(), id, engine.name(), port,
-                    home.serverDir(request.name(), id), "provisioning", clock.instant());
-            Engine.Credentials admin = new Engine.Credentials(adminUser, adminPassword);
-            Engine.Credentials agent = new Engine.Credentials(AGENT_USER, newPassword());
+                    home.serverDir(request.name(), id), ServerState.PROVISIONING, clock.instant());
+            Credentials admin = new Credentials(adminUser, adminPassword);
+            Credentials agent = new Credentials(AGENT_USER, newPassword());
             db.insertServer(host);
             ServerRecord record;
             try {
-                Engine.Provisioned provisioned = engine.provision(host, admin, agent);
+                Identity provisioned = engine.lifecycle().provision(host.spec(), admin, agent);
                 record = new ServerRecord(id, request.name(), engine.name(), provisioned.version(),
                         provisioned.systemIdentifier(), clock.instant(), null, admin.user(), admin.password(),
                         agent.user(), agent.password(), settings.retentionDays(), settings.fullInterval(), null, null,
@@ -133,8 +138,8 @@ public final class ServerService {
                 discard(engine, host);
                 throw e;
             }
-            db.setServerState(host.name(), "running");
-            protect(engine, record, host.withState("running"));
+            db.setServerState(host.name(), ServerState.RUNNING);
+            protect(engine, record, host.withState(ServerState.RUNNING));
             logChoice(request.name(), redundancy);
             ServerView view = show(request.name());
             return redundancy.note() == null ? view : view.withStorageNote(redundancy.note());
@@ -159,12 +164,12 @@ public final class ServerService {
         java.nio.file.Path dataDir = java.nio.file.Path.of(request.dataDir()).toAbsolutePath().normalize();
         claimName(request.name());
         try {
-            engine.checkInstalled();
-            Engine.Attached attached = engine.checkAttachable(request.connection(), dataDir);
+            engine.lifecycle().checkInstalled();
+            Attachable attached = engine.lifecycle().checkAttachable(request.connection(), dataDir);
             String id = newId();
             ManagedServer host = new ManagedServer(request.name(), id, engine.name(), attached.port(),
-                    home.serverDir(request.name(), id), "running", clock.instant(), dataDir);
-            Engine.Credentials login = attached.login();
+                    home.serverDir(request.name(), id), ServerState.RUNNING, clock.instant(), dataDir);
+            Credentials login = attached.login();
             ServerRecord record = new ServerRecord(id, request.name(), engine.name(), attached.identity().version(),
                     attached.identity().systemIdentifier(), clock.instant(), null, login.user(), login.password(),
                     login.user(), login.password(), settings.retentionDays(), settings.fullInterval(), null, null,
@@ -194,7 +199,7 @@ public final class ServerService {
     public void discard(Engine engine, ManagedServer host) {
         try {
             if (!host.attached()) {
-                engine.stop(host);
+                engine.lifecycle().stop(host.spec());
             }
         } catch (RuntimeException e) {
             log.warn("Could not stop the unfinished server {}: {}", host.name(), e.getMessage());
@@ -209,7 +214,7 @@ public final class ServerService {
 
     /** Starts log capture and the first full backup of a server that just came to be. */
     void protect(Engine engine, ServerRecord record, ManagedServer host) throws IOException {
-        captures.start(engine, record, host);
+        captures.start(engine, record, host.spec());
         startBackup(record.name(), BackupKind.FULL);
     }
 
@@ -229,7 +234,7 @@ public final class ServerService {
             Engine engine = engines.get(record.engine());
             return operations.submit("backup", name, progress -> {
                 try {
-                    BackupRecord done = backups.run(engine, record, host, backup, progress);
+                    BackupRecord done = backups.run(engine, record, host.spec(), backup, progress);
                     RetentionService.applyLtr(repository, record.id(), clock.instant());
                     return repository.catalog().backup(done.id()).orElse(done);
                 } finally {
@@ -294,7 +299,7 @@ public final class ServerService {
         Engine engine = engines.get(record.engine());
         Optional<LogCapture> capture = captures.capture(record.id());
         Instant caughtUp = capture.flatMap(LogCapture::caughtUpAt).orElse(null);
-        Optional<RestoreWindow> window = engine.window(repository, record, caughtUp);
+        Optional<RestoreWindow> window = ServerPlans.window(engine, repository, record, caughtUp);
         List<BackupRecord> completed = catalog.backupsOf(record.id()).stream().filter(BackupRecord::isCompleted)
                 .sorted(Comparator.comparing(BackupRecord::finishedAt)).toList();
         Optional<BackupRecord> last = completed.stream().reduce((a, b) -> b);
@@ -302,11 +307,11 @@ public final class ServerService {
         Double lag = caughtUp == null ? null : Math.max(0, Duration.between(caughtUp, clock.instant()).toMillis() / 1000.0);
         Optional<GeoCopier.Status> geo = record.backupRedundancy().geo()
                 ? storage.geoCopier().status(record.id()) : Optional.empty();
-        String state = host.state();
-        if ("running".equals(state) && !engine.isRunning(host)) {
-            state = "stopped";
+        ServerState state = host.state();
+        if (state == ServerState.RUNNING && !engine.lifecycle().isRunning(host.spec())) {
+            state = ServerState.STOPPED;
         }
-        return new ServerView(record.name(), record.id(), record.engine(), record.engineVersion(), state,
+        return new ServerView(record.name(), record.id(), record.engine(), record.engineVersion(), state.text(),
                 host.port(), record.retentionDays(), record.fullBackupInterval().toString(),
                 record.diffBackupInterval().isZero() ? "off" : record.diffBackupInterval().toString(),
                 record.storageSizeGib(),
@@ -314,7 +319,7 @@ public final class ServerService {
                 lastFull.map(BackupRecord::id).orElse(null), lastFull.map(BackupRecord::finishedAt).orElse(null),
                 last.map(BackupRecord::id).orElse(null), last.map(b -> b.kind().name().toLowerCase()).orElse(null),
                 last.map(BackupRecord::finishedAt).orElse(null),
-                lag, capture.flatMap(LogCapture::durablePosition).orElse(null),
+                lag, capture.flatMap(LogCapture::durablePosition).map(Position::text).orElse(null),
                 capture.flatMap(LogCapture::lastError).orElse(null),
                 record.restoredFrom() == null ? null : catalog.server(record.restoredFrom()).map(ServerRecord::name)
                         .orElse(record.restoredFrom()),
@@ -329,8 +334,8 @@ public final class ServerService {
     public String connectionString(String name, ConnectionFormat format) throws IOException {
         ManagedServer host = managed(name);
         ServerRecord record = live(name);
-        return engines.get(record.engine()).connectionString(host,
-                new Engine.Credentials(record.adminUser(), record.adminPassword()), format);
+        return engines.get(record.engine()).lifecycle().connectionString(host.spec(),
+                new Credentials(record.adminUser(), record.adminPassword()), format);
     }
 
     /** Stops and removes a server from this host; its backups stay in the repository. */
@@ -345,11 +350,11 @@ public final class ServerService {
             }
             ServerRecord record = known.get();
             captures.stop(record.id());
-            db.setServerState(name, "deleting");
+            db.setServerState(name, ServerState.DELETING);
             if (host.attached()) {
-                engines.get(record.engine()).detach(host, record); // the server is not ours: only our slot goes
+                engines.get(record.engine()).lifecycle().detach(host.spec(), record); // the server is not ours: only our slot goes
             } else {
-                engines.get(record.engine()).stop(host);
+                engines.get(record.engine()).lifecycle().stop(host.spec());
             }
             repository.updateCatalog(c -> c.withServer(record.withDeletedAt(clock.instant())));
             FileTrees.deleteRecursively(host.dir());
@@ -368,9 +373,9 @@ public final class ServerService {
         log.warn("Server {} ({}) is not in the repository's catalog; removing it from this host only", host.name(),
                 host.id());
         captures.stop(host.id());
-        db.setServerState(host.name(), "deleting");
+        db.setServerState(host.name(), ServerState.DELETING);
         if (!host.attached()) {
-            engines.get(host.engine()).stop(host);
+            engines.get(host.engine()).lifecycle().stop(host.spec());
             FileTrees.deleteRecursively(host.dir());
         }
         db.deleteServer(host.name());

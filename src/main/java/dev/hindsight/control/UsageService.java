@@ -1,5 +1,6 @@
 package dev.hindsight.control;
 
+import dev.hindsight.engine.LogSource;
 import dev.hindsight.plan.Usage;
 import dev.hindsight.plan.UsageReport;
 import dev.hindsight.repo.Layout;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -50,6 +52,7 @@ public final class UsageService {
         UsageReport.Part diff = UsageReport.Part.NONE;
         UsageReport.Part log = UsageReport.Part.NONE;
         Set<String> counted = new HashSet<>();
+        LogSource logs = servers.engines().get(record.engine()).logs();
         for (ObjectInfo o : objects) {
             String rest = o.key().substring(prefix.length());
             if (rest.startsWith("backups/")) {
@@ -64,14 +67,12 @@ public final class UsageService {
                 } else {
                     full = full.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
                 }
-            } else if (rest.startsWith("wal/")) {
-                var wal = Layout.parseWal(o.key()); // empty for a timeline history file
-                log = log.plus(wal.isPresent() ? 1 : 0, o.size(), wal.map(f -> f.end() - f.start()).orElse(o.size()));
-            } else if (rest.startsWith("binlog/")) {
-                var piece = Layout.parseBinlog(o.key());
-                log = log.plus(piece.isPresent() ? 1 : 0, o.size(), piece.map(p -> p.end() - p.start()).orElse(o.size()));
-            } else if (rest.startsWith("walsummary/")) {
-                log = log.plus(0, o.size(), 0); // kept because of the log and purged with it: billed with it
+            } else {
+                // the engine's log, and what it keeps beside it (billed with it)
+                Optional<LogSource.LogUsage> u = logs.usageOf(o);
+                if (u.isPresent()) {
+                    log = log.plus(u.get().objects(), o.size(), u.get().logicalBytes());
+                }
             }
         }
         long allowance = record.storageSizeGib() != null ? record.storageSizeGib() * Usage.GIB

@@ -1,14 +1,12 @@
 package dev.hindsight.control;
 
+import dev.hindsight.plan.RetentionPolicy;
 import dev.hindsight.util.HindsightException;
 
 import java.util.regex.Pattern;
 
 /** The rules for what users may ask for, each failing with what was wrong and what would be right. */
 public final class Validation {
-    public static final int MIN_RETENTION_DAYS = 1;
-    public static final int MAX_RETENTION_DAYS = 35;
-    public static final int DEFAULT_RETENTION_DAYS = 7;
     private static final Pattern SERVER_NAME = Pattern.compile("[a-z0-9-]{3,63}");
     private static final Pattern ROLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -23,11 +21,7 @@ public final class Validation {
     }
 
     public static void retentionDays(int days) {
-        if (days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
-            throw HindsightException.invalid("backup retention of " + days + " days is out of range",
-                    "give a retention between " + MIN_RETENTION_DAYS + " and " + MAX_RETENTION_DAYS
-                            + " days (default " + DEFAULT_RETENTION_DAYS + ")");
-        }
+        RetentionPolicy.check(days);
     }
 
     public static void adminUser(String user, String agentUser) {

@@ -5,6 +5,7 @@ import dev.hindsight.util.HindsightException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /** The engines this build knows, by the name users type. */
 public final class Engines {
@@ -14,10 +15,12 @@ public final class Engines {
         engines.forEach(e -> byName.put(e.name(), e));
     }
 
-    /** Every engine this build has. */
+    /**
+     * Every engine this build has, as META-INF/services names them (in that order): an engine is a
+     * package of its own and a line there, and nothing here knows one by name.
+     */
     public static Engines all() {
-        return new Engines(List.of(new dev.hindsight.engine.postgres.PostgresEngine(),
-                new dev.hindsight.engine.mariadb.MariaDbEngine()));
+        return new Engines(ServiceLoader.load(Engine.class).stream().map(ServiceLoader.Provider::get).toList());
     }
 
     public Engine get(String name) {

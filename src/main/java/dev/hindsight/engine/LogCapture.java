@@ -1,13 +1,15 @@
 package dev.hindsight.engine;
 
+import dev.hindsight.plan.Position;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /** A running continuous log capture for one server. */
 public interface LogCapture extends AutoCloseable {
-    /** The position up to which logs are durable in the repository, engine-formatted. */
-    Optional<String> durablePosition();
+    /** The position up to which the log is durable in the repository. */
+    Optional<Position> durablePosition();
 
     /**
      * The last time the capture held, durably, everything the server had written (so every
@@ -15,8 +17,8 @@ public interface LogCapture extends AutoCloseable {
      */
     Optional<Instant> caughtUpAt();
 
-    /** Waits until logs up to {@code position} are durable; false on timeout. */
-    boolean awaitDurable(String position, Duration timeout) throws InterruptedException;
+    /** Waits until the log up to {@code position} (one of this engine's) is durable; false on timeout. */
+    boolean awaitDurable(Position position, Duration timeout) throws InterruptedException;
 
     /** The last error, if the capture is currently failing (it keeps retrying). */
     Optional<String> lastError();

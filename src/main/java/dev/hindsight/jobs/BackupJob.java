@@ -1,9 +1,10 @@
 package dev.hindsight.jobs;
 
 import dev.hindsight.util.HindsightException;
-import dev.hindsight.control.ManagedServer;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.LogCapture;
+import dev.hindsight.engine.ServerSpec;
+import dev.hindsight.engine.Snapshot;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
@@ -67,39 +68,38 @@ public final class BackupJob {
         return registered[0];
     }
 
-    public BackupRecord run(Engine engine, ServerRecord server, ManagedServer host, BackupRecord backup,
+    public BackupRecord run(Engine engine, ServerRecord server, ServerSpec host, BackupRecord backup,
                             Progress progress) throws java.io.IOException {
         try {
             log.info("{} backup {} of server {} started", describe(backup), backup.id(), server.name());
             long began = System.nanoTime();
-            Engine.BackupResult result = engine.backup(server, host, repository, backup.id(), backup.baseBackupId(),
+            Snapshot snapshot = engine.snapshots().take(server, host, repository, backup.id(), backup.baseBackupId(),
                     progress);
             long copied = System.nanoTime();
-            BackupRecord taken = backup.kind() == BackupKind.DIFF && !result.differential()
-                    ? backup.fullInstead(result.note()) : backup;
+            BackupRecord taken = backup.kind() == BackupKind.DIFF && !snapshot.differential()
+                    ? backup.fullInstead(snapshot.note()) : backup;
             if (taken != backup) {
-                log.info("Backup {} of server {}: {}", backup.id(), server.name(), result.note());
+                log.info("Backup {} of server {}: {}", backup.id(), server.name(), snapshot.note());
             }
-            progress.update("waiting for the log up to " + result.stopPosition(), 0, -1);
+            String stop = snapshot.stop().text();
+            progress.update("waiting for the log up to " + stop, 0, -1);
             LogCapture capture = captures.capture(server.id()).orElseThrow(() -> new HindsightException(
                     HindsightException.Kind.FAILED, "log capture is not running for server " + server.name(),
                     "the backup is not consistent without its log; check `hindsight server show --name "
                             + server.name() + "`"));
-            if (!capture.awaitDurable(result.stopPosition(), WAIT_FOR_STOP_POSITION)) {
+            if (!capture.awaitDurable(snapshot.stop(), WAIT_FOR_STOP_POSITION)) {
                 throw new HindsightException(HindsightException.Kind.FAILED,
-                        "log capture did not reach the backup's stop position " + result.stopPosition()
+                        "log capture did not reach the backup's stop position " + stop
                                 + " within " + WAIT_FOR_STOP_POSITION.toMinutes() + " minutes"
                                 + capture.lastError().map(e -> " (capture error: " + e + ")").orElse(""),
                         "check the log capture in `hindsight server show --name " + server.name() + "`");
             }
-            BackupRecord done = taken.completed(clock.instant(), result.consistentAt(), result.startPosition(),
-                    result.stopPosition(), result.timeline(), result.files(), result.logicalBytes(),
-                    result.storedBytes());
+            BackupRecord done = snapshot.completed(taken, clock.instant());
             repository.updateCatalog(c -> c.withBackup(done));
             log.info("{} backup {} of server {} completed: {} files, {} bytes of data, {} bytes stored;"
                             + " copied in {} ms, log durable to its stop position {} ms later",
-                    describe(done), backup.id(), server.name(), result.files(), result.logicalBytes(),
-                    result.storedBytes(), (copied - began) / 1_000_000, (System.nanoTime() - copied) / 1_000_000);
+                    describe(done), backup.id(), server.name(), snapshot.files(), snapshot.logicalBytes(),
+                    snapshot.storedBytes(), (copied - began) / 1_000_000, (System.nanoTime() - copied) / 1_000_000);
             return done;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package dev.hindsight.jobs;
 
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.ServerState;
 import dev.hindsight.control.ServerService;
 import dev.hindsight.plan.Schedule;
 import dev.hindsight.repo.catalog.BackupKind;
@@ -29,7 +30,7 @@ public final class BackupScheduler {
     public void pass() throws IOException {
         Catalog catalog = servers.repository().catalog();
         for (ManagedServer host : servers.db().servers()) {
-            if (!"running".equals(host.state())) {
+            if (host.state() != ServerState.RUNNING) {
                 continue;
             }
             Optional<ServerRecord> record = catalog.server(host.id());

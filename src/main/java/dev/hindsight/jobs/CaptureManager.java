@@ -1,8 +1,8 @@
 package dev.hindsight.jobs;
 
-import dev.hindsight.control.ManagedServer;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.LogCapture;
+import dev.hindsight.engine.ServerSpec;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
 import org.slf4j.Logger;
@@ -23,10 +23,10 @@ public final class CaptureManager implements AutoCloseable {
         this.repository = repository;
     }
 
-    public void start(Engine engine, ServerRecord record, ManagedServer server) {
+    public void start(Engine engine, ServerRecord record, ServerSpec server) {
         captures.computeIfAbsent(record.id(), id -> {
             log.info("Starting log capture for server {} ({})", record.name(), id);
-            return engine.startCapture(record, server, repository);
+            return engine.logs().capture(record, server, repository);
         });
     }
 

@@ -5,6 +5,7 @@ import dev.hindsight.api.ApiServer;
 import dev.hindsight.control.ControlDb;
 import dev.hindsight.control.Home;
 import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.ServerState;
 import dev.hindsight.control.Operations;
 import dev.hindsight.control.Passphrase;
 import dev.hindsight.control.RestoreService;
@@ -39,7 +40,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -182,10 +182,10 @@ public final class Daemon implements AutoCloseable {
         for (ManagedServer host : db.servers()) {
             Optional<ServerRecord> record = catalog.server(host.id());
             Engine engine = engines.get(host.engine());
-            boolean unfinished = Set.of("provisioning", "restoring", "deleting").contains(host.state());
+            boolean unfinished = host.state().unfinished();
             if ((record.isEmpty() && unfinished) || (record.isPresent() && record.get().deleted())) {
                 log.warn("Server {} was left in state '{}' by an interrupted create, restore or delete; removing "
-                        + "what it left", host.name(), host.state());
+                        + "what it left", host.name(), host.state().text());
                 servers.discard(engine, host);
                 continue;
             }
@@ -197,15 +197,15 @@ public final class Daemon implements AutoCloseable {
                 continue;
             }
             try {
-                if (!host.attached() && !engine.isRunning(host)) {
-                    engine.start(host);
+                if (!host.attached() && !engine.lifecycle().isRunning(host.spec())) {
+                    engine.lifecycle().start(host.spec());
                 }
-                db.setServerState(host.name(), "running");
+                db.setServerState(host.name(), ServerState.RUNNING);
             } catch (RuntimeException e) {
                 log.error("Could not start server {}: {}", host.name(), e.getMessage());
-                db.setServerState(host.name(), "failed");
+                db.setServerState(host.name(), ServerState.FAILED);
             }
-            captures.start(engine, record.get(), host);
+            captures.start(engine, record.get(), host.spec());
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.hindsight.jobs;
 
-import dev.hindsight.engine.postgres.PgWalSummaries;
-import dev.hindsight.engine.postgres.WalArchive;
+import dev.hindsight.engine.LogSource;
 import dev.hindsight.plan.RetentionPlan;
 import dev.hindsight.plan.StoredLog;
 import dev.hindsight.repo.Layout;
@@ -38,7 +37,8 @@ public final class PurgeExecutor {
     private PurgeExecutor() {
     }
 
-    public static Outcome execute(Repository repository, String serverId, RetentionPlan<?> plan) throws IOException {
+    public static Outcome execute(Repository repository, LogSource logs, String serverId, RetentionPlan plan)
+            throws IOException {
         Set<String> doomed = new HashSet<>();
         for (RetentionPlan.Decision<BackupRecord> d : plan.deleteBackups()) {
             doomed.add(d.item().id());
@@ -56,11 +56,7 @@ public final class PurgeExecutor {
             log.info("Purged {} log objects of server {} ({})", plan.deleteWal().size(), serverId,
                     plan.deleteWal().get(0).reason());
         }
-        // summaries of WAL that is gone can serve no differential: no full remains before them
-        int summaries = new PgWalSummaries(repository, serverId).purgeWithoutWal(new WalArchive(repository, serverId));
-        if (summaries > 0) {
-            log.info("Purged {} WAL summaries of server {}: their WAL is gone", summaries, serverId);
-        }
+        logs.purgeLeftovers(repository, serverId);
         return new Outcome(doomed.size(), plan.deleteWal().size(), swept.size());
     }
 

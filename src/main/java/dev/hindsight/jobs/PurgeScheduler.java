@@ -1,6 +1,7 @@
 package dev.hindsight.jobs;
 
 import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.ServerState;
 import dev.hindsight.control.RetentionService;
 import dev.hindsight.control.ServerService;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ public final class PurgeScheduler {
     public void pass() {
         Instant now = servers.clock().instant();
         for (ManagedServer host : servers.db().servers()) {
-            if (!"running".equals(host.state())) {
+            if (host.state() != ServerState.RUNNING) {
                 continue;
             }
             try {

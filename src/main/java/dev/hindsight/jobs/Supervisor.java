@@ -2,6 +2,7 @@ package dev.hindsight.jobs;
 
 import dev.hindsight.control.ControlDb;
 import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.ServerState;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
 import org.slf4j.Logger;
@@ -24,25 +25,25 @@ public final class Supervisor {
 
     /** Re-read just before acting: a delete marks the server before it stops it. */
     private boolean stillSupervised(String name) {
-        return db.server(name).map(s -> "running".equals(s.state()) || "failed".equals(s.state())).orElse(false);
+        return db.server(name).map(s -> s.state().supervised()).orElse(false);
     }
 
     public void pass() {
         for (ManagedServer server : db.servers()) {
-            if (server.attached() || !"running".equals(server.state()) && !"failed".equals(server.state())) {
+            if (server.attached() || !server.state().supervised()) {
                 continue;
             }
             Engine engine = engines.get(server.engine());
             try {
-                if (!engine.isRunning(server) && stillSupervised(server.name())) {
+                if (!engine.lifecycle().isRunning(server.spec()) && stillSupervised(server.name())) {
                     log.warn("Server {} is not running; starting it again", server.name());
-                    engine.start(server);
-                    db.setServerState(server.name(), "running");
+                    engine.lifecycle().start(server.spec());
+                    db.setServerState(server.name(), ServerState.RUNNING);
                     log.info("Server {} is running again", server.name());
                 }
             } catch (RuntimeException e) {
                 log.error("Could not start server {}: {}", server.name(), e.getMessage());
-                db.setServerState(server.name(), "failed");
+                db.setServerState(server.name(), ServerState.FAILED);
             }
         }
     }

@@ -3,21 +3,18 @@ package dev.hindsight.plan;
 import dev.hindsight.repo.catalog.BackupRecord;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
- * How to restore: materialize {@code backup}, stage the listed WAL segments, and recover to
- * {@code target}.
+ * How to restore: materialize {@code backup}, replay the log of {@code run} from the backup's
+ * start, and stop at {@code target}. What of the run an engine stages, and how, is the engine's.
  *
- * @param segments    the WAL segments to stage, in order (all of them exist and are contiguous)
- * @param timelines   every timeline the segments span (their history files are staged too)
- * @param pointInTime the instant the restored server will reflect (for latest: the newest durable WAL)
+ * @param run         the contiguous log from the backup's start, as far as it reached when planned
+ * @param pointInTime the instant the restored server will reflect (for latest: the newest durable log)
  */
 public record RestorePlan(
         String serverId,
         BackupRecord backup,
-        List<WalChain.Segment> segments,
-        List<Integer> timelines,
+        LogChain.Run<?> run,
         RestoreRequest target,
         Instant pointInTime) {
 }

@@ -1,11 +1,9 @@
 package dev.hindsight.plan;
 
-import dev.hindsight.util.HindsightException;
-import dev.hindsight.engine.postgres.Lsn;
-import dev.hindsight.engine.postgres.WalFile;
 import dev.hindsight.repo.catalog.BackupRecord;
+import dev.hindsight.repo.catalog.BackupStatus;
+import dev.hindsight.util.HindsightException;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,21 +13,11 @@ import java.util.Optional;
 /**
  * Decides how to restore a server to a point: the newest completed backup that was consistent
  * before the target (a full, or a differential whose full is there: restoring it reads both),
- * and the contiguous WAL from its start up to the target.
- * A pure function of the catalog's backups, the WAL inventory, and {@code now}.
+ * and the contiguous log from its start up to the target.
+ * A pure function of the catalog's backups, the engine's stored log, and {@code now}.
  */
 public final class RestorePlanner {
-    /**
-     * WAL is staged until this long past the target: a commit made just before the target may
-     * reach the repository a moment after it, and recovery stops at the target by itself.
-     */
-    static final Duration STAGING_MARGIN = Duration.ofSeconds(2);
-
     private RestorePlanner() {
-    }
-
-    /** The backup a restore materializes, the log run it replays, and the instant it will reflect. */
-    public record Choice<R extends LogChain.Run>(BackupRecord backup, R run, Instant pointInTime) {
     }
 
     /**
@@ -39,25 +27,25 @@ public final class RestorePlanner {
      *                   written (null when unknown, e.g. offline); it extends the window past the
      *                   newest log object on an idle server
      */
-    public static <R extends LogChain.Run> Choice<R> choose(String serverName, List<BackupRecord> backups,
-                                                            LogChain<R> chain, Instant caughtUpAt,
-                                                            RestoreRequest request, Instant now) {
+    public static <P extends Position> RestorePlan plan(String serverName, String serverId,
+                                                        List<BackupRecord> backups, LogChain<P> chain,
+                                                        Instant caughtUpAt, RestoreRequest request, Instant now) {
         if (request.kind() == RestoreRequest.Kind.BACKUP) {
-            return toBackup(serverName, backups, chain, request);
+            return toBackup(serverName, serverId, backups, chain, request);
         }
-        List<Candidate<R>> candidates = restorable(backups, chain, caughtUpAt);
+        List<Candidate<P>> candidates = restorable(backups, chain, caughtUpAt);
         if (candidates.isEmpty()) {
             throw noRestorePoint(serverName, backups);
         }
         RestoreWindow window = window(candidates);
         switch (request.kind()) {
             case EARLIEST -> {
-                Candidate<R> first = candidates.get(0);
-                return new Choice<>(first.backup, first.run, first.backup.consistentAt());
+                Candidate<P> first = candidates.get(0);
+                return new RestorePlan(serverId, first.backup, first.run, request, first.backup.consistentAt());
             }
             case LATEST -> {
-                Candidate<R> last = candidates.get(candidates.size() - 1);
-                return new Choice<>(last.backup, last.run, last.latest);
+                Candidate<P> last = candidates.get(candidates.size() - 1);
+                return new RestorePlan(serverId, last.backup, last.run, request, last.latest);
             }
             default -> {
                 Instant t = request.time();
@@ -72,7 +60,7 @@ public final class RestorePlanner {
                                     + serverName + ": earliest " + window.earliest() + ", latest " + window.latest(),
                             "give a time within the window, or use --earliest / --latest");
                 }
-                Candidate<R> chosen = candidates.stream()
+                Candidate<P> chosen = candidates.stream()
                         .filter(c -> !c.backup.consistentAt().isAfter(t) && !c.latest.isBefore(t))
                         .reduce((a, b) -> b)
                         .orElseThrow(() -> new HindsightException(HindsightException.Kind.CORRUPT,
@@ -80,39 +68,15 @@ public final class RestorePlanner {
                                         + gapBefore(candidates, t),
                                 "pick a time covered by a backup and its logs (`hindsight server show --name "
                                         + serverName + "`)"));
-                return new Choice<>(chosen.backup, chosen.run, t);
+                return new RestorePlan(serverId, chosen.backup, chosen.run, request, t);
             }
         }
     }
 
-    /** A PostgreSQL restore: the choice, with the WAL segments to stage for it. */
-    public static RestorePlan plan(String serverName, String serverId, List<BackupRecord> backups,
-                                   List<WalFile> wal, Instant caughtUpAt, RestoreRequest request, Instant now) {
-        Choice<WalChain.Run> c = choose(serverName, backups, new WalChain(wal), caughtUpAt, request, now);
-        Lsn stop = Lsn.parse(c.backup().stopPosition());
-        List<WalChain.Segment> segments = switch (request.kind()) {
-            case BACKUP, EARLIEST -> upTo(c.run(), stop);
-            case LATEST -> c.run().segments();
-            default -> {
-                Instant stageUntil = c.pointInTime().plus(STAGING_MARGIN);
-                List<WalChain.Segment> staged = new ArrayList<>();
-                for (WalChain.Segment s : c.run().segments()) {
-                    staged.add(s);
-                    if (!s.end().isBefore(stop) && !s.durableAt().isBefore(stageUntil)) {
-                        break;
-                    }
-                }
-                yield List.copyOf(staged);
-            }
-        };
-        List<Integer> timelines = c.run().segments().stream().map(WalChain.Segment::timeline).distinct().sorted()
-                .toList();
-        return new RestorePlan(serverId, c.backup(), segments, timelines, request, c.pointInTime());
-    }
-
     /** One backup on its own, to its consistent point: the log from its start to its stop position. */
-    private static <R extends LogChain.Run> Choice<R> toBackup(String serverName, List<BackupRecord> backups,
-                                                               LogChain<R> chain, RestoreRequest request) {
+    private static <P extends Position> RestorePlan toBackup(String serverName, String serverId,
+                                                             List<BackupRecord> backups, LogChain<P> chain,
+                                                             RestoreRequest request) {
         BackupRecord backup = backups.stream().filter(b -> b.id().equals(request.backupId())).findFirst()
                 .orElseThrow(() -> HindsightException.notFound("server " + serverName + " has no backup "
                         + request.backupId(), "list them with `hindsight backup list --server " + serverName + " --ltr`"));
@@ -125,24 +89,19 @@ public final class RestorePlanner {
                     + " of server " + serverName + " needs full backup " + backup.baseBackupId()
                     + ", which is not in the catalog", "restore another backup");
         }
-        R run = chain.from(backup.startPosition());
-        if (!run.reaches(backup.stopPosition())) {
+        LogChain.Run<P> run = chain.from(chain.position(backup.startPosition()));
+        if (!run.reaches(chain.position(backup.stopPosition()))) {
             throw new HindsightException(HindsightException.Kind.CORRUPT, "the log backup " + backup.id()
                     + " needs to become consistent (up to " + backup.stopPosition() + ") is not in the repository"
                     + run.gap().map(g -> ": " + g).orElse(""), "restore another backup");
         }
-        return new Choice<>(backup, run, backup.consistentAt());
-    }
-
-    /** The window of a server with the given backups and WAL; empty if nothing is restorable yet. */
-    public static Optional<RestoreWindow> window(List<BackupRecord> backups, List<WalFile> wal, Instant caughtUpAt) {
-        return window(backups, new WalChain(wal), caughtUpAt);
+        return new RestorePlan(serverId, backup, run, request, backup.consistentAt());
     }
 
     /** The window of a server with the given backups and log; empty if nothing is restorable yet. */
-    public static <R extends LogChain.Run> Optional<RestoreWindow> window(List<BackupRecord> backups,
-                                                                          LogChain<R> chain, Instant caughtUpAt) {
-        List<Candidate<R>> candidates = restorable(backups, chain, caughtUpAt);
+    public static <P extends Position> Optional<RestoreWindow> window(List<BackupRecord> backups,
+                                                                      LogChain<P> chain, Instant caughtUpAt) {
+        List<Candidate<P>> candidates = restorable(backups, chain, caughtUpAt);
         return candidates.isEmpty() ? Optional.empty() : Optional.of(window(candidates));
     }
 
@@ -165,19 +124,19 @@ public final class RestorePlanner {
     }
 
     /** A completed backup whose log reaches at least its stop position, and how far it reaches. */
-    private record Candidate<R extends LogChain.Run>(BackupRecord backup, R run, Instant latest) {
+    private record Candidate<P extends Position>(BackupRecord backup, LogChain.Run<P> run, Instant latest) {
     }
 
-    private static <R extends LogChain.Run> List<Candidate<R>> restorable(List<BackupRecord> backups,
-                                                                         LogChain<R> chain, Instant caughtUpAt) {
-        List<Candidate<R>> out = new ArrayList<>();
+    private static <P extends Position> List<Candidate<P>> restorable(List<BackupRecord> backups,
+                                                                     LogChain<P> chain, Instant caughtUpAt) {
+        List<Candidate<P>> out = new ArrayList<>();
         BackupChain backupChain = new BackupChain(backups);
         for (BackupRecord b : backups) {
             if (!backupChain.restorable(b) || b.consistentAt() == null) {
                 continue;
             }
-            R run = chain.from(b.startPosition());
-            if (!run.reaches(b.stopPosition())) {
+            LogChain.Run<P> run = chain.from(chain.position(b.startPosition()));
+            if (!run.reaches(chain.position(b.stopPosition()))) {
                 continue;
             }
             Instant latest = run.durableAt().orElseThrow();
@@ -199,20 +158,9 @@ public final class RestorePlanner {
                 .orElse("no backup and log chain covers it");
     }
 
-    private static List<WalChain.Segment> upTo(WalChain.Run run, Lsn stop) {
-        List<WalChain.Segment> segments = new ArrayList<>();
-        for (WalChain.Segment s : run.segments()) {
-            segments.add(s);
-            if (!s.end().isBefore(stop)) {
-                break;
-            }
-        }
-        return List.copyOf(segments);
-    }
-
     private static HindsightException noRestorePoint(String serverName, List<BackupRecord> backups) {
         Optional<BackupRecord> running = backups.stream().filter(b -> !b.isCompleted()
-                && b.status() == dev.hindsight.repo.catalog.BackupStatus.RUNNING).findFirst();
+                && b.status() == BackupStatus.RUNNING).findFirst();
         String why = running.map(b -> "its first full backup is still running (started " + b.startedAt() + ")")
                 .orElse(backups.stream().anyMatch(BackupRecord::isCompleted)
                         ? "no completed full backup has the log it needs to be consistent"

@@ -15,12 +15,12 @@ import java.util.Optional;
  * @param anchor the full backup the retention window rests on: the newest completed full that
  *               was consistent before the window started (or the oldest one, if none was)
  */
-public record RetentionPlan<L extends StoredLog>(
+public record RetentionPlan(
         Instant windowStart,
         Optional<BackupRecord> anchor,
         List<Decision<BackupRecord>> keepBackups,
         List<Decision<BackupRecord>> deleteBackups,
-        List<Decision<L>> deleteWal,
+        List<Decision<StoredLog>> deleteWal,
         Optional<Instant> earliestRestorePoint) {
 
     /** One object set and why it goes or stays. */

@@ -1,7 +1,5 @@
 package dev.hindsight.plan;
 
-import dev.hindsight.engine.postgres.Lsn;
-import dev.hindsight.engine.postgres.WalFile;
 import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.BackupStatus;
 
@@ -13,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Decides what a server's retention policy keeps and deletes, as a pure function of its
- * backups, its WAL inventory and {@code now}. Everything needed to restore to any point of the
+ * backups, its stored log and {@code now}. Everything needed to restore to any point of the
  * window [now − retention, now] stays: the newest restorable backup (a full, or a differential
  * whose full is there) that was consistent before the window started (the anchor), every backup
  * after it, the full of every differential kept, and all WAL from the anchor's start on. Older
@@ -27,27 +25,9 @@ public final class RetentionPlanner {
     private RetentionPlanner() {
     }
 
-    /** PostgreSQL's WAL is kept or deleted a segment at a time. */
-    static final LogUnits<WalFile> WAL_SEGMENTS = new LogUnits<>() {
-        @Override
-        public long unitOf(WalFile object) {
-            return object.segno();
-        }
-
-        @Override
-        public long unitOf(String position) {
-            return Lsn.parse(position).segment();
-        }
-    };
-
-    public static RetentionPlan<WalFile> plan(List<BackupRecord> backups, List<WalFile> wal, RetentionPolicy policy,
-                                              Instant now) {
-        return plan(backups, wal, WAL_SEGMENTS, policy, now);
-    }
-
-    /** The plan for any engine's log, kept or deleted a whole {@code units} unit at a time. */
-    public static <L extends StoredLog> RetentionPlan<L> plan(List<BackupRecord> backups, List<L> logs,
-                                                              LogUnits<L> units, RetentionPolicy policy, Instant now) {
+    /** The plan for any engine's log, kept or deleted a whole unit of it at a time. */
+    public static <P extends Position> RetentionPlan plan(List<BackupRecord> backups, LogChain<P> log,
+                                                          RetentionPolicy policy, Instant now) {
         Instant windowStart = now.minus(policy.window());
         BackupChain chain = new BackupChain(backups);
         List<BackupRecord> completed = backups.stream().filter(chain::restorable)
@@ -88,16 +68,17 @@ public final class RetentionPlanner {
 
         keepBasesOfKeptDifferentials(keep, delete);
 
-        List<RetentionPlan.Decision<L>> deleteLogs = new ArrayList<>();
+        List<RetentionPlan.Decision<StoredLog>> deleteLogs = new ArrayList<>();
         if (anchor.isPresent()) {
             String start = anchor.get().startPosition();
-            long startUnit = units.unitOf(start);
+            long startUnit = log.unitOf(log.position(start));
             List<long[]> heldRanges = keep.stream().map(RetentionPlan.Decision::item)
                     .filter(b -> b.isCompleted() && b.heldAt(now))
-                    .map(b -> new long[]{units.unitOf(b.startPosition()), units.unitOf(b.stopPosition())})
+                    .map(b -> new long[]{log.unitOf(log.position(b.startPosition())),
+                            log.unitOf(log.position(b.stopPosition()))})
                     .toList();
-            for (L f : logs) {
-                long unit = units.unitOf(f);
+            for (StoredLog f : log.objects()) {
+                long unit = f.unit();
                 boolean held = heldRanges.stream().anyMatch(r -> unit >= r[0] && unit <= r[1]);
                 if (unit < startUnit && !held) {
                     deleteLogs.add(new RetentionPlan.Decision<>(f, "before " + start + ", where the anchor "
@@ -105,7 +86,7 @@ public final class RetentionPlanner {
                 }
             }
         }
-        return new RetentionPlan<>(windowStart, anchor, keep, delete, deleteLogs,
+        return new RetentionPlan(windowStart, anchor, keep, delete, deleteLogs,
                 anchor.map(BackupRecord::consistentAt));
     }
 

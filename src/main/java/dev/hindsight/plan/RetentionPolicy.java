@@ -1,13 +1,25 @@
 package dev.hindsight.plan;
 
-import dev.hindsight.control.Validation;
+import dev.hindsight.util.HindsightException;
 
 import java.time.Duration;
 
 /** How long a server's backups must let it be restored to any point: 1 to 35 days. */
 public record RetentionPolicy(int retentionDays) {
+    public static final int MIN_DAYS = 1;
+    public static final int MAX_DAYS = 35;
+    public static final int DEFAULT_DAYS = 7;
+
     public RetentionPolicy {
-        Validation.retentionDays(retentionDays);
+        check(retentionDays);
+    }
+
+    /** Fails with the allowed range when {@code days} is outside it. */
+    public static void check(int days) {
+        if (days < MIN_DAYS || days > MAX_DAYS) {
+            throw HindsightException.invalid("backup retention of " + days + " days is out of range",
+                    "give a retention between " + MIN_DAYS + " and " + MAX_DAYS + " days (default " + DEFAULT_DAYS + ")");
+        }
     }
 
     public Duration window() {

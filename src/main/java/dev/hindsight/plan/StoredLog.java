@@ -1,7 +1,10 @@
 package dev.hindsight.plan;
 
-/** One object of an engine's log in the repository, as retention deletes it. */
+/** One object of an engine's log in the repository, as retention keeps or deletes it. */
 public interface StoredLog {
     /** The object's repository key for server {@code serverId}. */
     String key(String serverId);
+
+    /** The unit of the log the object belongs to (its WAL segment, its binary log file), in log order. */
+    long unit();
 }

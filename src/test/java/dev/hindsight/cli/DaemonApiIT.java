@@ -70,7 +70,7 @@ class DaemonApiIT {
         Path dir = Files.createDirectories(home.resolve("servers/half-0123456789/data"));
         try (dev.hindsight.control.ControlDb db = new dev.hindsight.control.ControlDb(home.resolve("control.db"))) {
             db.insertServer(new dev.hindsight.control.ManagedServer("half", "0123456789", "postgres", 54999,
-                    dir.getParent(), "provisioning", java.time.Instant.now()));
+                    dir.getParent(), dev.hindsight.control.ServerState.PROVISIONING, java.time.Instant.now()));
         }
         try (Daemon daemon = Daemon.start(new Home(home), null, 0)) {
             StringWriter out = new StringWriter();

@@ -2,6 +2,7 @@ package dev.hindsight.plan;
 
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.postgres.Lsn;
+import dev.hindsight.engine.postgres.WalChain;
 import dev.hindsight.engine.postgres.WalFile;
 import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
@@ -63,14 +64,14 @@ class LtrPlannerTest {
         for (long s = 0; s < 920; s++) {
             wal.add(new WalFile(1, s, 0, Lsn.SEGMENT_SIZE, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(s * 8000)));
         }
-        RetentionPlan<WalFile> plan = RetentionPlanner.plan(backups, wal, new RetentionPolicy(7), NOW);
+        RetentionPlan plan = RetentionPlanner.plan(backups, new WalChain(wal), new RetentionPolicy(7), NOW);
         assertThat(plan.keepBackups()).extracting(d -> d.item().id()).contains("2026-02-01", "2026-03-01")
                 .doesNotContain("2026-01-01", "2026-02-02");
         assertThat(plan.keepBackups()).filteredOn(d -> d.item().id().equals("2026-02-01")).singleElement()
                 .extracting(RetentionPlan.Decision::reason).asString().contains("long-term retention (monthly)");
         BackupRecord feb = backups.stream().filter(b -> b.id().equals("2026-02-01")).findFirst().orElseThrow();
         long febStart = Lsn.parse(feb.startPosition()).segment();
-        assertThat(plan.deleteWal()).extracting(d -> d.item().segno())
+        assertThat(plan.deleteWal()).extracting(d -> ((WalFile) d.item()).segno())
                 .doesNotContain(febStart, febStart + 1).contains(febStart - 1, febStart + 2);
     }
 

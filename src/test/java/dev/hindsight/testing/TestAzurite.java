@@ -40,7 +40,7 @@ public final class TestAzurite implements AutoCloseable {
                 Path.of(".tools/azurite/node_modules/.bin/azurite-blob").toAbsolutePath().toString()));
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("Azurite is not installed at " + binary
-                    + ": run scripts/setup --no-build (it installs Azurite from npm into .tools/azurite)");
+                    + ": run scripts/setup --no-build --tests (it installs Azurite from npm into .tools/azurite)");
         }
         int port = FreePort.find();
         Process process = new ProcessBuilder(binary.toString(), "--blobHost", "127.0.0.1", "--blobPort",

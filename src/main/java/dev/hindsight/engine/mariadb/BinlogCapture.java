@@ -6,6 +6,7 @@ import com.github.shyiko.mysql.binlog.event.EventData;
 import com.github.shyiko.mysql.binlog.event.RotateEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import dev.hindsight.engine.LogCapture;
+import dev.hindsight.plan.Position;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -398,9 +399,9 @@ public final class BinlogCapture implements LogCapture {
     }
 
     @Override
-    public Optional<String> durablePosition() {
+    public Optional<Position> durablePosition() {
         synchronized (lock) {
-            return writer == null ? Optional.empty() : writer.durable().map(BinlogPosition::toString);
+            return writer == null ? Optional.empty() : writer.durable().map(p -> p);
         }
     }
 
@@ -413,8 +414,8 @@ public final class BinlogCapture implements LogCapture {
     }
 
     @Override
-    public boolean awaitDurable(String position, Duration timeout) throws InterruptedException {
-        BinlogPosition wanted = BinlogPosition.parse(position);
+    public boolean awaitDurable(Position position, Duration timeout) throws InterruptedException {
+        BinlogPosition wanted = BinlogPosition.of(position);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
             while (writer == null || writer.durable().map(d -> d.isBefore(wanted)).orElse(true)) {

@@ -14,9 +14,9 @@ import java.util.Optional;
  * The binary logs a repository holds for one server, read as one chain: the files in the
  * server's order, each as far as its objects reach without a hole. A file is part of a
  * contiguous run only if the one before it is sealed (its end is known) and the next starts
- * where the server started it.
+ * where the server started it. Retention keeps or deletes binary logs a whole file at a time.
  */
-public final class BinlogChain implements LogChain<BinlogChain.Run> {
+public final class BinlogChain implements LogChain<BinlogPosition> {
     /**
      * How far one file reaches from its start, and since when that is durable.
      *
@@ -33,10 +33,10 @@ public final class BinlogChain implements LogChain<BinlogChain.Run> {
     }
 
     /** The contiguous run of files from a start position, and the first hole after it, if any. */
-    public record Run(List<FileReach> files, Optional<String> gap) implements LogChain.Run {
+    public record Run(List<FileReach> files, Optional<String> gap) implements LogChain.Run<BinlogPosition> {
         @Override
-        public boolean reaches(String position) {
-            return end().isPresent() && !end().get().isBefore(BinlogPosition.parse(position));
+        public boolean reaches(BinlogPosition position) {
+            return end().isPresent() && !end().get().isBefore(position);
         }
 
         public Optional<BinlogPosition> end() {
@@ -50,9 +50,11 @@ public final class BinlogChain implements LogChain<BinlogChain.Run> {
     }
 
     private final List<FileReach> files = new ArrayList<>();
+    private final List<BinlogPiece> pieces;
 
     /** @param pieces in {@link BinlogArchive#LOG_ORDER} */
     public BinlogChain(List<BinlogPiece> pieces) {
+        this.pieces = List.copyOf(pieces);
         Map<String, List<BinlogPiece>> byFile = new LinkedHashMap<>();
         for (BinlogPiece p : pieces) {
             byFile.computeIfAbsent(p.file(), f -> new ArrayList<>()).add(p);
@@ -85,8 +87,18 @@ public final class BinlogChain implements LogChain<BinlogChain.Run> {
     }
 
     @Override
-    public Run from(String position) {
-        return from(BinlogPosition.parse(position));
+    public BinlogPosition position(String text) {
+        return BinlogPosition.parse(text);
+    }
+
+    @Override
+    public List<BinlogPiece> objects() {
+        return pieces;
+    }
+
+    @Override
+    public long unitOf(BinlogPosition position) {
+        return position.sequence();
     }
 
     /**
@@ -94,6 +106,7 @@ public final class BinlogChain implements LogChain<BinlogChain.Run> {
      * the current one is sealed, and stops at the first missing file or unsealed file (the open
      * tail). A hole with later logs beyond it is described rather than skipped.
      */
+    @Override
     public Run from(BinlogPosition start) {
         List<FileReach> run = new ArrayList<>();
         Optional<String> gap = Optional.empty();

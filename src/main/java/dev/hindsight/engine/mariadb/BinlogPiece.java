@@ -38,6 +38,11 @@ public record BinlogPiece(String file, long start, long end, Instant receivedAt,
         return BinlogPosition.sequenceOf(file);
     }
 
+    @Override
+    public long unit() {
+        return sequence();
+    }
+
     public BinlogPosition endPosition() {
         return new BinlogPosition(file, end);
     }

@@ -1,5 +1,6 @@
 package dev.hindsight.engine.mariadb;
 
+import dev.hindsight.plan.Position;
 import dev.hindsight.util.HindsightException;
 
 import java.util.regex.Matcher;
@@ -8,9 +9,13 @@ import java.util.regex.Pattern;
 /**
  * A place in a server's binary log: byte {@code offset} of file {@code file}
  * ({@code binlog.000042}). Files are ordered by the number after the last dot, which is how the
- * server numbers them; the text form {@code binlog.000042:1234} crosses the engine interface.
+ * server numbers them; the catalog keeps the text form {@code binlog.000042:1234}.
+ *
+ * @param gtid the server's GTID position there ({@code gtid_binlog_pos}, e.g. {@code 0-1-42}) when
+ *             known, else empty. It describes the place, the file and offset are the place: it
+ *             takes no part in equality or order.
  */
-public record BinlogPosition(String file, long offset) implements Comparable<BinlogPosition> {
+public record BinlogPosition(String file, long offset, String gtid) implements Position, Comparable<BinlogPosition> {
     /** Every binary log file starts with these four bytes; the first event follows them. */
     public static final long FIRST_EVENT = 4;
     private static final Pattern FILE = Pattern.compile("[A-Za-z0-9_.-]+\\.(\\d{6,})");
@@ -21,6 +26,22 @@ public record BinlogPosition(String file, long offset) implements Comparable<Bin
         if (offset < 0) {
             throw new IllegalArgumentException("negative binlog offset " + offset);
         }
+        gtid = gtid == null ? "" : gtid;
+    }
+
+    public BinlogPosition(String file, long offset) {
+        this(file, offset, "");
+    }
+
+    /**
+     * The binary log position a position of the engine interface stands for; a position of
+     * another engine here is a programming error.
+     */
+    public static BinlogPosition of(Position position) {
+        if (position instanceof BinlogPosition p) {
+            return p;
+        }
+        throw new IllegalArgumentException("not a binary log position: " + position);
     }
 
     /** The number a binary log file name ends in. */
@@ -68,7 +89,22 @@ public record BinlogPosition(String file, long offset) implements Comparable<Bin
     }
 
     @Override
-    public String toString() {
+    public boolean equals(Object o) {
+        return o instanceof BinlogPosition p && file.equals(p.file) && offset == p.offset;
+    }
+
+    @Override
+    public int hashCode() {
+        return file.hashCode() * 31 + Long.hashCode(offset);
+    }
+
+    @Override
+    public String text() {
         return file + ":" + offset;
+    }
+
+    @Override
+    public String toString() {
+        return gtid.isEmpty() ? text() : text() + " (GTID " + gtid + ")";
     }
 }

@@ -2,7 +2,9 @@ package dev.hindsight.engine.mariadb;
 
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.AttachShortfalls;
-import dev.hindsight.engine.Engine;
+import dev.hindsight.engine.Attachable;
+import dev.hindsight.engine.Credentials;
+import dev.hindsight.engine.Identity;
 
 import java.io.IOException;
 import java.net.URI;
@@ -34,7 +36,7 @@ final class MariaDbAttachCheck {
     private MariaDbAttachCheck() {
     }
 
-    static Engine.Attached check(String connectionUri, Path dataDir) {
+    static Attachable check(String connectionUri, Path dataDir) {
         URI uri = parse(connectionUri);
         String[] userInfo = uri.getRawUserInfo() == null ? new String[0] : uri.getRawUserInfo().split(":", 2);
         if (userInfo.length != 2) {
@@ -87,8 +89,8 @@ final class MariaDbAttachCheck {
                     + " (mariadb-backup copies it): run Hindsight as root or as the server's OS user");
         }
         AttachShortfalls.failIfAny(uri.getHost(), port, problems);
-        return new Engine.Attached(new Engine.Credentials(user, password), port,
-                new Engine.Provisioned(version, "server_id=" + serverId));
+        return new Attachable(new Credentials(user, password), port,
+                new Identity(version, "server_id=" + serverId));
     }
 
     private static Set<String> globalPrivileges(Statement s) throws SQLException {

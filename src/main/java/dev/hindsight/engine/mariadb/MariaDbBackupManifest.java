@@ -48,8 +48,10 @@ public record MariaDbBackupManifest(int format, String kind, String baseBackupId
         return parts.stream().mapToLong(Part::bytes).sum();
     }
 
+    /** Where the data is consistent in the binary log, with the GTID position there. */
     @JsonIgnore
     public BinlogPosition binlogPosition() {
-        return BinlogPosition.parse(position);
+        BinlogPosition p = BinlogPosition.parse(position);
+        return new BinlogPosition(p.file(), p.offset(), gtid);
     }
 }

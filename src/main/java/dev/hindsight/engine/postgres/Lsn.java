@@ -1,10 +1,12 @@
 package dev.hindsight.engine.postgres;
 
+import dev.hindsight.plan.Position;
+
 /**
  * A PostgreSQL WAL position (log sequence number). Compared as an unsigned 64-bit value;
  * printed and parsed in PostgreSQL's {@code XXXXXXXX/XXXXXXXX} form.
  */
-public record Lsn(long value) implements Comparable<Lsn> {
+public record Lsn(long value) implements Position, Comparable<Lsn> {
     /** WAL segment size of every server Hindsight manages (initdb's default). */
     public static final long SEGMENT_SIZE = 16L * 1024 * 1024;
 
@@ -68,6 +70,22 @@ public record Lsn(long value) implements Comparable<Lsn> {
         long segmentsPerXLogId = 0x100000000L / SEGMENT_SIZE;
         return Long.parseLong(walFileName.substring(8, 16), 16) * segmentsPerXLogId
                 + Long.parseLong(walFileName.substring(16, 24), 16);
+    }
+
+    /**
+     * The LSN a position of the engine interface stands for; a position of another engine here is
+     * a programming error.
+     */
+    public static Lsn of(Position position) {
+        if (position instanceof Lsn lsn) {
+            return lsn;
+        }
+        throw new IllegalArgumentException("not a PostgreSQL WAL position: " + position);
+    }
+
+    @Override
+    public String text() {
+        return toString();
     }
 
     @Override

@@ -2,7 +2,9 @@ package dev.hindsight.engine.postgres;
 
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.AttachShortfalls;
-import dev.hindsight.engine.Engine;
+import dev.hindsight.engine.Attachable;
+import dev.hindsight.engine.Credentials;
+import dev.hindsight.engine.Identity;
 
 import java.io.IOException;
 import java.net.URI;
@@ -25,9 +27,6 @@ import java.util.Properties;
  * It only reads; it changes nothing on the server.
  */
 final class PgAttachCheck {
-    /** What the check learned about a server that passed it. */
-    record Attachable(Engine.Credentials login, int port, Engine.Provisioned identity) {
-    }
 
     private PgAttachCheck() {
     }
@@ -106,8 +105,8 @@ final class PgAttachCheck {
                     + "and reload");
         }
         AttachShortfalls.failIfAny(uri.getHost(), port, problems);
-        return new Attachable(new Engine.Credentials(user, password), port,
-                new Engine.Provisioned(version, systemIdentifier));
+        return new Attachable(new Credentials(user, password), port,
+                new Identity(version, systemIdentifier));
     }
 
     private static URI parse(String text) {

@@ -1,6 +1,7 @@
 package dev.hindsight.engine.postgres;
 
 import dev.hindsight.engine.LogCapture;
+import dev.hindsight.plan.Position;
 import dev.hindsight.repo.catalog.ServerRecord;
 
 import java.time.Clock;
@@ -36,8 +37,8 @@ final class PgLogCapture implements LogCapture {
     }
 
     @Override
-    public Optional<String> durablePosition() {
-        return Optional.ofNullable(capture.durableLsn()).map(Lsn::toString);
+    public Optional<Position> durablePosition() {
+        return Optional.ofNullable(capture.durableLsn());
     }
 
     @Override
@@ -46,8 +47,8 @@ final class PgLogCapture implements LogCapture {
     }
 
     @Override
-    public boolean awaitDurable(String position, Duration timeout) throws InterruptedException {
-        return capture.awaitDurable(Lsn.parse(position), timeout);
+    public boolean awaitDurable(Position position, Duration timeout) throws InterruptedException {
+        return capture.awaitDurable(Lsn.of(position), timeout);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.hindsight.engine.postgres;
 
 import dev.hindsight.plan.RestorePlan;
-import dev.hindsight.plan.WalChain;
+import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Progress;
@@ -26,6 +26,7 @@ final class PgRestore {
 
     private final Repository repository;
     private final RestorePlan plan;
+    private final List<WalChain.Segment> segments;
     private final OsUser owner;
     /** Segments already in the staging directory, by index in the plan. */
     private final java.util.Set<Integer> staged = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -34,6 +35,7 @@ final class PgRestore {
     PgRestore(Repository repository, RestorePlan plan, OsUser owner) {
         this.repository = repository;
         this.plan = plan;
+        this.segments = WalStaging.of(plan).segments();
         this.owner = owner;
     }
 
@@ -81,14 +83,14 @@ final class PgRestore {
      * staged WAL is exactly the state at the target, and recovery to the end gets there at once.
      */
     RecoveryTarget decideTarget(Path stagingDir) throws IOException {
-        if (plan.target().kind() != dev.hindsight.plan.RestoreRequest.Kind.TIME) {
+        if (plan.target().kind() != RestoreRequest.Kind.TIME) {
             target = target();
             return target;
         }
         Instant at = plan.target().time();
         PgInstallation pg = PgInstallation.locate();
         target = RecoveryTarget.latest();
-        for (int i = plan.segments().size() - 1; i >= 0; i--) {
+        for (int i = segments.size() - 1; i >= 0; i--) {
             Path file = stageOne(i, stagingDir);
             List<Instant> ends = PgWalDump.transactionEnds(pg, stagingDir, file.getFileName().toString());
             if (ends.stream().anyMatch(t -> t.isAfter(at))) {
@@ -119,16 +121,16 @@ final class PgRestore {
     /** Stages every segment of the plan not staged yet, in order; each appears complete and owned by the database user. */
     void stageSegments(Path stagingDir, Progress progress) throws IOException {
         long started = System.nanoTime();
-        long total = plan.segments().size() * Lsn.SEGMENT_SIZE;
-        for (int i = 0; i < plan.segments().size(); i++) {
+        long total = segments.size() * Lsn.SEGMENT_SIZE;
+        for (int i = 0; i < segments.size(); i++) {
             progress.update("staging WAL", i * Lsn.SEGMENT_SIZE, total);
             stageOne(i, stagingDir);
         }
-        log.info("Staged {} WAL segments in {} ms", plan.segments().size(), millisSince(started));
+        log.info("Staged {} WAL segments in {} ms", segments.size(), millisSince(started));
     }
 
     private Path stageOne(int index, Path stagingDir) throws IOException {
-        WalChain.Segment s = plan.segments().get(index);
+        WalChain.Segment s = segments.get(index);
         Path name = stagingDir.resolve(Lsn.of(s.segno(), 0).walFileName(s.timeline()));
         if (staged.add(index)) {
             publish(new WalArchive(repository, plan.serverId()).stageSegment(s.timeline(), s.segno(),

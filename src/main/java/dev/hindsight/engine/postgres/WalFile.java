@@ -25,6 +25,11 @@ public record WalFile(int timeline, long segno, long startOffset, long endOffset
                 n.durableAt()));
     }
 
+    @Override
+    public long unit() {
+        return segno;
+    }
+
     public boolean sealed() {
         return startOffset == 0 && endOffset == Lsn.SEGMENT_SIZE;
     }

@@ -130,9 +130,9 @@ class BinlogCaptureIT {
         awaitHoldsAll(again);
         assertThat(again.lastError()).isEmpty();
         BinlogChain chain = new BinlogChain(archive.list());
-        assertThat(chain.from("binlog.000001:4").gap()).as("the unseen end of binlog.000001 and all of .000002")
+        assertThat(chain.from(BinlogPosition.parse("binlog.000001:4")).gap()).as("the unseen end of binlog.000001 and all of .000002")
                 .isPresent();
-        assertThat(chain.from("binlog.000003:4").gap()).isEmpty();
+        assertThat(chain.from(BinlogPosition.parse("binlog.000003:4")).gap()).isEmpty();
         assertSameBytes("binlog.000003", false);
     }
 
@@ -151,7 +151,7 @@ class BinlogCaptureIT {
 
     void awaitHoldsAll(BinlogCapture capture) throws Exception {
         String end = serverEnd();
-        assertThat(capture.awaitDurable(end, Duration.ofSeconds(20))).as("durable up to " + end).isTrue();
+        assertThat(capture.awaitDurable(BinlogPosition.parse(end), Duration.ofSeconds(20))).as("durable up to " + end).isTrue();
     }
 
     String serverEnd() throws SQLException {

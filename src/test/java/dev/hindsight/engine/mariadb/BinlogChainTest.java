@@ -26,7 +26,7 @@ class BinlogChainTest {
                 piece("binlog.000001", 0, 500, 1, false), piece("binlog.000001", 500, 900, 2, true),
                 piece("binlog.000002", 0, 300, 3, false), piece("binlog.000002", 300, 300, 4, true),
                 piece("binlog.000003", 0, 100, 5, false), piece("binlog.000003", 100, 180, 6, false)));
-        BinlogChain.Run run = chain.from("binlog.000001:600");
+        BinlogChain.Run run = chain.from(BinlogPosition.parse("binlog.000001:600"));
         assertThat(run.files()).extracting(BinlogChain.FileReach::file)
                 .containsExactly("binlog.000001", "binlog.000002", "binlog.000003");
         assertThat(run.end()).contains(new BinlogPosition("binlog.000003", 180));
@@ -34,18 +34,18 @@ class BinlogChainTest {
         assertThat(run.files().get(1).durableAt()).as("a seal learnt later does not move the file's durable time")
                 .isEqualTo(T0.plusSeconds(3));
         assertThat(run.gap()).isEmpty();
-        assertThat(run.reaches("binlog.000003:180")).isTrue();
-        assertThat(run.reaches("binlog.000003:181")).isFalse();
+        assertThat(run.reaches(BinlogPosition.parse("binlog.000003:180"))).isTrue();
+        assertThat(run.reaches(BinlogPosition.parse("binlog.000003:181"))).isFalse();
     }
 
     @Test
     void aMissingFileOrAnUnsealedOneWithLaterLogsIsAGap() {
         BinlogChain missing = new BinlogChain(List.of(piece("binlog.000001", 0, 900, 1, true),
                 piece("binlog.000003", 0, 100, 5, false)));
-        assertThat(missing.from("binlog.000001:4").gap()).get().asString().contains("file number 2 is missing");
+        assertThat(missing.from(BinlogPosition.parse("binlog.000001:4")).gap()).get().asString().contains("file number 2 is missing");
         BinlogChain hole = new BinlogChain(List.of(piece("binlog.000001", 0, 400, 1, false),
                 piece("binlog.000001", 500, 900, 2, true), piece("binlog.000002", 0, 100, 3, false)));
-        BinlogChain.Run run = hole.from("binlog.000001:4");
+        BinlogChain.Run run = hole.from(BinlogPosition.parse("binlog.000001:4"));
         assertThat(run.end()).contains(new BinlogPosition("binlog.000001", 400));
         assertThat(run.gap()).get().asString().contains("ends at byte 400 without its end");
     }
@@ -69,10 +69,10 @@ class BinlogChainTest {
         BackupRecord anchor = full("b-anchor", "binlog.000003:4000", T0.plus(java.time.Duration.ofDays(2)));
         List<BinlogPiece> logs = List.of(piece("binlog.000001", 0, 900, 1, true), piece("binlog.000002", 0, 900, 2, true),
                 piece("binlog.000003", 0, 9000, 3, true), piece("binlog.000004", 0, 100, 4, false));
-        RetentionPlan<BinlogPiece> plan = RetentionPlanner.plan(List.of(old, anchor), logs, MariaDbEngine.BINLOG_FILES,
+        RetentionPlan plan = RetentionPlanner.plan(List.of(old, anchor), new BinlogChain(logs),
                 new RetentionPolicy(7), now);
         assertThat(plan.deleteBackups()).extracting(d -> d.item().id()).containsExactly("b-old");
-        assertThat(plan.deleteWal()).extracting(d -> d.item().file()).containsExactly("binlog.000001", "binlog.000002");
+        assertThat(plan.deleteWal()).extracting(d -> ((BinlogPiece) d.item()).file()).containsExactly("binlog.000001", "binlog.000002");
         assertThat(plan.deleteWal().get(0).item().key("srv")).startsWith("servers/srv/binlog/binlog.000001/");
     }
 

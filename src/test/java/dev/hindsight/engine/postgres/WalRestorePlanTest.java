@@ -1,8 +1,10 @@
-package dev.hindsight.plan;
+package dev.hindsight.engine.postgres;
 
 import dev.hindsight.util.HindsightException;
-import dev.hindsight.engine.postgres.Lsn;
-import dev.hindsight.engine.postgres.WalFile;
+import dev.hindsight.plan.RestorePlan;
+import dev.hindsight.plan.RestorePlanner;
+import dev.hindsight.plan.RestoreRequest;
+import dev.hindsight.plan.RestoreWindow;
 import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class RestorePlannerTest {
+/** The neutral restore planner over PostgreSQL's WAL chain, and the WAL a plan stages. */
+class WalRestorePlanTest {
     static final Instant T0 = Instant.parse("2026-11-21T09:00:00Z");
     static final long SEG = Lsn.SEGMENT_SIZE;
 
@@ -34,7 +37,11 @@ class RestorePlannerTest {
     }
 
     static RestorePlan plan(List<BackupRecord> backups, List<WalFile> wal, RestoreRequest r) {
-        return RestorePlanner.plan("prod", "srv", backups, wal, null, r, T0.plusSeconds(3600));
+        return RestorePlanner.plan("prod", "srv", backups, new WalChain(wal), null, r, T0.plusSeconds(3600));
+    }
+
+    static List<WalChain.Segment> segments(RestorePlan plan) {
+        return WalStaging.of(plan).segments();
     }
 
     @Test
@@ -43,7 +50,7 @@ class RestorePlannerTest {
                 full("b2", 5, 5, T0.plusSeconds(310)));
         RestorePlan p = plan(backups, sealed(0, 10), RestoreRequest.at(T0.plusSeconds(400)));
         assertThat(p.backup().id()).isEqualTo("b2");
-        assertThat(p.segments()).extracting(WalChain.Segment::segno).containsExactly(5L, 6L, 7L);
+        assertThat(segments(p)).extracting(WalChain.Segment::segno).containsExactly(5L, 6L, 7L);
         assertThat(p.pointInTime()).isEqualTo(T0.plusSeconds(400));
     }
 
@@ -55,7 +62,7 @@ class RestorePlannerTest {
         List<BackupRecord> backups = List.of(full("b1", 2, 2, T0.plusSeconds(130)), diff);
         RestorePlan p = plan(backups, sealed(0, 10), RestoreRequest.at(T0.plusSeconds(400)));
         assertThat(p.backup().id()).isEqualTo("d1");
-        assertThat(p.segments()).extracting(WalChain.Segment::segno).containsExactly(6L, 7L);
+        assertThat(segments(p)).extracting(WalChain.Segment::segno).containsExactly(6L, 7L);
         assertThat(plan(backups, sealed(0, 10), RestoreRequest.at(T0.plusSeconds(300))).backup().id())
                 .as("before the differential is consistent: the full").isEqualTo("b1");
 
@@ -72,8 +79,8 @@ class RestorePlannerTest {
                 full("b2", 5, 5, T0.plusSeconds(310)));
         RestorePlan p = plan(backups, sealed(0, 10), RestoreRequest.at(T0.plusSeconds(300)));
         assertThat(p.backup().id()).isEqualTo("b1");
-        assertThat(p.segments().get(0).segno()).isEqualTo(2);
-        assertThat(p.segments().get(p.segments().size() - 1).segno()).as("one segment past the target, for the margin").isEqualTo(6);
+        assertThat(segments(p).get(0).segno()).isEqualTo(2);
+        assertThat(segments(p).get(segments(p).size() - 1).segno()).as("one segment past the target, for the margin").isEqualTo(6);
     }
 
     @Test
@@ -81,15 +88,15 @@ class RestorePlannerTest {
         List<BackupRecord> backups = List.of(full("b1", 2, 2, T0.plusSeconds(130)));
         List<WalFile> wal = sealed(0, 10);
         assertThat(plan(backups, wal, RestoreRequest.at(T0.plusSeconds(130))).backup().id()).isEqualTo("b1");
-        assertThat(plan(backups, wal, RestoreRequest.at(T0.plusSeconds(600))).segments()).hasSize(9);
-        RestoreWindow w = RestorePlanner.window(backups, wal, null).orElseThrow();
+        assertThat(segments(plan(backups, wal, RestoreRequest.at(T0.plusSeconds(600))))).hasSize(9);
+        RestoreWindow w = RestorePlanner.window(backups, new WalChain(wal), null).orElseThrow();
         assertThat(w).isEqualTo(new RestoreWindow(T0.plusSeconds(130), T0.plusSeconds(600)));
     }
 
     @Test
     void earliestStopsAtTheBackupsConsistentPoint() {
         RestorePlan p = plan(List.of(full("b1", 2, 3, T0.plusSeconds(190))), sealed(0, 10), RestoreRequest.earliest());
-        assertThat(p.segments()).extracting(WalChain.Segment::segno).containsExactly(2L, 3L);
+        assertThat(segments(p)).extracting(WalChain.Segment::segno).containsExactly(2L, 3L);
         assertThat(p.pointInTime()).isEqualTo(T0.plusSeconds(190));
     }
 
@@ -99,8 +106,8 @@ class RestorePlannerTest {
         wal.add(new WalFile(1, 5, 0, 8192, T0.plusSeconds(301)));
         wal.add(new WalFile(1, 5, 8192, 16384, T0.plusSeconds(302)));
         RestorePlan p = plan(List.of(full("b1", 2, 2, T0.plusSeconds(130))), wal, RestoreRequest.latest());
-        assertThat(p.segments()).extracting(WalChain.Segment::segno).containsExactly(2L, 3L, 4L, 5L);
-        assertThat(p.segments().get(3).reach()).isEqualTo(16384);
+        assertThat(segments(p)).extracting(WalChain.Segment::segno).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(segments(p).get(3).reach()).isEqualTo(16384);
         assertThat(p.pointInTime()).isEqualTo(T0.plusSeconds(302));
     }
 
@@ -108,8 +115,8 @@ class RestorePlannerTest {
     void caughtUpHeartbeatExtendsTheWindowOfAnIdleServer() {
         Instant heartbeat = T0.plusSeconds(1000);
         RestorePlan p = RestorePlanner.plan("prod", "srv", List.of(full("b1", 2, 2, T0.plusSeconds(130))),
-                sealed(0, 4), heartbeat, RestoreRequest.at(T0.plusSeconds(900)), T0.plusSeconds(3600));
-        assertThat(p.segments()).extracting(WalChain.Segment::segno).containsExactly(2L, 3L, 4L);
+                new WalChain(sealed(0, 4)), heartbeat, RestoreRequest.at(T0.plusSeconds(900)), T0.plusSeconds(3600));
+        assertThat(segments(p)).extracting(WalChain.Segment::segno).containsExactly(2L, 3L, 4L);
     }
 
     @Test
@@ -154,7 +161,7 @@ class RestorePlannerTest {
                 .hasMessageContaining("falls in a gap")
                 .hasMessageContaining("000000010000000000000005 is missing");
         assertThat(plan(backups, wal, RestoreRequest.at(T0.plusSeconds(200))).backup().id()).isEqualTo("b1");
-        assertThat(RestorePlanner.window(backups, wal, null).orElseThrow().earliest())
+        assertThat(RestorePlanner.window(backups, new WalChain(wal), null).orElseThrow().earliest())
                 .as("the window is what is contiguous with the latest point").isEqualTo(T0.plusSeconds(430));
         assertThat(plan(backups, wal, RestoreRequest.at(T0.plusSeconds(500))).backup().id()).isEqualTo("b2");
     }
@@ -166,7 +173,7 @@ class RestorePlannerTest {
         List<BackupRecord> backups = List.of(full("ltr", 2, 3, T0.plusSeconds(190)), full("b2", 8, 8, T0.plusSeconds(490)));
         RestorePlan p = plan(backups, wal, RestoreRequest.backup("ltr"));
         assertThat(p.backup().id()).isEqualTo("ltr");
-        assertThat(p.segments()).extracting(WalChain.Segment::segno).containsExactly(2L, 3L);
+        assertThat(segments(p)).extracting(WalChain.Segment::segno).containsExactly(2L, 3L);
         assertThat(p.pointInTime()).isEqualTo(T0.plusSeconds(190));
         assertThatThrownBy(() -> plan(backups, sealed(2, 2), RestoreRequest.backup("ltr")))
                 .hasMessageContaining("is not in the repository");
@@ -179,7 +186,7 @@ class RestorePlannerTest {
         wal.add(new WalFile(1, 3, 0, 8192, T0.plusSeconds(181)));
         wal.add(new WalFile(1, 3, 16384, 24576, T0.plusSeconds(183)));
         RestorePlan p = plan(List.of(full("b1", 1, 1, T0.plusSeconds(70))), wal, RestoreRequest.latest());
-        assertThat(p.segments().get(p.segments().size() - 1).reach()).isEqualTo(8192);
+        assertThat(segments(p).get(segments(p).size() - 1).reach()).isEqualTo(8192);
         assertThat(p.pointInTime()).isEqualTo(T0.plusSeconds(181));
     }
 
@@ -189,7 +196,7 @@ class RestorePlannerTest {
         wal.add(new WalFile(2, 3, 0, SEG, T0.plusSeconds(200)));
         wal.add(new WalFile(2, 4, 0, SEG, T0.plusSeconds(260)));
         RestorePlan p = plan(List.of(full("b1", 2, 2, T0.plusSeconds(130))), wal, RestoreRequest.latest());
-        assertThat(p.segments()).extracting(WalChain.Segment::timeline).containsExactly(1, 2, 2);
-        assertThat(p.timelines()).containsExactly(1, 2);
+        assertThat(segments(p)).extracting(WalChain.Segment::timeline).containsExactly(1, 2, 2);
+        assertThat(WalStaging.of(p).timelines()).containsExactly(1, 2);
     }
 }

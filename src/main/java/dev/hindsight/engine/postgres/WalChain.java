@@ -1,7 +1,6 @@
-package dev.hindsight.plan;
+package dev.hindsight.engine.postgres;
 
-import dev.hindsight.engine.postgres.Lsn;
-import dev.hindsight.engine.postgres.WalFile;
+import dev.hindsight.plan.LogChain;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,9 +14,10 @@ import java.util.stream.Collectors;
 /**
  * The WAL a repository holds for one server, read as one chain of segments. Where a timeline
  * switch left two versions of a segment, the newest timeline's wins (that is what recovery
- * with {@code recovery_target_timeline = 'latest'} reads).
+ * with {@code recovery_target_timeline = 'latest'} reads). Retention keeps or deletes WAL a
+ * segment at a time.
  */
-public final class WalChain implements LogChain<WalChain.Run> {
+public final class WalChain implements LogChain<Lsn> {
     /** One segment of the chain: how far its bytes reach from its start, and since when they are durable. */
     public record Segment(int timeline, long segno, long reach, Instant durableAt) {
         public boolean complete() {
@@ -30,10 +30,10 @@ public final class WalChain implements LogChain<WalChain.Run> {
     }
 
     /** The contiguous run of segments from a start position, and the first hole after it, if any. */
-    public record Run(List<Segment> segments, Optional<String> gap) implements LogChain.Run {
+    public record Run(List<Segment> segments, Optional<String> gap) implements LogChain.Run<Lsn> {
         @Override
-        public boolean reaches(String position) {
-            return end().isPresent() && !end().get().isBefore(Lsn.parse(position));
+        public boolean reaches(Lsn position) {
+            return end().isPresent() && !end().get().isBefore(position);
         }
 
         public Optional<Lsn> end() {
@@ -48,8 +48,10 @@ public final class WalChain implements LogChain<WalChain.Run> {
     }
 
     private final TreeMap<Long, Segment> bySegno = new TreeMap<>();
+    private final List<WalFile> files;
 
     public WalChain(List<WalFile> files) {
+        this.files = List.copyOf(files);
         Map<Long, List<WalFile>> grouped = files.stream().collect(Collectors.groupingBy(WalFile::segno));
         grouped.forEach((segno, versions) -> newestTimeline(versions).ifPresent(s -> bySegno.put(segno, s)));
     }
@@ -72,12 +74,18 @@ public final class WalChain implements LogChain<WalChain.Run> {
     }
 
     @Override
-    public Run from(String position) {
-        return from(Lsn.parse(position));
+    public Lsn position(String text) {
+        return Lsn.parse(text);
     }
 
-    public boolean isEmpty() {
-        return bySegno.isEmpty();
+    @Override
+    public List<WalFile> objects() {
+        return files;
+    }
+
+    @Override
+    public long unitOf(Lsn position) {
+        return position.segment();
     }
 
     /**
@@ -85,6 +93,7 @@ public final class WalChain implements LogChain<WalChain.Run> {
      * segment or at a segment that is not complete (the open tail). If anything exists beyond
      * that stop, the hole is described rather than skipped.
      */
+    @Override
     public Run from(Lsn start) {
         List<Segment> run = new ArrayList<>();
         long segno = start.segment();

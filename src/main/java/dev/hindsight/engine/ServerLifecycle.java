@@ -1,0 +1,32 @@
+package dev.hindsight.engine;
+
+import dev.hindsight.repo.catalog.ServerRecord;
+
+import java.nio.file.Path;
+
+/** A database server's life on this host: installed binaries, provisioning, start and stop, attaching, its address. */
+public interface ServerLifecycle {
+    /** Fails with an UNAVAILABLE error and an install hint when the engine's binaries are missing. */
+    void checkInstalled();
+
+    /** Creates, configures and starts a new server; cleans up after itself if it fails midway. */
+    Identity provision(ServerSpec server, Credentials admin, Credentials agent);
+
+    /**
+     * Checks that a server Hindsight did not create can be backed up continuously from this host;
+     * fails with every shortfall and what to change. Changes nothing on the server.
+     */
+    Attachable checkAttachable(String connectionUri, Path dataDir);
+
+    /** Removes what Hindsight made on an attached server (PostgreSQL: its replication slot); best effort. */
+    void detach(ServerSpec server, ServerRecord record);
+
+    void start(ServerSpec server);
+
+    void stop(ServerSpec server);
+
+    boolean isRunning(ServerSpec server);
+
+    /** The login to a server as a URI, a JDBC URL, or a command line of the engine's own client. */
+    String connectionString(ServerSpec server, Credentials login, ConnectionFormat format);
+}

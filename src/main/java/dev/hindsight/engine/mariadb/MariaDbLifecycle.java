@@ -1,0 +1,77 @@
+package dev.hindsight.engine.mariadb;
+
+import dev.hindsight.engine.Attachable;
+import dev.hindsight.engine.ConnectionFormat;
+import dev.hindsight.engine.Credentials;
+import dev.hindsight.engine.Identity;
+import dev.hindsight.engine.ServerLifecycle;
+import dev.hindsight.engine.ServerSpec;
+import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.HindsightException;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** MariaDB servers on this host: mariadb-install-db, start and stop as the mysql OS user, attaching, connection strings. */
+final class MariaDbLifecycle implements ServerLifecycle {
+
+    @Override
+    public void checkInstalled() {
+        MariaDbInstallation.locate();
+    }
+
+    @Override
+    public Identity provision(ServerSpec server, Credentials admin, Credentials agent) {
+        MariaDbCluster cluster = MariaDbEngine.cluster(server);
+        cluster.provision(admin.user(), admin.password(), agent.user(), agent.password(), MariaDbEngine.START_TIMEOUT);
+        try (Connection c = cluster.connect(agent.user(), agent.password()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@version, @@server_id")) {
+            rs.next();
+            return new Identity(rs.getString(1), "server_id=" + rs.getLong(2));
+        } catch (SQLException e) {
+            cluster.stop(MariaDbEngine.START_TIMEOUT);
+            throw new HindsightException(HindsightException.Kind.FAILED, "the new server in " + server.dataDir()
+                    + " does not answer: " + e.getMessage(), "see " + MariaDbConfig.errorLog(server.runDir()), e);
+        }
+    }
+
+    @Override
+    public Attachable checkAttachable(String connectionUri, Path dataDir) {
+        return MariaDbAttachCheck.check(connectionUri, dataDir);
+    }
+
+    @Override
+    public void detach(ServerSpec server, ServerRecord record) {
+        // nothing was made on the server: a binary log dump leaves no state behind
+    }
+
+    @Override
+    public void start(ServerSpec server) {
+        MariaDbEngine.cluster(server).start(MariaDbEngine.START_TIMEOUT);
+    }
+
+    @Override
+    public void stop(ServerSpec server) {
+        MariaDbEngine.cluster(server).stop(MariaDbEngine.START_TIMEOUT);
+    }
+
+    @Override
+    public boolean isRunning(ServerSpec server) {
+        return MariaDbEngine.cluster(server).isRunning();
+    }
+
+    @Override
+    public String connectionString(ServerSpec server, Credentials login, ConnectionFormat format) {
+        String user = ConnectionFormat.uriEncode(login.user());
+        String password = ConnectionFormat.uriEncode(login.password());
+        return switch (format) {
+            case URI -> "mysql://" + user + ":" + password + "@127.0.0.1:" + server.port() + "/";
+            case JDBC -> "jdbc:mariadb://127.0.0.1:" + server.port() + "/?user=" + user + "&password=" + password;
+            case CLI -> "mariadb -h 127.0.0.1 -P " + server.port() + " -u " + ConnectionFormat.shellQuote(login.user())
+                    + " --password=" + ConnectionFormat.shellQuote(login.password());
+        };
+    }
+}

@@ -1,0 +1,81 @@
+package dev.hindsight.engine.mariadb;
+
+import dev.hindsight.engine.Credentials;
+import dev.hindsight.engine.Restorer;
+import dev.hindsight.engine.ServerSpec;
+import dev.hindsight.plan.RestorePlan;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.FileTrees;
+import dev.hindsight.util.FreePort;
+import dev.hindsight.util.Progress;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * MariaDB restores: mariadb-backup's prepare of the full (and differential), then the binary
+ * log replayed to the target by a server started for it. MariaDB cannot be told to replay at
+ * its next start, so even an offline restore replays before it returns.
+ */
+final class MariaDbRestorer implements Restorer {
+    /** Threads that apply the binary log in parallel during a restore. */
+    static final int REPLAY_THREADS = 4;
+
+    /**
+     * The replay runs on a server started on a free port with a run directory of its own beside
+     * the data directory (the target's port and socket directory are where the user will run it:
+     * nothing of them is written into the data directory), and stopped after.
+     */
+    @Override
+    public void prepareOffline(Repository repository, RestorePlan plan, ServerRecord source, OfflineTarget target,
+                               Progress progress) throws IOException {
+        Path dataDir = target.dataDir();
+        Path runDir = dataDir.resolveSibling(dataDir.getFileName() + "-run");
+        FileTrees.requireFreshDataDir(runDir);
+        MariaDbCluster cluster = new MariaDbCluster(MariaDbInstallation.locate(), MariaDbEngine.databaseUser(),
+                dataDir, runDir, FreePort.find(), MariaDbEngine.serverIdOf(plan.serverId() + "-offline"));
+        try {
+            restore(repository, plan, source, cluster, target.stagingDir(), progress);
+        } finally {
+            try {
+                cluster.stop(MariaDbEngine.START_TIMEOUT);
+            } finally {
+                FileTrees.deleteRecursively(runDir);
+            }
+        }
+    }
+
+    @Override
+    public void restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source, ServerSpec server,
+                                  Path stagingDir, Credentials agent, Duration timeout, Progress progress)
+            throws IOException {
+        restore(repository, plan, source, MariaDbEngine.cluster(server), stagingDir, progress);
+    }
+
+    private static void restore(Repository repository, RestorePlan plan, ServerRecord source, MariaDbCluster cluster,
+                                Path stagingDir, Progress progress) throws IOException {
+        new MariaDbRestoreRun(repository, plan, source, cluster, stagingDir, REPLAY_THREADS).run(progress);
+    }
+
+    @Override
+    public Optional<String> logToStage(RestorePlan plan) {
+        return Optional.empty(); // the binary log to replay is found while restoring, from the backup's position
+    }
+
+    @Override
+    public List<String> howToStart(OfflineTarget target, RestorePlan plan) {
+        return List.of("Data directory " + target.dataDir() + " holds the data as of " + plan.pointInTime()
+                + " (binary log already replayed); start mariadbd on it with --datadir=" + target.dataDir()
+                + " and a server_id of its own.");
+    }
+
+    @Override
+    public String restoredAccessNote() {
+        return "logins and grants came back with the data (as in the managed MySQL service), so the source's users"
+                + " and passwords work; the new server listens on 127.0.0.1 only";
+    }
+}

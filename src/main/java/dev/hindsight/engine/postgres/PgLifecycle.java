@@ -1,0 +1,88 @@
+package dev.hindsight.engine.postgres;
+
+import dev.hindsight.engine.Attachable;
+import dev.hindsight.engine.ConnectionFormat;
+import dev.hindsight.engine.Credentials;
+import dev.hindsight.engine.Identity;
+import dev.hindsight.engine.ServerLifecycle;
+import dev.hindsight.engine.ServerSpec;
+import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.HindsightException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/** PostgreSQL clusters on this host: initdb, start and stop as the postgres OS user, attaching, connection strings. */
+final class PgLifecycle implements ServerLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(PgLifecycle.class);
+
+    @Override
+    public void checkInstalled() {
+        PgInstallation.locate();
+    }
+
+    @Override
+    public Identity provision(ServerSpec server, Credentials admin, Credentials agent) {
+        PgCluster cluster = PostgresEngine.cluster(server);
+        cluster.provision(admin.user(), admin.password(), agent.user(), agent.password());
+        try (Connection c = cluster.connect(agent.user(), agent.password(), "postgres")) {
+            return new Identity(c.getMetaData().getDatabaseProductVersion(),
+                    Long.toUnsignedString(PgCluster.systemIdentifier(c)));
+        } catch (SQLException e) {
+            cluster.stop();
+            throw new HindsightException(HindsightException.Kind.FAILED,
+                    "the new server in " + server.dataDir() + " does not answer: " + e.getMessage(),
+                    "see " + cluster.logFile(), e);
+        }
+    }
+
+    @Override
+    public Attachable checkAttachable(String connectionUri, Path dataDir) {
+        return PgAttachCheck.check(connectionUri, dataDir);
+    }
+
+    @Override
+    public void detach(ServerSpec server, ServerRecord record) {
+        try (Connection c = PostgresEngine.cluster(server).connect(record.agentUser(), record.agentPassword(),
+                "postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name) "
+                     + "FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+            ps.setString(1, PgLogCapture.slotName(record));
+            ps.execute();
+        } catch (SQLException e) {
+            log.warn("Could not drop the replication slot of {} on its server: {}; drop it by hand or it keeps WAL",
+                    record.name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void start(ServerSpec server) {
+        PostgresEngine.cluster(server).start(PostgresEngine.START_TIMEOUT);
+    }
+
+    @Override
+    public void stop(ServerSpec server) {
+        PostgresEngine.cluster(server).stop();
+    }
+
+    @Override
+    public boolean isRunning(ServerSpec server) {
+        return PostgresEngine.cluster(server).isRunning();
+    }
+
+    @Override
+    public String connectionString(ServerSpec server, Credentials login, ConnectionFormat format) {
+        String uri = "postgresql://" + ConnectionFormat.uriEncode(login.user()) + ":"
+                + ConnectionFormat.uriEncode(login.password()) + "@127.0.0.1:" + server.port() + "/postgres";
+        return switch (format) {
+            case URI -> uri;
+            case JDBC -> "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?user="
+                    + ConnectionFormat.uriEncode(login.user()) + "&password=" + ConnectionFormat.uriEncode(login.password());
+            case CLI -> "psql " + ConnectionFormat.shellQuote(uri);
+        };
+    }
+}

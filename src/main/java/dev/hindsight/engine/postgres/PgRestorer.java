@@ -1,0 +1,106 @@
+package dev.hindsight.engine.postgres;
+
+import dev.hindsight.engine.Credentials;
+import dev.hindsight.engine.Restorer;
+import dev.hindsight.engine.ServerSpec;
+import dev.hindsight.plan.RestorePlan;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.Progress;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * PostgreSQL restores: the backup's files, then recovery from WAL staged out of the repository.
+ * The daemon's restore starts recovery as soon as the files are in place and stages later WAL
+ * while earlier WAL replays; an offline restore stages it all and leaves the start to the user.
+ */
+final class PgRestorer implements Restorer {
+
+    @Override
+    public void prepareOffline(Repository repository, RestorePlan plan, ServerRecord source, OfflineTarget target,
+                               Progress progress) throws IOException {
+        PgRestore restore = new PgRestore(repository, plan, PostgresEngine.databaseUser());
+        restore.materialize(target.dataDir(), progress);
+        restore.openStaging(target.stagingDir());
+        restore.stageSegments(target.stagingDir(), progress);
+        restore.decideTarget(target.stagingDir());
+        restore.configure(target.dataDir(), target.stagingDir(), target.port(), target.socketDir(), source.agentUser());
+    }
+
+    @Override
+    public void restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source, ServerSpec server,
+                                  Path stagingDir, Credentials agent, Duration timeout, Progress progress)
+            throws IOException {
+        PgRestore restore = new PgRestore(repository, plan, PostgresEngine.databaseUser());
+        restore.materialize(server.dataDir(), progress);
+        restore.openStaging(stagingDir);
+        restore.decideTarget(stagingDir);
+        restore.configure(server.dataDir(), stagingDir, server.port(), server.runDir(), source.agentUser());
+        CompletableFuture<Void> staging = restore.stageSegmentsInBackground(stagingDir, progress);
+        PgRecovery recovery = new PgRecovery(server.dataDir(), stagingDir);
+        recovery.prepare(restore.target());
+        try {
+            recovery.startAndAwaitPromotion(PgRecoveryServer.of(PostgresEngine.cluster(server), agent.user(),
+                    agent.password()), timeout);
+            staging.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while recovering", e);
+        } catch (CompletionException e) {
+            // recovery met the end of the staged WAL early: the promoted server is not what was asked for
+            if (e.getCause() instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException("staging the WAL failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            staging.cancel(false);
+        }
+        keepTimelineHistories(server, new WalArchive(repository, server.id()));
+    }
+
+    /**
+     * The promoted server is on a new timeline; its history file names the parents that later
+     * restores of this server replay through, so it goes into the new server's archive now.
+     */
+    private static void keepTimelineHistories(ServerSpec server, WalArchive archive) throws IOException {
+        try (var files = Files.list(server.dataDir().resolve("pg_wal"))) {
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("[0-9A-F]{8}\\.history")).toList()) {
+                int timeline = Integer.parseUnsignedInt(f.getFileName().toString().substring(0, 8), 16);
+                archive.putHistory(timeline, Files.readAllBytes(f));
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> logToStage(RestorePlan plan) {
+        int segments = WalStaging.of(plan).segments().size();
+        return segments == 0 ? Optional.empty() : Optional.of(segments + " WAL segments");
+    }
+
+    @Override
+    public List<String> howToStart(OfflineTarget target, RestorePlan plan) {
+        return List.of(
+                "Data directory " + target.dataDir() + " is ready; it recovers to " + plan.pointInTime()
+                        + " and promotes when started, e.g.:",
+                "  pg_ctl -D " + target.dataDir() + " -l " + target.dataDir() + ".log start",
+                "Its WAL is staged in " + target.stagingDir() + "; remove that once the server is promoted.");
+    }
+
+    @Override
+    public String restoredAccessNote() {
+        return "client access rules (pg_hba.conf) were not restored: the new server allows local connections only,"
+                + " like a newly created one";
+    }
+}

@@ -1,0 +1,92 @@
+package dev.hindsight.engine.postgres;
+
+import dev.hindsight.engine.ServerSpec;
+import dev.hindsight.engine.Snapshot;
+import dev.hindsight.engine.SnapshotSource;
+import dev.hindsight.plan.Position;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.BackupRecord;
+import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.HindsightException;
+import dev.hindsight.util.Progress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** PostgreSQL backups: the base backup protocol, differentials guided by the WAL summaries of the live capture. */
+final class PgSnapshots implements SnapshotSource {
+    private static final Logger log = LoggerFactory.getLogger(PgSnapshots.class);
+
+    private final Map<String, PgWalSummarizer> summarizers;
+
+    PgSnapshots(Map<String, PgWalSummarizer> summarizers) {
+        this.summarizers = summarizers;
+    }
+
+    @Override
+    public Snapshot take(ServerRecord record, ServerSpec server, Repository repository, String backupId,
+                         String baseBackupId, Progress progress) throws IOException {
+        PgCluster cluster = PostgresEngine.cluster(server);
+        long connecting = System.nanoTime();
+        try (Connection c = cluster.connect(record.agentUser(), record.agentPassword(), "postgres")) {
+            log.info("Backup {}: connected in {} ms", backupId, (System.nanoTime() - connecting) / 1_000_000);
+            PgWalSummary summaries = new PgWalSummary(cluster.installation(), new WalArchive(repository, record.id()),
+                    new PgWalSummaries(repository, record.id()), Optional.ofNullable(summarizers.get(record.id())),
+                    server.dataDir());
+            return new Taken(new PgBaseBackup(repository, record.id(), PgBaseBackup.DEFAULT_PARALLELISM, progress,
+                    summaries).run(c, server.dataDir(), backupId, baseBackupId));
+        } catch (SQLException e) {
+            throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
+                    "cannot connect to server " + record.name() + " for a backup: " + e.getMessage(),
+                    "check that the server runs: `hindsight server show --name " + record.name() + "`", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** A base backup as the catalog records it: LSNs as text, and the timeline it was taken on. */
+    private record Taken(PgBaseBackup.Result r) implements Snapshot {
+        @Override
+        public boolean differential() {
+            return BackupManifest.DIFF.equals(r.kind());
+        }
+
+        @Override
+        public String note() {
+            return r.note();
+        }
+
+        @Override
+        public Position stop() {
+            return r.stopLsn();
+        }
+
+        @Override
+        public long files() {
+            return r.fileCount();
+        }
+
+        @Override
+        public long logicalBytes() {
+            return r.changedBytes();
+        }
+
+        @Override
+        public long storedBytes() {
+            return r.storedBytes();
+        }
+
+        @Override
+        public BackupRecord completed(BackupRecord running, Instant finishedAt) {
+            return running.completed(finishedAt, r.stoppedAt(), r.startLsn().toString(), r.stopLsn().toString(),
+                    r.timeline(), r.fileCount(), r.changedBytes(), r.storedBytes());
+        }
+    }
+}
