@@ -1,6 +1,6 @@
 package dev.hindsight.cli;
 
-import dev.hindsight.jobs.Daemon;
+import dev.hindsight.daemon.Daemon;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -63,6 +63,6 @@ public final class Keys {
 
     private static IllegalArgumentException invalid(String key, String why) {
         return new IllegalArgumentException("invalid object key \"" + key + "\": " + why
-                + " (keys are made by dev.hindsight.repo.Layout)");
+                + " (keys are made by the repository layout)");
     }
 }

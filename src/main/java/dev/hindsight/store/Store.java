@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A dumb, write-once object store. Keys are relative paths separated by '/', made only by
- * {@link dev.hindsight.repo.Layout}. Implementations: {@link FileStore}, {@link S3Store}, {@link AzureBlobStore};
+ * the repository layout (repo.Layout). Implementations: {@link FileStore}, {@link S3Store}, {@link AzureBlobStore};
  * wrappers: {@link RetryingStore}, and the repository's placed copies ({@link ReplicatedStore}).
  *
  * <p>Contract every implementation keeps (and the store contract test checks):

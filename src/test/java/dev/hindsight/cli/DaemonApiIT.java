@@ -1,7 +1,7 @@
 package dev.hindsight.cli;
 
 import dev.hindsight.control.Home;
-import dev.hindsight.jobs.Daemon;
+import dev.hindsight.daemon.Daemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

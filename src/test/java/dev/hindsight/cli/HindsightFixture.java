@@ -2,7 +2,7 @@ package dev.hindsight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hindsight.control.Home;
-import dev.hindsight.jobs.Daemon;
+import dev.hindsight.daemon.Daemon;
 import dev.hindsight.util.Json;
 
 import java.io.IOException;

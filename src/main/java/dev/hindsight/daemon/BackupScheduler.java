@@ -1,4 +1,4 @@
-package dev.hindsight.jobs;
+package dev.hindsight.daemon;
 
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.control.ManagedServer;

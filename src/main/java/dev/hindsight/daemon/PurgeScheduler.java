@@ -1,9 +1,10 @@
-package dev.hindsight.jobs;
+package dev.hindsight.daemon;
 
 import dev.hindsight.control.ManagedServer;
 import dev.hindsight.control.ServerState;
 import dev.hindsight.control.RetentionService;
 import dev.hindsight.control.ServerService;
+import dev.hindsight.jobs.PurgeExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package dev.hindsight.jobs;
+package dev.hindsight.daemon;
 
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.api.ApiServer;
@@ -14,6 +14,8 @@ import dev.hindsight.control.ServerService;
 import dev.hindsight.control.UsageService;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
+import dev.hindsight.jobs.CaptureManager;
+import dev.hindsight.jobs.GeoCopier;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupStatus;
 import dev.hindsight.repo.catalog.Catalog;
@@ -209,11 +211,19 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /**
+     * A scheduled executor drops a task for good once it throws: any failure of a pass is logged
+     * and the loop goes on, so that one bad pass cannot silently end supervision, backups or the
+     * geo copy. Only the JVM's own failures (out of memory) end it, loudly.
+     */
     private static Runnable guard(String name, Runnable body) {
         return () -> {
             try {
                 body.run();
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                log.error("The {} pass failed and its loop stops: {}", name, e.toString(), e);
+                throw e;
+            } catch (Exception | Error e) {
                 log.error("The {} pass failed; it runs again shortly", name, e);
             }
         };
