@@ -1,14 +1,17 @@
 package dev.hindsight.api;
 
-import dev.hindsight.util.HindsightException;
-import dev.hindsight.engine.ConnectionFormat;
+import dev.hindsight.control.BackupService;
 import dev.hindsight.control.BackupType;
+import dev.hindsight.control.ControlPlane;
 import dev.hindsight.control.CreateRequest;
 import dev.hindsight.control.Operation;
+import dev.hindsight.control.Operations;
 import dev.hindsight.control.RestoreRequestBody;
-import dev.hindsight.control.RepositoryVerifier;
 import dev.hindsight.control.RestoreService;
 import dev.hindsight.control.ServerService;
+import dev.hindsight.control.ServerViews;
+import dev.hindsight.engine.ConnectionFormat;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -33,9 +36,12 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public ApiServer(ServerService servers, RestoreService restores, dev.hindsight.control.UsageService usage,
-                     dev.hindsight.control.RetentionService retention, RepositoryVerifier verifier, Metrics metrics,
-                     String token, int port) {
+    public ApiServer(ControlPlane control, Metrics metrics, String token, int port) {
+        ServerService servers = control.servers();
+        ServerViews views = control.views();
+        BackupService backups = control.backups();
+        RestoreService restores = control.restores();
+        Operations operations = control.operations();
         byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         app = Javalin.create(config -> {
             config.jetty.host = "127.0.0.1";
@@ -55,43 +61,43 @@ public final class ApiServer implements AutoCloseable {
                     ctx.skipRemainingHandlers();
                 }
             });
-            config.routes.get("/api/servers", ctx -> ctx.json(servers.list()));
+            config.routes.get("/api/servers", ctx -> ctx.json(views.list()));
             config.routes.post("/api/servers", ctx -> ctx.status(201).json(servers.create(body(ctx, CreateRequest.class))));
             config.routes.post("/api/servers/attach", ctx -> ctx.status(201).json(servers.attach(
                     body(ctx, dev.hindsight.control.AttachRequest.class))));
-            config.routes.get("/api/servers/{name}", ctx -> ctx.json(servers.show(ctx.pathParam("name"))));
+            config.routes.get("/api/servers/{name}", ctx -> ctx.json(views.show(ctx.pathParam("name"))));
             config.routes.patch("/api/servers/{name}", ctx -> update(ctx, servers));
             config.routes.delete("/api/servers/{name}", ctx -> {
                 servers.delete(ctx.pathParam("name"));
                 ctx.status(204);
             });
             config.routes.get("/api/servers/{name}/connection-string", ctx -> ctx.json(
-                    Map.of("connectionString", servers.connectionString(ctx.pathParam("name"),
+                    Map.of("connectionString", views.connectionString(ctx.pathParam("name"),
                             ConnectionFormat.parse(ctx.queryParam("format"))))));
-            config.routes.put("/api/servers/{name}/ltr", ctx -> ctx.json(retention.setLtr(ctx.pathParam("name"),
+            config.routes.put("/api/servers/{name}/ltr", ctx -> ctx.json(control.retention().setLtr(ctx.pathParam("name"),
                     body(ctx, dev.hindsight.control.LtrRequest.class).toPolicy())));
-            config.routes.get("/api/servers/{name}/usage", ctx -> ctx.json(usage.usage(ctx.pathParam("name"))));
-            config.routes.get("/api/servers/{name}/backups", ctx -> ctx.json(servers.backups(ctx.pathParam("name"))));
+            config.routes.get("/api/servers/{name}/usage", ctx -> ctx.json(control.usage().usage(ctx.pathParam("name"))));
+            config.routes.get("/api/servers/{name}/backups", ctx -> ctx.json(backups.list(ctx.pathParam("name"))));
             config.routes.post("/api/servers/{name}/backups", ctx -> ctx.status(202).json(
-                    servers.startBackup(ctx.pathParam("name"), BackupType.parse(ctx.body().isBlank() ? null
+                    backups.start(ctx.pathParam("name"), BackupType.parse(ctx.body().isBlank() ? null
                             : body(ctx, BackupType.Body.class).type()))));
-            config.routes.post("/api/restores", ctx -> restore(ctx, servers, "restore", restores::check,
+            config.routes.post("/api/restores", ctx -> restore(ctx, operations, "restore", restores::check,
                     restores::restore));
-            config.routes.post("/api/geo-restores", ctx -> restore(ctx, servers, "geo-restore", restores::checkGeo,
+            config.routes.post("/api/geo-restores", ctx -> restore(ctx, operations, "geo-restore", restores::checkGeo,
                     restores::geoRestore));
-            config.routes.post("/api/storage/reload", ctx -> ctx.json(servers.storage().reload().sites().stream()
+            config.routes.post("/api/storage/reload", ctx -> ctx.json(control.storage().reload().sites().stream()
                     .map(dev.hindsight.storage.SiteConfig::redacted).toList()));
             config.routes.post("/api/repository/verify", ctx -> {
                 String server = ctx.queryParam("server");
-                var record = server == null ? null : servers.live(server);
-                Operation op = servers.operations().submit("verify", server == null ? "repository" : server,
-                        progress -> verifier.verify(record, progress));
+                var record = server == null ? null : control.lookup().live(server);
+                Operation op = operations.submit("verify", server == null ? "repository" : server,
+                        progress -> control.verifier().verify(record, progress));
                 ctx.status(202).json(op);
             });
             // for Prometheus: no token, like the daemon itself it answers on 127.0.0.1 only
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
-            config.routes.get("/api/operations/{id}", ctx -> ctx.json(servers.db().operation(ctx.pathParam("id"))
+            config.routes.get("/api/operations/{id}", ctx -> ctx.json(control.db().operation(ctx.pathParam("id"))
                     .orElseThrow(() -> HindsightException.notFound("no operation " + ctx.pathParam("id"), null))));
             config.routes.exception(HindsightException.class, (e, ctx) -> error(ctx, statusOf(e), e.getMessage(),
                     e.hint(), e.kind().name()));
@@ -113,11 +119,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Checks the request at once (a bad one changes nothing), then restores as an operation the CLI follows. */
-    private static void restore(Context ctx, ServerService servers, String kind, RestoreCheck check,
+    private static void restore(Context ctx, Operations operations, String kind, RestoreCheck check,
                                 RestoreStep<?> restore) throws java.io.IOException {
         RestoreRequestBody request = body(ctx, RestoreRequestBody.class);
         check.check(request);
-        Operation op = servers.operations().submit(kind, request.name(), progress -> restore.run(request, progress));
+        Operation op = operations.submit(kind, request.name(), progress -> restore.run(request, progress));
         ctx.status(202).json(op);
     }
 

@@ -1,7 +1,7 @@
 package dev.hindsight.api;
 
-import dev.hindsight.control.ServerService;
 import dev.hindsight.control.ServerView;
+import dev.hindsight.control.ServerViews;
 import dev.hindsight.repo.Healer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -23,11 +23,11 @@ public final class Metrics {
     private static final Logger log = LoggerFactory.getLogger(Metrics.class);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final ServerService servers;
+    private final ServerViews views;
     private final Map<String, ServerView> latest = new ConcurrentHashMap<>();
 
-    public Metrics(ServerService servers, Healer healer) {
-        this.servers = servers;
+    public Metrics(ServerViews views, Healer healer) {
+        this.views = views;
         FunctionCounter.builder("hindsight_repairs", healer, Healer::repairedCount)
                 .description("damaged or missing object copies repaired from a good copy").register(registry);
         FunctionCounter.builder("hindsight_repair_failures", healer, Healer::failedCount)
@@ -37,7 +37,7 @@ public final class Metrics {
     /** The current figures in Prometheus' text format. */
     public String scrape() {
         try {
-            for (ServerView view : servers.list()) {
+            for (ServerView view : views.list()) {
                 boolean known = latest.put(view.name(), view) != null;
                 if (!known) {
                     gauge("hindsight_log_capture_lag_seconds", view.name(), v -> orNaN(v.logCaptureLagSeconds()),

@@ -1,9 +1,9 @@
 package dev.hindsight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.api.ApiServer;
 import dev.hindsight.control.Home;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Json;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.hindsight.cli;
 
 import dev.hindsight.util.HindsightException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code hindsight} command line. */
 @Command(name = "hindsight", mixinStandardHelpOptions = true, version = "hindsight 0.1",

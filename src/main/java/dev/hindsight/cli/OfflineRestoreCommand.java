@@ -1,6 +1,5 @@
 package dev.hindsight.cli;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.control.Home;
 import dev.hindsight.control.Passphrase;
 import dev.hindsight.engine.Engine;
@@ -18,11 +17,12 @@ import dev.hindsight.storage.Storage;
 import dev.hindsight.storage.StorageConfig;
 import dev.hindsight.storage.StorageConfigFile;
 import dev.hindsight.store.FileStore;
+import dev.hindsight.util.HindsightException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.hindsight.cli;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.control.Home;
 import dev.hindsight.storage.StorageConfig;
 import dev.hindsight.storage.StorageConfigFile;
+import dev.hindsight.util.HindsightException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

@@ -1,12 +1,12 @@
 package dev.hindsight.cli;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.storage.SiteConfig;
 import dev.hindsight.storage.SiteCopy;
 import dev.hindsight.storage.StorageConfig;
 import dev.hindsight.storage.StoreFactory;
 import dev.hindsight.store.ObjectWriter;
 import dev.hindsight.store.Store;
+import dev.hindsight.util.HindsightException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,8 +1,8 @@
 package dev.hindsight.control;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.plan.RetentionPolicy;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.HindsightException;
 
 import java.time.Duration;
 

@@ -1,7 +1,7 @@
 package dev.hindsight.control;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.catalog.BackupKind;
+import dev.hindsight.util.HindsightException;
 
 /** The backup type users ask for by name: {@code full} (the default) or {@code diff}. */
 public final class BackupType {

@@ -1,7 +1,7 @@
 package dev.hindsight.control;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.plan.Usage;
+import dev.hindsight.util.HindsightException;
 
 import java.nio.file.Path;
 import java.sql.Connection;

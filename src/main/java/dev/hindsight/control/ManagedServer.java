@@ -1,6 +1,7 @@
 package dev.hindsight.control;
 
 import dev.hindsight.engine.ServerSpec;
+
 import java.nio.file.Path;
 import java.time.Instant;
 

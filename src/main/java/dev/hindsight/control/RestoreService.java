@@ -1,11 +1,13 @@
 package dev.hindsight.control;
 
-import dev.hindsight.engine.ServerPlans;
-import dev.hindsight.engine.Credentials;
 import dev.hindsight.engine.ConnectionFormat;
-import dev.hindsight.util.HindsightException;
+import dev.hindsight.engine.Credentials;
 import dev.hindsight.engine.Engine;
+import dev.hindsight.engine.Engines;
+import dev.hindsight.engine.Identity;
 import dev.hindsight.engine.LogCapture;
+import dev.hindsight.engine.ServerPlans;
+import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
@@ -13,12 +15,14 @@ import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.storage.PlacementPlanner;
 import dev.hindsight.store.StoreUnavailableException;
 import dev.hindsight.util.FileTrees;
+import dev.hindsight.util.HindsightException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -29,10 +33,32 @@ import java.time.Duration;
 public final class RestoreService {
     private static final Logger log = LoggerFactory.getLogger(RestoreService.class);
     static final Duration RECOVERY_TIMEOUT = Duration.ofHours(2);
+    private final Home home;
+    private final ControlDb db;
+    private final Repository repository;
+    private final StorageService storage;
+    private final Engines engines;
+    private final CaptureManager captures;
     private final ServerService servers;
+    private final ServerLookup lookup;
+    private final NameLocks names;
+    private final Ports ports;
+    private final Clock clock;
 
-    public RestoreService(ServerService servers) {
+    public RestoreService(Home home, ControlDb db, Repository repository, StorageService storage, Engines engines,
+                          CaptureManager captures, ServerService servers, ServerLookup lookup, NameLocks names,
+                          Ports ports, Clock clock) {
+        this.home = home;
+        this.db = db;
+        this.repository = repository;
+        this.storage = storage;
+        this.engines = engines;
+        this.captures = captures;
         this.servers = servers;
+        this.lookup = lookup;
+        this.names = names;
+        this.ports = ports;
+        this.clock = clock;
     }
 
     /** Where a restore reads from: the primary region's copies, or the geo copy alone. */
@@ -51,9 +77,9 @@ public final class RestoreService {
 
     private Source source(String name, boolean geo) throws IOException {
         if (!geo) {
-            return new Source(servers.repository(), servers.live(name), false);
+            return new Source(repository, lookup.live(name), false);
         }
-        Repository copy = servers.storage().geoRepository();
+        Repository copy = storage.geoRepository();
         var catalog = copy.catalog();
         ServerRecord record = catalog.liveServerNamed(name).or(() -> catalog.serversNamed(name).stream().findFirst())
                 .orElseThrow(() -> {
@@ -72,7 +98,7 @@ public final class RestoreService {
 
     private ServerRecord primaryRecord(String name) {
         try {
-            return servers.repository().catalog().liveServerNamed(name).orElse(null);
+            return repository.catalog().liveServerNamed(name).orElse(null);
         } catch (IOException | RuntimeException e) {
             return null; // the primary region is unreachable: that is what geo-restore is for
         }
@@ -84,13 +110,13 @@ public final class RestoreService {
         if (body.port() != null) {
             Validation.port(body.port());
         }
-        if (servers.db().server(body.name()).isPresent() || primaryCatalog(source).liveServerNamed(body.name())
+        if (db.server(body.name()).isPresent() || primaryCatalog(source).liveServerNamed(body.name())
                 .isPresent()) {
             throw HindsightException.conflict("a server named " + body.name() + " already exists",
                     "choose another name for the restored server");
         }
         if (body.backupRedundancy() != null) {
-            servers.storage().choose(body.backupRedundancy(), null);
+            storage.choose(body.backupRedundancy(), null);
         }
         return plan(source, request);
     }
@@ -102,7 +128,7 @@ public final class RestoreService {
      */
     private dev.hindsight.repo.catalog.Catalog primaryCatalog(Source source) throws IOException {
         try {
-            return servers.repository().catalog();
+            return repository.catalog();
         } catch (IOException e) {
             if (!source.geo() || !StoreUnavailableException.isCause(e)) {
                 throw e;
@@ -112,18 +138,18 @@ public final class RestoreService {
                     + "backups, are unreachable: " + e.getMessage(),
                     "make them reachable, or move the primary region to sites that are: `hindsight storage site add "
                             + "NAME --type … --region NEW` then `hindsight storage region pair NEW "
-                            + servers.storage().config().pairedRegion() + "` (the geo copy stays the restore source); "
+                            + storage.config().pairedRegion() + "` (the geo copy stays the restore source); "
                             + "then retry", e);
         }
     }
 
     private RestorePlan plan(Source source, RestoreRequest request) throws IOException {
-        Engine engine = servers.engines().get(source.record().engine());
+        Engine engine = engines.get(source.record().engine());
         // the geo copy's latest point is what it holds, whatever the live capture has
-        java.time.Instant caughtUp = source.geo() ? null : servers.captures().capture(source.record().id())
+        java.time.Instant caughtUp = source.geo() ? null : captures.capture(source.record().id())
                 .flatMap(LogCapture::caughtUpAt).orElse(null);
         return ServerPlans.restore(engine, source.repository(), source.record(), request, caughtUp,
-                servers.clock().instant());
+                clock.instant());
     }
 
     public RestoreOutcome restore(RestoreRequestBody body, dev.hindsight.util.Progress progress) throws IOException {
@@ -139,17 +165,17 @@ public final class RestoreService {
             throws IOException {
         RestorePlan plan = check(body, from);
         ServerRecord source = from.record();
-        Engine engine = servers.engines().get(source.engine());
-        PlacementPlanner.Choice redundancy = servers.storage().choose(body.backupRedundancy() != null
+        Engine engine = engines.get(source.engine());
+        PlacementPlanner.Choice redundancy = storage.choose(body.backupRedundancy() != null
                 ? body.backupRedundancy() : source.backupRedundancy().text(), null);
-        servers.claimName(body.name());
+        names.claim(body.name());
         ManagedServer host = null;
         try {
             engine.lifecycle().checkInstalled();
-            String id = ServerService.newId();
-            host = new ManagedServer(body.name(), id, engine.name(), servers.choosePort(body.port()),
-                    servers.home().serverDir(body.name(), id), ServerState.RESTORING, servers.clock().instant());
-            servers.db().insertServer(host);
+            String id = Secrets.newId();
+            host = new ManagedServer(body.name(), id, engine.name(), ports.choose(body.port()),
+                    home.serverDir(body.name(), id), ServerState.RESTORING, clock.instant());
+            db.insertServer(host);
             Path staging = host.dir().resolve("restore-wal");
             Files.createDirectories(host.runDir());
             log.info("Restoring server {} to {} ({}) as {} from backup {}{}", source.name(), plan.pointInTime(),
@@ -157,14 +183,14 @@ public final class RestoreService {
             engine.restorer().restoreAndPromote(from.repository(), plan, source, host.spec(), staging,
                     new Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT, progress);
             FileTrees.deleteRecursively(staging);
-            ServerRecord record = new ServerRecord(id, body.name(), source.engine(), source.engineVersion(),
-                    source.systemIdentifier(), servers.clock().instant(), null, source.adminUser(),
-                    source.adminPassword(), source.agentUser(), source.agentPassword(), source.retentionDays(),
-                    source.fullBackupInterval(), source.id(), source.ltr(), source.diffBackupInterval(),
-                    source.storageSizeGib(), redundancy.redundancy());
-            servers.storage().assign(record);
-            servers.repository().updateCatalog(c -> c.withServer(record));
-            servers.db().setServerState(body.name(), ServerState.RUNNING);
+            ServerRecord record = ServerRecords.newServer(id, body.name(), source.engine(),
+                    new Identity(source.engineVersion(), source.systemIdentifier()), clock.instant(),
+                    new Credentials(source.adminUser(), source.adminPassword()),
+                    new Credentials(source.agentUser(), source.agentPassword()), BackupSettings.of(source),
+                    redundancy.redundancy(), source.id(), source.ltr());
+            storage.assign(record);
+            repository.updateCatalog(c -> c.withServer(record));
+            db.setServerState(body.name(), ServerState.RUNNING);
             servers.protect(engine, record, host.withState(ServerState.RUNNING));
             String uri = engine.lifecycle().connectionString(host.spec(),
                     new Credentials(source.adminUser(), source.adminPassword()), ConnectionFormat.URI);
@@ -176,7 +202,7 @@ public final class RestoreService {
             }
             throw e;
         } finally {
-            servers.releaseName(body.name());
+            names.release(body.name());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hindsight.control;
 
+import dev.hindsight.engine.Engines;
 import dev.hindsight.engine.ServerPlans;
 import dev.hindsight.jobs.PurgeExecutor;
 import dev.hindsight.plan.LtrPlanner;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 
@@ -21,28 +23,37 @@ import java.util.Map;
 public final class RetentionService {
     private static final Logger log = LoggerFactory.getLogger(RetentionService.class);
 
-    private final ServerService servers;
+    private final Repository repository;
+    private final Engines engines;
+    private final ServerLookup lookup;
+    private final ServerViews views;
+    private final Clock clock;
 
-    public RetentionService(ServerService servers) {
-        this.servers = servers;
+    public RetentionService(Repository repository, Engines engines, ServerLookup lookup, ServerViews views,
+                            Clock clock) {
+        this.repository = repository;
+        this.engines = engines;
+        this.lookup = lookup;
+        this.views = views;
+        this.clock = clock;
     }
 
     /** Sets the long-term retention policy and puts its holds on the backups it chooses now. */
     public ServerView setLtr(String name, LtrPolicy policy) throws IOException {
-        ServerRecord record = servers.live(name);
-        servers.repository().updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow().withLtr(policy)));
-        applyLtr(servers.repository(), record.id(), servers.clock().instant());
+        ServerRecord record = lookup.live(name);
+        repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow().withLtr(policy)));
+        applyLtr(repository, record.id(), clock.instant());
         log.info("Server {}: long-term retention {}", name, policy);
-        return servers.show(name);
+        return views.show(name);
     }
 
     /** Applies the server's retention policy as of {@code now}: LTR holds, then the catalog, then objects. */
     public PurgeExecutor.Outcome purge(String name, Instant now) throws IOException {
-        applyLtr(servers.repository(), servers.live(name).id(), now);
-        ServerRecord record = servers.live(name);
-        RetentionPlan plan = ServerPlans.retention(servers.engines().get(record.engine()), servers.repository(), record,
+        applyLtr(repository, lookup.live(name).id(), now);
+        ServerRecord record = lookup.live(name);
+        RetentionPlan plan = ServerPlans.retention(engines.get(record.engine()), repository, record,
                 now);
-        return PurgeExecutor.execute(servers.repository(), servers.engines().get(record.engine()).logs(), record.id(),
+        return PurgeExecutor.execute(repository, engines.get(record.engine()).logs(), record.id(),
                 plan);
     }
 

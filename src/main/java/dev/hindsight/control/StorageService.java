@@ -1,18 +1,18 @@
 package dev.hindsight.control;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.jobs.GeoCopier;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
-import dev.hindsight.storage.Placement;
 import dev.hindsight.storage.PlacedStore;
+import dev.hindsight.storage.Placement;
 import dev.hindsight.storage.PlacementPlanner;
 import dev.hindsight.storage.SiteCopy;
 import dev.hindsight.storage.Storage;
 import dev.hindsight.storage.StorageConfig;
 import dev.hindsight.storage.StorageConfigFile;
 import dev.hindsight.store.Store;
+import dev.hindsight.util.HindsightException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,11 @@
 package dev.hindsight.control;
 
+import dev.hindsight.engine.Engines;
 import dev.hindsight.engine.LogSource;
 import dev.hindsight.plan.Usage;
 import dev.hindsight.plan.UsageReport;
 import dev.hindsight.repo.Layout;
+import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.Catalog;
@@ -17,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -32,27 +35,35 @@ import java.util.stream.Stream;
 public final class UsageService {
     private static final Logger log = LoggerFactory.getLogger(UsageService.class);
 
-    private final ServerService servers;
+    private final ControlDb db;
+    private final Repository repository;
+    private final Engines engines;
+    private final ServerLookup lookup;
+    private final Clock clock;
 
-    public UsageService(ServerService servers) {
-        this.servers = servers;
+    public UsageService(ControlDb db, Repository repository, Engines engines, ServerLookup lookup, Clock clock) {
+        this.db = db;
+        this.repository = repository;
+        this.engines = engines;
+        this.lookup = lookup;
+        this.clock = clock;
     }
 
     public UsageReport usage(String name) throws IOException {
-        ServerRecord record = servers.live(name);
-        ManagedServer host = servers.managed(name);
-        return report(record, host, servers.clock().instant());
+        ServerRecord record = lookup.live(name);
+        ManagedServer host = lookup.managed(name);
+        return report(record, host, clock.instant());
     }
 
     private UsageReport report(ServerRecord record, ManagedServer host, Instant now) throws IOException {
         String prefix = Layout.serverPrefix(record.id());
-        List<ObjectInfo> objects = servers.repository().list(prefix);
-        Catalog catalog = servers.repository().catalog();
+        List<ObjectInfo> objects = repository.list(prefix);
+        Catalog catalog = repository.catalog();
         UsageReport.Part full = UsageReport.Part.NONE;
         UsageReport.Part diff = UsageReport.Part.NONE;
         UsageReport.Part log = UsageReport.Part.NONE;
         Set<String> counted = new HashSet<>();
-        LogSource logs = servers.engines().get(record.engine()).logs();
+        LogSource logs = engines.get(record.engine()).logs();
         for (ObjectInfo o : objects) {
             String rest = o.key().substring(prefix.length());
             if (rest.startsWith("backups/")) {
@@ -78,17 +89,17 @@ public final class UsageService {
         long allowance = record.storageSizeGib() != null ? record.storageSizeGib() * Usage.GIB
                 : Usage.defaultAllowance(directorySize(host.dataDir()));
         return Usage.report(full, diff, log, allowance,
-                servers.db().usageSamples(record.id()), now);
+                db.usageSamples(record.id()), now);
     }
 
     /** Records one sample per server for the current hour. */
     public void sample() {
-        Instant now = servers.clock().instant();
-        for (ManagedServer host : servers.db().servers()) {
+        Instant now = clock.instant();
+        for (ManagedServer host : db.servers()) {
             try {
-                ServerRecord record = servers.live(host.name());
+                ServerRecord record = lookup.live(host.name());
                 UsageReport r = report(record, host, now);
-                servers.db().insertUsageSample(record.id(), new Usage.Sample(now.truncatedTo(ChronoUnit.HOURS),
+                db.insertUsageSample(record.id(), new Usage.Sample(now.truncatedTo(ChronoUnit.HOURS),
                         r.totalStoredBytes(), r.allowanceBytes()));
             } catch (IOException | RuntimeException e) {
                 log.warn("Could not sample the storage usage of {}: {}", host.name(), e.getMessage());

@@ -1,18 +1,21 @@
 package dev.hindsight.daemon;
 
-import dev.hindsight.util.HindsightException;
+import dev.hindsight.control.BackupService;
 import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.ServerLookup;
 import dev.hindsight.control.ServerState;
-import dev.hindsight.control.ServerService;
 import dev.hindsight.plan.Schedule;
+import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.HindsightException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,15 +24,38 @@ import java.util.Optional;
 public final class BackupScheduler {
     private static final Logger log = LoggerFactory.getLogger(BackupScheduler.class);
 
-    private final ServerService servers;
+    private final ServerLookup lookup;
+    private final Repository repository;
+    private final BackupService backups;
+    private final Clock clock;
 
-    public BackupScheduler(ServerService servers) {
-        this.servers = servers;
+    public BackupScheduler(ServerLookup lookup, Repository repository, BackupService backups, Clock clock) {
+        this.lookup = lookup;
+        this.repository = repository;
+        this.backups = backups;
+        this.clock = clock;
+    }
+
+    /** A backup the schedule says is due, and why. */
+    record Due(BackupKind kind, String reason) {
+    }
+
+    /**
+     * What the schedule of {@code server} asks for at {@code now}: a full if one is due, else a
+     * differential if one is due, else nothing.
+     */
+    static Optional<Due> due(ServerRecord server, List<BackupRecord> backups, Instant now) {
+        Optional<String> full = Schedule.fullBackupDue(backups, server.fullBackupInterval(), now);
+        if (full.isPresent()) {
+            return Optional.of(new Due(BackupKind.FULL, full.get()));
+        }
+        return Schedule.differentialDue(backups, server.fullBackupInterval(), server.diffBackupInterval(), now)
+                .map(reason -> new Due(BackupKind.DIFF, reason));
     }
 
     public void pass() throws IOException {
-        Catalog catalog = servers.repository().catalog();
-        for (ManagedServer host : servers.db().servers()) {
+        Catalog catalog = repository.catalog();
+        for (ManagedServer host : lookup.all()) {
             if (host.state() != ServerState.RUNNING) {
                 continue;
             }
@@ -37,20 +63,12 @@ public final class BackupScheduler {
             if (record.isEmpty()) {
                 continue;
             }
-            ServerRecord r = record.get();
-            List<BackupRecord> backups = catalog.backupsOf(host.id());
-            Instant now = servers.clock().instant();
-            BackupKind kind = BackupKind.FULL;
-            Optional<String> due = Schedule.fullBackupDue(backups, r.fullBackupInterval(), now);
-            if (due.isEmpty()) {
-                kind = BackupKind.DIFF;
-                due = Schedule.differentialDue(backups, r.fullBackupInterval(), r.diffBackupInterval(), now);
-            }
+            Optional<Due> due = due(record.get(), catalog.backupsOf(host.id()), clock.instant());
             if (due.isPresent()) {
-                log.info("Scheduled {} backup of {}: {}", kind == BackupKind.FULL ? "full" : "differential",
-                        host.name(), due.get());
+                log.info("Scheduled {} backup of {}: {}", due.get().kind() == BackupKind.FULL ? "full" : "differential",
+                        host.name(), due.get().reason());
                 try {
-                    servers.startBackup(host.name(), kind);
+                    backups.start(host.name(), due.get().kind());
                 } catch (HindsightException e) {
                     log.info("Scheduled backup of {} not started: {}", host.name(), e.getMessage());
                 }

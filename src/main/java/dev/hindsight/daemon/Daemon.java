@@ -1,30 +1,28 @@
 package dev.hindsight.daemon;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.api.ApiServer;
+import dev.hindsight.api.Metrics;
 import dev.hindsight.control.ControlDb;
+import dev.hindsight.control.ControlPlane;
 import dev.hindsight.control.Home;
 import dev.hindsight.control.ManagedServer;
-import dev.hindsight.control.ServerState;
 import dev.hindsight.control.Operations;
 import dev.hindsight.control.Passphrase;
-import dev.hindsight.control.RestoreService;
-import dev.hindsight.control.RetentionService;
-import dev.hindsight.control.ServerService;
-import dev.hindsight.control.UsageService;
+import dev.hindsight.control.ServerState;
+import dev.hindsight.control.StorageService;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
 import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.jobs.GeoCopier;
+import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupStatus;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
-import dev.hindsight.control.StorageService;
-import dev.hindsight.repo.Layout;
 import dev.hindsight.storage.PlacedStore;
 import dev.hindsight.storage.Storage;
 import dev.hindsight.storage.StorageConfigFile;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +56,8 @@ public final class Daemon implements AutoCloseable {
     private final ControlDb db;
     private final CaptureManager captures;
     private final Operations operations;
-    private final ServerService servers;
-    private final RetentionService retention;
+    private final ControlPlane control;
+    private final Repository repository;
     private final ApiServer api;
     /** The geo copy's pass; under normal load its lag stays within a few of these. */
     static final java.time.Duration GEO_COPY_EVERY = java.time.Duration.ofSeconds(5);
@@ -82,7 +80,7 @@ public final class Daemon implements AutoCloseable {
         StorageConfigFile storageFile = new StorageConfigFile(home.storageConfig(), home.repository());
         PlacedStore placed = new PlacedStore(new Storage(storageFile.load()), Layout::serverOf);
         StorageService.adoptGeoKeyring(placed);
-        Repository repository = Repository.openOrCreate(placed, Passphrase.resolve(home, passphraseFile, true));
+        repository = Repository.openOrCreate(placed, Passphrase.resolve(home, passphraseFile, true));
         GeoCopier geo = new GeoCopier(repository, placed, clock);
         StorageService storage = new StorageService(storageFile, placed, repository, geo);
         storage.spreadKeyring();
@@ -92,20 +90,16 @@ public final class Daemon implements AutoCloseable {
         Engines engines = Engines.all();
         captures = new CaptureManager(repository);
         operations = new Operations(db, clock);
-        servers = new ServerService(home, db, repository, storage, engines, captures, operations, clock);
+        control = new ControlPlane(home, db, repository, placed, storage, engines, captures, operations, clock);
         failInterruptedBackups(repository, clock);
         resumeServers(engines, repository);
         String token = newToken();
-        UsageService usage = new UsageService(servers);
-        retention = new RetentionService(servers);
-        api = new ApiServer(servers, new RestoreService(servers), usage, retention,
-                new dev.hindsight.control.RepositoryVerifier(repository, placed),
-                new dev.hindsight.api.Metrics(servers, repository.healer()), token, apiPort).start();
+        api = new ApiServer(control, new Metrics(control.views(), repository.healer()), token, apiPort).start();
         writeOwnerOnly(home.token(), token);
         writeOwnerOnly(home.endpoint(), Json.MAPPER.writeValueAsString(Map.of("port", api.port(),
                 "pid", ProcessHandle.current().pid())));
         Supervisor supervisor = new Supervisor(db, engines);
-        BackupScheduler scheduler = new BackupScheduler(servers);
+        BackupScheduler scheduler = new BackupScheduler(control.lookup(), repository, control.backups(), clock);
         loops.scheduleWithFixedDelay(guard("supervisor", supervisor::pass), 5, 5, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(guard("scheduler", () -> {
             try {
@@ -114,8 +108,8 @@ public final class Daemon implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
         }), 30, 30, TimeUnit.SECONDS);
-        loops.scheduleWithFixedDelay(guard("usage sample", usage::sample), 1, 60, TimeUnit.MINUTES);
-        PurgeScheduler purge = new PurgeScheduler(servers, retention);
+        loops.scheduleWithFixedDelay(guard("usage sample", control.usage()::sample), 1, 60, TimeUnit.MINUTES);
+        PurgeScheduler purge = new PurgeScheduler(control.lookup(), control.retention(), clock);
         loops.scheduleWithFixedDelay(guard("purge", purge::pass), 10, 60, TimeUnit.MINUTES);
         geoLoop.scheduleWithFixedDelay(guard("geo copy", geo::pass), 1, GEO_COPY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Hindsight is serving on http://127.0.0.1:{} (home {}, repository {})", api.port(), home.dir(),
@@ -149,14 +143,14 @@ public final class Daemon implements AutoCloseable {
         return api.port();
     }
 
-    /** The daemon's server service, for in-process callers. */
-    public ServerService servers() {
-        return servers;
+    /** The repository the daemon writes, for in-process callers. */
+    public Repository repository() {
+        return repository;
     }
 
-    /** The daemon's retention service, for in-process callers (tests that purge with their own clock). */
-    public RetentionService retention() {
-        return retention;
+    /** The daemon's control plane, for in-process callers (tests that purge with their own clock). */
+    public ControlPlane control() {
+        return control;
     }
 
     /** Backups a previous daemon left RUNNING can never complete: say so in the catalog. */
@@ -188,7 +182,7 @@ public final class Daemon implements AutoCloseable {
             if ((record.isEmpty() && unfinished) || (record.isPresent() && record.get().deleted())) {
                 log.warn("Server {} was left in state '{}' by an interrupted create, restore or delete; removing "
                         + "what it left", host.name(), host.state().text());
-                servers.discard(engine, host);
+                control.servers().discard(engine, host);
                 continue;
             }
             if (record.isEmpty()) {

@@ -1,31 +1,34 @@
 package dev.hindsight.daemon;
 
 import dev.hindsight.control.ManagedServer;
-import dev.hindsight.control.ServerState;
 import dev.hindsight.control.RetentionService;
-import dev.hindsight.control.ServerService;
+import dev.hindsight.control.ServerLookup;
+import dev.hindsight.control.ServerState;
 import dev.hindsight.jobs.PurgeExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 
 /** Applies every server's retention policy. One pass per call; the daemon calls it hourly. */
 public final class PurgeScheduler {
     private static final Logger log = LoggerFactory.getLogger(PurgeScheduler.class);
 
-    private final ServerService servers;
+    private final ServerLookup lookup;
     private final RetentionService retention;
+    private final Clock clock;
 
-    public PurgeScheduler(ServerService servers, RetentionService retention) {
-        this.servers = servers;
+    public PurgeScheduler(ServerLookup lookup, RetentionService retention, Clock clock) {
+        this.lookup = lookup;
         this.retention = retention;
+        this.clock = clock;
     }
 
     public void pass() {
-        Instant now = servers.clock().instant();
-        for (ManagedServer host : servers.db().servers()) {
+        Instant now = clock.instant();
+        for (ManagedServer host : lookup.all()) {
             if (host.state() != ServerState.RUNNING) {
                 continue;
             }

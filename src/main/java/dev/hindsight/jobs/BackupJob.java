@@ -1,6 +1,5 @@
 package dev.hindsight.jobs;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.LogCapture;
 import dev.hindsight.engine.ServerSpec;
@@ -9,14 +8,15 @@ import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;

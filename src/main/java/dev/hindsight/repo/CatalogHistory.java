@@ -1,9 +1,9 @@
 package dev.hindsight.repo;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.store.ObjectExistsException;
 import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.util.HindsightException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

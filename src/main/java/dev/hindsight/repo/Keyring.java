@@ -1,18 +1,15 @@
 package dev.hindsight.repo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectExistsException;
 import dev.hindsight.store.ObjectWriter;
 import dev.hindsight.store.Store;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
@@ -21,6 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Finds, unlocks and (on first use) creates a repository's data key. The key is kept only

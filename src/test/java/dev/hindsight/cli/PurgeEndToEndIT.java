@@ -71,11 +71,11 @@ class PurgeEndToEndIT {
             }
             Thread.sleep(1500);
 
-            Repository repo = hs.daemon().servers().repository();
-            String serverId = hs.daemon().servers().live("keep").id();
+            Repository repo = hs.daemon().repository();
+            String serverId = hs.daemon().control().lookup().live("keep").id();
             repo.writeBytes(Layout.bundle(serverId, "20200101T000000Z-Fdead", 0, 0), new byte[]{1, 2, 3});
 
-            PurgeExecutor.Outcome outcome = hs.daemon().retention().purge("keep",
+            PurgeExecutor.Outcome outcome = hs.daemon().control().retention().purge("keep",
                     secondConsistent.plus(Duration.ofDays(1)).plusSeconds(60));
             assertThat(outcome.backups()).isEqualTo(1);
             assertThat(outcome.walObjects()).isPositive();
@@ -126,7 +126,7 @@ class PurgeEndToEndIT {
 
             JsonNode second = writeAcrossSegmentsThenBackUp(hs, "ltr");
             Instant secondConsistent = Instant.parse(second.path("consistentAt").asText());
-            PurgeExecutor.Outcome outcome = hs.daemon().retention().purge("ltr",
+            PurgeExecutor.Outcome outcome = hs.daemon().control().retention().purge("ltr",
                     secondConsistent.plus(Duration.ofDays(1)).plusSeconds(60));
             assertThat(outcome.backups()).as("the held full stays").isZero();
             assertThat(outcome.walObjects()).as("WAL between the two fulls goes").isPositive();
@@ -170,7 +170,7 @@ class PurgeEndToEndIT {
 
                 // a day after the newer full: it is the anchor, the window starts just after it
                 Instant fullConsistent = Instant.parse(full.path("consistentAt").asText());
-                PurgeExecutor.Outcome outcome = hs.daemon().retention().purge("busy",
+                PurgeExecutor.Outcome outcome = hs.daemon().control().retention().purge("busy",
                         fullConsistent.plus(Duration.ofDays(1)).plusSeconds(1));
                 assertThat(outcome.backups()).as("the first full and its differential").isEqualTo(2);
                 assertThat(hs.backups("busy").findValuesAsText("id")).doesNotContain(firstFull, oldDiff)

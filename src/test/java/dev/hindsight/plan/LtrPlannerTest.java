@@ -1,6 +1,5 @@
 package dev.hindsight.plan;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.postgres.Lsn;
 import dev.hindsight.engine.postgres.WalChain;
 import dev.hindsight.engine.postgres.WalFile;
@@ -8,6 +7,7 @@ import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.LtrHold;
 import dev.hindsight.repo.catalog.LtrPolicy;
+import dev.hindsight.util.HindsightException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package dev.hindsight.repo;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.store.FileStore;
 import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.util.HindsightException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

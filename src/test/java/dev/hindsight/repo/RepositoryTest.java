@@ -1,10 +1,10 @@
 package dev.hindsight.repo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.store.FileStore;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Json;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package dev.hindsight.testing;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.mariadb.MariaDbCluster;
 import dev.hindsight.engine.mariadb.MariaDbInstallation;
 import dev.hindsight.util.FileTrees;
 import dev.hindsight.util.FreePort;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.OsUser;
 
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package dev.hindsight.testing;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.postgres.Lsn;
 import dev.hindsight.engine.postgres.PgCluster;
 import dev.hindsight.engine.postgres.PgInstallation;
 import dev.hindsight.util.FileTrees;
 import dev.hindsight.util.FreePort;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Processes;
 

@@ -1,9 +1,9 @@
 package dev.hindsight.engine.mariadb;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.util.FileTrees;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Processes;
 import dev.hindsight.util.Progress;
 import org.slf4j.Logger;

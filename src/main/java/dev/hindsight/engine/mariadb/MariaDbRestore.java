@@ -1,8 +1,8 @@
 package dev.hindsight.engine.mariadb;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.util.FileTrees;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Processes;
 import dev.hindsight.util.Progress;

@@ -1,11 +1,11 @@
 package dev.hindsight.engine.mariadb;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.util.FileTrees;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Progress;
 import org.slf4j.Logger;

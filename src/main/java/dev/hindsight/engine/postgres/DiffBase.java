@@ -1,9 +1,9 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.store.NoSuchObjectException;
+import dev.hindsight.util.HindsightException;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.engine.AttachShortfalls;
 import dev.hindsight.engine.Attachable;
 import dev.hindsight.engine.Credentials;
 import dev.hindsight.engine.Identity;
+import dev.hindsight.util.HindsightException;
 
 import java.io.IOException;
 import java.net.URI;

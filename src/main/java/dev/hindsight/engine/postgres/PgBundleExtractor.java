@@ -1,9 +1,9 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.CorruptObjectException;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.store.NoSuchObjectException;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Progress;
 
 import java.io.EOFException;

@@ -1,7 +1,7 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.FileTrees;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Processes;
 import org.slf4j.Logger;

@@ -1,11 +1,11 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.CorruptObjectException;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.util.FileTrees;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Progress;
 

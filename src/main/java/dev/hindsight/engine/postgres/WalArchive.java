@@ -1,11 +1,11 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectExistsException;
 import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.util.HindsightException;
 
 import java.io.IOException;
 import java.nio.file.Files;

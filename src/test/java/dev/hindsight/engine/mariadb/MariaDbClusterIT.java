@@ -1,7 +1,7 @@
 package dev.hindsight.engine.mariadb;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.testing.TestMariaDb;
+import dev.hindsight.util.HindsightException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.store.FileStore;
 import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Progress;
 import org.junit.jupiter.api.BeforeEach;

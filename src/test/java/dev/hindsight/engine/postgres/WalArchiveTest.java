@@ -1,8 +1,8 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.store.FileStore;
+import dev.hindsight.util.HindsightException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,12 +1,12 @@
 package dev.hindsight.engine.postgres;
 
-import dev.hindsight.util.HindsightException;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestorePlanner;
 import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.plan.RestoreWindow;
 import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
+import dev.hindsight.util.HindsightException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

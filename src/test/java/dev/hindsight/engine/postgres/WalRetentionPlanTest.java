@@ -23,7 +23,6 @@ import java.util.Random;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Time is counted in hours from T0, and the model server writes one WAL segment per hour:

@@ -1,0 +1,89 @@
+package dev.hindsight.control;
+
+import dev.hindsight.engine.Engines;
+import dev.hindsight.jobs.CaptureManager;
+import dev.hindsight.repo.Repository;
+import dev.hindsight.storage.PlacedStore;
+
+import java.time.Clock;
+
+/**
+ * The control plane's services, each built once with the collaborators it takes: what the
+ * daemon's loops and the API call. The services never reach for one another through this.
+ */
+public final class ControlPlane {
+    private final ControlDb db;
+    private final Operations operations;
+    private final StorageService storage;
+    private final ServerLookup lookup;
+    private final ServerViews views;
+    private final BackupService backups;
+    private final ServerService servers;
+    private final RestoreService restores;
+    private final RetentionService retention;
+    private final UsageService usage;
+    private final RepositoryVerifier verifier;
+
+    public ControlPlane(Home home, ControlDb db, Repository repository, PlacedStore placed, StorageService storage,
+                        Engines engines, CaptureManager captures, Operations operations, Clock clock) {
+        this.db = db;
+        this.operations = operations;
+        this.storage = storage;
+        lookup = new ServerLookup(db, repository);
+        NameLocks names = new NameLocks(db, repository);
+        Ports ports = new Ports(db);
+        views = new ServerViews(repository, storage, engines, captures, lookup, clock);
+        backups = new BackupService(repository, engines, captures, operations, lookup, clock);
+        servers = new ServerService(home, db, repository, storage, engines, captures, backups, views, lookup, names,
+                ports, clock);
+        restores = new RestoreService(home, db, repository, storage, engines, captures, servers, lookup, names, ports,
+                clock);
+        retention = new RetentionService(repository, engines, lookup, views, clock);
+        usage = new UsageService(db, repository, engines, lookup, clock);
+        verifier = new RepositoryVerifier(repository, placed);
+    }
+
+    public ControlDb db() {
+        return db;
+    }
+
+    public Operations operations() {
+        return operations;
+    }
+
+    public StorageService storage() {
+        return storage;
+    }
+
+    public ServerLookup lookup() {
+        return lookup;
+    }
+
+    public ServerViews views() {
+        return views;
+    }
+
+    public BackupService backups() {
+        return backups;
+    }
+
+    public ServerService servers() {
+        return servers;
+    }
+
+    public RestoreService restores() {
+        return restores;
+    }
+
+    public RetentionService retention() {
+        return retention;
+    }
+
+    public UsageService usage() {
+        return usage;
+    }
+
+    public RepositoryVerifier verifier() {
+        return verifier;
+    }
+}
