@@ -132,8 +132,13 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static <T> T body(Context ctx, Class<T> type) {
+        return parse(ctx.body(), type);
+    }
+
+    /** A request body as the type it should be; anything else is an INVALID_INPUT error that says what is wrong. */
+    static <T> T parse(String body, Class<T> type) {
         try {
-            return Json.MAPPER.readValue(ctx.body(), type);
+            return Json.MAPPER.readValue(body, type);
         } catch (Exception e) {
             throw HindsightException.invalid("malformed request body: " + e.getMessage().lines().findFirst().orElse(""),
                     "send a JSON object with the documented fields");
@@ -141,11 +146,16 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String message, String hint, String kind) {
-        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        ctx.status(status).json(errorBody(message, hint, kind));
+    }
+
+    /** The body of every error answer: what is wrong, what would be right, and the kind of error. */
+    static Map<String, Object> errorBody(String message, String hint, String kind) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("error", message);
         body.put("hint", hint);
         body.put("kind", kind);
-        ctx.status(status).json(body);
+        return body;
     }
 
     static int statusOf(HindsightException e) {

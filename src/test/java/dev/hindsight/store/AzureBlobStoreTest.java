@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +48,7 @@ class AzureBlobStoreTest extends StoreContract {
     }
 
     @Override
-    void assertOnlyObjects(String... keys) {
+    protected void assertOnlyObjects(String... keys) {
         // uncommitted blocks are listed too, as blobs without a committed body
         ListBlobsOptions all = new ListBlobsOptions().setDetails(new BlobListDetails().setRetrieveUncommittedBlobs(true));
         assertThat(container.listBlobs(all, null).stream().filter(b -> !isUncommittedOnly(b)).map(BlobItem::getName))

@@ -5,11 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,7 +22,7 @@ class FileStoreTest extends StoreContract {
     }
 
     @Override
-    void assertOnlyObjects(String... keys) throws IOException {
+    protected void assertOnlyObjects(String... keys) throws IOException {
         assertThat(filesUnder(root)).containsExactlyInAnyOrderElementsOf(Arrays.stream(keys).map(root::resolve).toList());
     }
 
@@ -55,11 +52,5 @@ class FileStoreTest extends StoreContract {
     @Test
     void describesItself() {
         assertThat(store.describe()).isEqualTo("file:" + root.toAbsolutePath());
-    }
-
-    private static List<Path> filesUnder(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).toList();
-        }
     }
 }

@@ -75,7 +75,7 @@ class RetryingStoreTest {
 
         @Override
         public String describe() {
-            return "flaky " + store.describe();
+            return store.describe(); // its errors are the file store's, which name it so
         }
     }
 

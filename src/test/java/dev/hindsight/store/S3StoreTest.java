@@ -45,7 +45,7 @@ class S3StoreTest extends StoreContract {
     }
 
     @Override
-    void assertOnlyObjects(String... keys) {
+    protected void assertOnlyObjects(String... keys) {
         assertThat(client.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key))
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(keys).map(k -> "repo/" + k).toList());
         assertThat(client.listMultipartUploads(b -> b.bucket(bucket)).uploads())

@@ -7,8 +7,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,14 +21,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * empty store in {@code store} before each test, and says what "nothing else is there" means
  * for it ({@link #assertOnlyObjects}: no stray temporary file, no half-uploaded object).
  */
-abstract class StoreContract {
-    Store store;
+public abstract class StoreContract {
+    protected Store store;
 
     /** Only these committed objects exist, and nothing uncommitted is left behind. */
-    abstract void assertOnlyObjects(String... keys) throws IOException;
+    protected abstract void assertOnlyObjects(String... keys) throws IOException;
 
     @Test
-    void nothingIsVisibleBeforeCommit() throws IOException {
+    public void nothingIsVisibleBeforeCommit() throws IOException {
         try (ObjectWriter out = store.create("servers/a/manifest")) {
             out.write(bytes("hello"));
             out.flush();
@@ -44,7 +47,7 @@ abstract class StoreContract {
     }
 
     @Test
-    void closingWithoutCommitLeavesNothing() throws IOException {
+    public void closingWithoutCommitLeavesNothing() throws IOException {
         try (ObjectWriter out = store.create("servers/a/bundle")) {
             out.write(new byte[300_000]);
         }
@@ -54,7 +57,7 @@ abstract class StoreContract {
     }
 
     @Test
-    void neverOverwrites() throws IOException {
+    public void neverOverwrites() throws IOException {
         put("k", "first");
         try (ObjectWriter out = store.create("k")) {
             out.write(bytes("second"));
@@ -65,7 +68,7 @@ abstract class StoreContract {
     }
 
     @Test
-    void ofTwoConcurrentWritersTheFirstCommitWins() throws IOException {
+    public void ofTwoConcurrentWritersTheFirstCommitWins() throws IOException {
         try (ObjectWriter a = store.create("k"); ObjectWriter b = store.create("k")) {
             a.write(bytes("a"));
             b.write(bytes("b"));
@@ -77,7 +80,7 @@ abstract class StoreContract {
     }
 
     @Test
-    void writerRefusesUseAfterCommit() throws IOException {
+    public void writerRefusesUseAfterCommit() throws IOException {
         try (ObjectWriter out = store.create("k")) {
             out.commit();
             assertThatThrownBy(() -> out.write(1)).isInstanceOf(IOException.class).hasMessageContaining("committed");
@@ -86,7 +89,7 @@ abstract class StoreContract {
     }
 
     @Test
-    void listsSortedAcrossLevelsAndHidesUncommittedObjects() throws IOException {
+    public void listsSortedAcrossLevelsAndHidesUncommittedObjects() throws IOException {
         for (String key : List.of("servers/b/x", "servers/a/wal/00000001/000000010000000000000002-0-1-5",
                 "servers/a/wal/00000001/000000010000000000000001-0-1-5", "servers/a-b", "catalog/catalog-1", "z")) {
             put(key, key);
@@ -110,7 +113,7 @@ abstract class StoreContract {
     }
 
     @Test
-    void readsRanges() throws IOException {
+    public void readsRanges() throws IOException {
         put("k", "0123456789");
         assertThat(read(store.open("k", 3, 4))).isEqualTo("3456");
         assertThat(read(store.open("k", 0, 0))).isEmpty();
@@ -128,7 +131,7 @@ abstract class StoreContract {
     }
 
     @Test
-    void aKeyPrefixIsNotAnObject() throws IOException {
+    public void aKeyPrefixIsNotAnObject() throws IOException {
         put("servers/a/manifest", "m");
         assertThat(store.stat("servers/a")).isEmpty();
         assertThatThrownBy(() -> store.open("servers/a")).isInstanceOf(NoSuchObjectException.class);
@@ -139,7 +142,7 @@ abstract class StoreContract {
     @ParameterizedTest
     @ValueSource(strings = {"", "/etc/passwd", "a/../../b", "..", "a/./b", "a//b", "a/b/", "a\\b", ".tmp-1",
             "a/.tmp-x"})
-    void rejectsBadKeys(String key) throws IOException {
+    public void rejectsBadKeys(String key) throws IOException {
         assertThatThrownBy(() -> store.create(key)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("invalid object key");
         assertThatThrownBy(() -> store.open(key)).isInstanceOf(IllegalArgumentException.class);
@@ -150,12 +153,12 @@ abstract class StoreContract {
 
     @ParameterizedTest
     @ValueSource(strings = {"/", "../", "a//", "a/../b"})
-    void rejectsBadPrefixes(String prefix) {
+    public void rejectsBadPrefixes(String prefix) {
         assertThatThrownBy(() -> store.list(prefix)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void aLargeObjectComesBackWholeAndInRanges() throws IOException {
+    public void aLargeObjectComesBackWholeAndInRanges() throws IOException {
         byte[] data = new byte[(20 << 20) + 12345];
         new Random(7).nextBytes(data);
         try (ObjectWriter out = store.create("servers/a/backups/b/bundle-00-000001")) {
@@ -177,7 +180,7 @@ abstract class StoreContract {
     }
 
     @Test
-    void deleteIsIdempotent() throws IOException {
+    public void deleteIsIdempotent() throws IOException {
         put("servers/a/backups/b1/manifest", "m");
         put("servers/a/backups/b2/manifest", "m");
         store.delete("servers/a/backups/b1/manifest");
@@ -188,20 +191,27 @@ abstract class StoreContract {
         assertThat(read(store.open("servers/a/backups/b1/manifest"))).isEqualTo("again");
     }
 
-    void put(String key, String content) throws IOException {
+    protected void put(String key, String content) throws IOException {
         try (ObjectWriter out = store.create(key)) {
             out.write(bytes(content));
             out.commit();
         }
     }
 
-    static byte[] bytes(String s) {
+    protected static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String read(InputStream in) throws IOException {
+    protected static String read(InputStream in) throws IOException {
         try (in) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Every regular file under a file store's root (or several roots' parent): what is really on disk. */
+    protected static List<Path> filesUnder(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).toList();
         }
     }
 }
