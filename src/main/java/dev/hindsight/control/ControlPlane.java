@@ -18,6 +18,7 @@ public final class ControlPlane {
     private final ServerLookup lookup;
     private final ServerViews views;
     private final BackupService backups;
+    private final NewServers newServers;
     private final ServerService servers;
     private final RestoreService restores;
     private final RetentionService retention;
@@ -34,10 +35,10 @@ public final class ControlPlane {
         Ports ports = new Ports(db);
         views = new ServerViews(repository, storage, engines, captures, lookup, clock);
         backups = new BackupService(repository, engines, captures, operations, lookup, clock);
-        servers = new ServerService(home, db, repository, storage, engines, captures, backups, views, lookup, names,
-                ports, clock);
-        restores = new RestoreService(home, db, repository, storage, engines, captures, servers, lookup, names, ports,
+        newServers = new NewServers(home, db, repository, storage, captures, backups, ports, clock);
+        servers = new ServerService(db, repository, storage, engines, captures, newServers, views, lookup, names, home,
                 clock);
+        restores = new RestoreService(db, repository, storage, engines, captures, newServers, lookup, names, clock);
         retention = new RetentionService(repository, engines, lookup, views, clock);
         usage = new UsageService(db, repository, engines, lookup, clock);
         verifier = new RepositoryVerifier(repository, placed);
@@ -65,6 +66,10 @@ public final class ControlPlane {
 
     public BackupService backups() {
         return backups;
+    }
+
+    public NewServers newServers() {
+        return newServers;
     }
 
     public ServerService servers() {

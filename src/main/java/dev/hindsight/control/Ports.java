@@ -8,14 +8,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** The port a new server listens on: the one asked for if it is free, else one free on this host and in the control database. */
-public final class Ports {
+public record Ports(ControlDb db) {
     private static final int ATTEMPTS = 20;
-
-    private final ControlDb db;
-
-    public Ports(ControlDb db) {
-        this.db = db;
-    }
 
     int choose(Integer requested) {
         if (requested != null) {

@@ -33,31 +33,27 @@ import java.time.Duration;
 public final class RestoreService {
     private static final Logger log = LoggerFactory.getLogger(RestoreService.class);
     static final Duration RECOVERY_TIMEOUT = Duration.ofHours(2);
-    private final Home home;
     private final ControlDb db;
     private final Repository repository;
     private final StorageService storage;
     private final Engines engines;
     private final CaptureManager captures;
-    private final ServerService servers;
+    private final NewServers newServers;
     private final ServerLookup lookup;
     private final NameLocks names;
-    private final Ports ports;
     private final Clock clock;
 
-    public RestoreService(Home home, ControlDb db, Repository repository, StorageService storage, Engines engines,
-                          CaptureManager captures, ServerService servers, ServerLookup lookup, NameLocks names,
-                          Ports ports, Clock clock) {
-        this.home = home;
+    public RestoreService(ControlDb db, Repository repository, StorageService storage, Engines engines,
+                          CaptureManager captures, NewServers newServers, ServerLookup lookup, NameLocks names,
+                          Clock clock) {
         this.db = db;
         this.repository = repository;
         this.storage = storage;
         this.engines = engines;
         this.captures = captures;
-        this.servers = servers;
+        this.newServers = newServers;
         this.lookup = lookup;
         this.names = names;
-        this.ports = ports;
         this.clock = clock;
     }
 
@@ -171,11 +167,7 @@ public final class RestoreService {
         names.claim(body.name());
         ManagedServer host = null;
         try {
-            engine.lifecycle().checkInstalled();
-            String id = Secrets.newId();
-            host = new ManagedServer(body.name(), id, engine.name(), ports.choose(body.port()),
-                    home.serverDir(body.name(), id), ServerState.RESTORING, clock.instant());
-            db.insertServer(host);
+            host = newServers.begin(body.name(), engine, body.port(), ServerState.RESTORING);
             Path staging = host.dir().resolve("restore-wal");
             Files.createDirectories(host.runDir());
             log.info("Restoring server {} to {} ({}) as {} from backup {}{}", source.name(), plan.pointInTime(),
@@ -183,22 +175,19 @@ public final class RestoreService {
             engine.restorer().restoreAndPromote(from.repository(), plan, source, host.spec(), staging,
                     new Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT, progress);
             FileTrees.deleteRecursively(staging);
-            ServerRecord record = ServerRecords.newServer(id, body.name(), source.engine(),
+            ServerRecord record = ServerRecords.newServer(host.id(), body.name(), source.engine(),
                     new Identity(source.engineVersion(), source.systemIdentifier()), clock.instant(),
                     new Credentials(source.adminUser(), source.adminPassword()),
                     new Credentials(source.agentUser(), source.agentPassword()), BackupSettings.of(source),
                     redundancy.redundancy(), source.id(), source.ltr());
-            storage.assign(record);
-            repository.updateCatalog(c -> c.withServer(record));
-            db.setServerState(body.name(), ServerState.RUNNING);
-            servers.protect(engine, record, host.withState(ServerState.RUNNING));
+            newServers.acknowledge(engine, record, host);
             String uri = engine.lifecycle().connectionString(host.spec(),
                     new Credentials(source.adminUser(), source.adminPassword()), ConnectionFormat.URI);
             return new RestoreOutcome(body.name(), source.name(), plan.pointInTime(), plan.backup().id(), uri,
                     engine.restorer().restoredAccessNote());
         } catch (IOException | RuntimeException e) {
             if (host != null) {
-                servers.discard(engine, host);
+                newServers.discard(engine, host);
             }
             throw e;
         } finally {

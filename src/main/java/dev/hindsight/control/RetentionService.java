@@ -20,23 +20,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /** Long-term retention holds and the purge of what a server's retention window no longer needs. */
-public final class RetentionService {
+public record RetentionService(Repository repository, Engines engines, ServerLookup lookup, ServerViews views,
+                               Clock clock) {
     private static final Logger log = LoggerFactory.getLogger(RetentionService.class);
-
-    private final Repository repository;
-    private final Engines engines;
-    private final ServerLookup lookup;
-    private final ServerViews views;
-    private final Clock clock;
-
-    public RetentionService(Repository repository, Engines engines, ServerLookup lookup, ServerViews views,
-                            Clock clock) {
-        this.repository = repository;
-        this.engines = engines;
-        this.lookup = lookup;
-        this.views = views;
-        this.clock = clock;
-    }
 
     /** Sets the long-term retention policy and puts its holds on the backups it chooses now. */
     public ServerView setLtr(String name, LtrPolicy policy) throws IOException {

@@ -11,15 +11,7 @@ import java.util.List;
  * Finds a server by the name users type: its row on this host (the control database) and its
  * record in the repository's catalog. A name neither knows is one error, worded the same everywhere.
  */
-public final class ServerLookup {
-    private final ControlDb db;
-    private final Repository repository;
-
-    public ServerLookup(ControlDb db, Repository repository) {
-        this.db = db;
-        this.repository = repository;
-    }
-
+public record ServerLookup(ControlDb db, Repository repository) {
     /** Every server of this host. */
     public List<ManagedServer> all() {
         return db.servers();

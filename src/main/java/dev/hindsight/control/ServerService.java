@@ -7,7 +7,6 @@ import dev.hindsight.engine.Engines;
 import dev.hindsight.engine.Identity;
 import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.repo.Repository;
-import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.storage.PlacementPlanner;
@@ -28,33 +27,31 @@ import java.util.Optional;
 public final class ServerService {
     private static final Logger log = LoggerFactory.getLogger(ServerService.class);
 
-    private final Home home;
     private final ControlDb db;
     private final Repository repository;
     private final StorageService storage;
     private final Engines engines;
     private final CaptureManager captures;
-    private final BackupService backups;
+    private final NewServers newServers;
     private final ServerViews views;
     private final ServerLookup lookup;
     private final NameLocks names;
-    private final Ports ports;
+    private final Home home;
     private final Clock clock;
 
-    public ServerService(Home home, ControlDb db, Repository repository, StorageService storage, Engines engines,
-                         CaptureManager captures, BackupService backups, ServerViews views, ServerLookup lookup,
-                         NameLocks names, Ports ports, Clock clock) {
-        this.home = home;
+    public ServerService(ControlDb db, Repository repository, StorageService storage, Engines engines,
+                         CaptureManager captures, NewServers newServers, ServerViews views, ServerLookup lookup,
+                         NameLocks names, Home home, Clock clock) {
         this.db = db;
         this.repository = repository;
         this.storage = storage;
         this.engines = engines;
         this.captures = captures;
-        this.backups = backups;
+        this.newServers = newServers;
         this.views = views;
         this.lookup = lookup;
         this.names = names;
-        this.ports = ports;
+        this.home = home;
         this.clock = clock;
     }
 
@@ -74,27 +71,20 @@ public final class ServerService {
         Engine engine = engines.get(request.engine() == null ? "postgres" : request.engine());
         names.claim(request.name());
         try {
-            engine.lifecycle().checkInstalled();
-            int port = ports.choose(request.port());
-            String id = Secrets.newId();
-            ManagedServer host = new ManagedServer(request.name(), id, engine.name(), port,
-                    home.serverDir(request.name(), id), ServerState.PROVISIONING, clock.instant());
+            ManagedServer host = newServers.begin(request.name(), engine, request.port(), ServerState.PROVISIONING);
             Credentials admin = new Credentials(adminUser, adminPassword);
             Credentials agent = new Credentials(ServerRecords.AGENT_USER, Secrets.newPassword());
-            db.insertServer(host);
             ServerRecord record;
             try {
                 Identity identity = engine.lifecycle().provision(host.spec(), admin, agent);
-                record = ServerRecords.newServer(id, request.name(), engine.name(), identity, clock.instant(), admin,
-                        agent, settings, redundancy.redundancy(), null, null);
-                storage.assign(record);
-                repository.updateCatalog(c -> c.withServer(record));
+                record = ServerRecords.newServer(host.id(), request.name(), engine.name(), identity, clock.instant(),
+                        admin, agent, settings, redundancy.redundancy(), null, null);
+                newServers.record(record);
             } catch (IOException | RuntimeException e) {
-                discard(engine, host);
+                newServers.discard(engine, host);
                 throw e;
             }
-            db.setServerState(host.name(), ServerState.RUNNING);
-            protect(engine, record, host.withState(ServerState.RUNNING));
+            newServers.running(engine, record, host);
             return shown(request.name(), redundancy);
         } finally {
             names.release(request.name());
@@ -125,15 +115,14 @@ public final class ServerService {
             // its own login serves as admin and agent: Hindsight made no login on it
             ServerRecord record = ServerRecords.newServer(id, request.name(), engine.name(), attached.identity(),
                     clock.instant(), attached.login(), attached.login(), settings, redundancy.redundancy(), null, null);
-            storage.assign(record);
             db.insertServer(host);
             try {
-                repository.updateCatalog(c -> c.withServer(record));
+                newServers.record(record);
             } catch (IOException | RuntimeException e) {
                 db.deleteServer(host.name());
                 throw e;
             }
-            protect(engine, record, host);
+            newServers.protect(engine, record, host);
             log.info("Attached server {} ({}, data {})", request.name(), id, dataDir);
             return shown(request.name(), redundancy);
         } finally {
@@ -145,32 +134,6 @@ public final class ServerService {
         logChoice(name, redundancy);
         ServerView view = views.show(name);
         return redundancy.note() == null ? view : view.withStorageNote(redundancy.note());
-    }
-
-    /**
-     * Removes a server that never became acknowledged (a create or restore failed or was
-     * interrupted): stops it, deletes its directory and its control row. Its name is free again.
-     */
-    public void discard(Engine engine, ManagedServer host) {
-        try {
-            if (!host.attached()) {
-                engine.lifecycle().stop(host.spec());
-            }
-        } catch (RuntimeException e) {
-            log.warn("Could not stop the unfinished server {}: {}", host.name(), e.getMessage());
-        }
-        try {
-            FileTrees.deleteRecursively(host.dir());
-        } catch (IOException e) {
-            log.warn("Could not remove {} of the unfinished server {}: {}", host.dir(), host.name(), e.getMessage());
-        }
-        db.deleteServer(host.name());
-    }
-
-    /** Starts log capture and the first full backup of a server that just came to be. */
-    void protect(Engine engine, ServerRecord record, ManagedServer host) throws IOException {
-        captures.start(engine, record, host.spec());
-        backups.start(record.name(), BackupKind.FULL);
     }
 
     /**

@@ -28,24 +28,8 @@ import java.util.Optional;
  * What `server show` and `server list` say of a server: its state on this host, its restore
  * window, its last backups, its log capture and geo copy; and its connection string.
  */
-public final class ServerViews {
-    private final Repository repository;
-    private final StorageService storage;
-    private final Engines engines;
-    private final CaptureManager captures;
-    private final ServerLookup lookup;
-    private final Clock clock;
-
-    public ServerViews(Repository repository, StorageService storage, Engines engines, CaptureManager captures,
-                       ServerLookup lookup, Clock clock) {
-        this.repository = repository;
-        this.storage = storage;
-        this.engines = engines;
-        this.captures = captures;
-        this.lookup = lookup;
-        this.clock = clock;
-    }
-
+public record ServerViews(Repository repository, StorageService storage, Engines engines, CaptureManager captures,
+                          ServerLookup lookup, Clock clock) {
     public List<ServerView> list() throws IOException {
         List<ServerView> out = new ArrayList<>();
         for (ManagedServer s : lookup.all()) {

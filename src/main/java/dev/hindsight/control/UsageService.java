@@ -32,22 +32,9 @@ import java.util.stream.Stream;
  * Storage usage per server, measured from the repository's real objects (not from what the
  * catalog says they should take), and the hourly samples a monthly GB-month figure is made of.
  */
-public final class UsageService {
+public record UsageService(ControlDb db, Repository repository, Engines engines, ServerLookup lookup,
+                           Clock clock) {
     private static final Logger log = LoggerFactory.getLogger(UsageService.class);
-
-    private final ControlDb db;
-    private final Repository repository;
-    private final Engines engines;
-    private final ServerLookup lookup;
-    private final Clock clock;
-
-    public UsageService(ControlDb db, Repository repository, Engines engines, ServerLookup lookup, Clock clock) {
-        this.db = db;
-        this.repository = repository;
-        this.engines = engines;
-        this.lookup = lookup;
-        this.clock = clock;
-    }
 
     public UsageReport usage(String name) throws IOException {
         ServerRecord record = lookup.live(name);

@@ -21,20 +21,9 @@ import java.util.List;
 import java.util.Optional;
 
 /** Starts the full and differential backups the {@link Schedule} says are due. One pass per call. */
-public final class BackupScheduler {
+public record BackupScheduler(ServerLookup lookup, Repository repository, BackupService backups,
+                              Clock clock) {
     private static final Logger log = LoggerFactory.getLogger(BackupScheduler.class);
-
-    private final ServerLookup lookup;
-    private final Repository repository;
-    private final BackupService backups;
-    private final Clock clock;
-
-    public BackupScheduler(ServerLookup lookup, Repository repository, BackupService backups, Clock clock) {
-        this.lookup = lookup;
-        this.repository = repository;
-        this.backups = backups;
-        this.clock = clock;
-    }
 
     /** A backup the schedule says is due, and why. */
     record Due(BackupKind kind, String reason) {

@@ -182,7 +182,7 @@ public final class Daemon implements AutoCloseable {
             if ((record.isEmpty() && unfinished) || (record.isPresent() && record.get().deleted())) {
                 log.warn("Server {} was left in state '{}' by an interrupted create, restore or delete; removing "
                         + "what it left", host.name(), host.state().text());
-                control.servers().discard(engine, host);
+                control.newServers().discard(engine, host);
                 continue;
             }
             if (record.isEmpty()) {

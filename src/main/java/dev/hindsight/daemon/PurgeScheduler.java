@@ -13,18 +13,8 @@ import java.time.Clock;
 import java.time.Instant;
 
 /** Applies every server's retention policy. One pass per call; the daemon calls it hourly. */
-public final class PurgeScheduler {
+public record PurgeScheduler(ServerLookup lookup, RetentionService retention, Clock clock) {
     private static final Logger log = LoggerFactory.getLogger(PurgeScheduler.class);
-
-    private final ServerLookup lookup;
-    private final RetentionService retention;
-    private final Clock clock;
-
-    public PurgeScheduler(ServerLookup lookup, RetentionService retention, Clock clock) {
-        this.lookup = lookup;
-        this.retention = retention;
-        this.clock = clock;
-    }
 
     public void pass() {
         Instant now = clock.instant();

@@ -6,16 +6,9 @@ package dev.hindsight.engine;
  * backups), a log source (continuous capture and the log the repository holds), and a restorer.
  * What the planners decide from a server's backups and log is shared code over the log source
  * ({@link ServerPlans}); positions cross these interfaces as typed values.
+ *
+ * @param name the name users type: {@code postgres}
  */
-public interface Engine {
-    /** The name users type: {@code postgres}. */
-    String name();
-
-    ServerLifecycle lifecycle();
-
-    SnapshotSource snapshots();
-
-    LogSource logs();
-
-    Restorer restorer();
+public record Engine(String name, ServerLifecycle lifecycle, SnapshotSource snapshots, LogSource logs,
+                     Restorer restorer) {
 }

@@ -20,7 +20,7 @@ public final class Engines {
      * package of its own and a line there, and nothing here knows one by name.
      */
     public static Engines all() {
-        return new Engines(ServiceLoader.load(Engine.class).stream().map(ServiceLoader.Provider::get).toList());
+        return new Engines(ServiceLoader.load(EngineProvider.class).stream().map(p -> p.get().engine()).toList());
     }
 
     public Engine get(String name) {

@@ -5,28 +5,23 @@ import dev.hindsight.repo.catalog.BackupRecord;
 
 import java.time.Instant;
 
-/** A backup whose files are in the repository, as the engine that took it reports it. */
-public interface Snapshot {
-    /** Whether it is a differential (against the full that was asked for). */
-    boolean differential();
-
-    /** Why a full was taken instead of the differential asked for; null otherwise. */
-    String note();
-
-    /** Where the backup is consistent: the log capture must hold the log up to here before it completes. */
-    Position stop();
-
-    /** Files the backup holds. */
-    long files();
-
-    /** File bytes the backup holds itself, before compression. */
-    long logicalBytes();
-
-    long storedBytes();
-
-    /**
-     * The catalog entry of {@code running} once this snapshot completed it at {@code finishedAt}:
-     * its positions, counts and consistency time, and whatever else this engine records there.
-     */
-    BackupRecord completed(BackupRecord running, Instant finishedAt);
+/**
+ * A backup whose files are in the repository, as the engine that took it reports it.
+ *
+ * @param differential whether it is a differential (against the full that was asked for)
+ * @param note         why a full was taken instead of the differential asked for; null otherwise
+ * @param start        where a restore of it starts reading the log
+ * @param stop         where it is consistent: the log capture must hold the log up to here before it completes
+ * @param timeline     the engine's timeline at the stop (PostgreSQL; 1 for an engine without timelines)
+ * @param consistentAt the time of its consistent point
+ * @param files        files it holds
+ * @param logicalBytes file bytes it holds itself, before compression
+ */
+public record Snapshot(boolean differential, String note, Position start, Position stop, int timeline,
+                       Instant consistentAt, long files, long logicalBytes, long storedBytes) {
+    /** The catalog entry of {@code running} once this snapshot completed it at {@code finishedAt}. */
+    public BackupRecord completed(BackupRecord running, Instant finishedAt) {
+        return running.completed(finishedAt, consistentAt, start.text(), stop.text(), timeline, files, logicalBytes,
+                storedBytes);
+    }
 }

@@ -1,10 +1,7 @@
 package dev.hindsight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,24 +15,56 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The PITR proof through the CLI and the daemon: under a running write load, record table
- * checksums at T, damage the data after T, restore to T as a new server, compare exactly.
+ * PostgreSQL through the CLI and the daemon: the engine contract, and what is particular to
+ * PostgreSQL servers (create errors, show, update, usage, delete, offline restore to pg_ctl).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PitrEndToEndIT {
-    HindsightFixture hs;
-
-    @BeforeAll
-    void start() throws Exception {
-        hs = new HindsightFixture();
-        hs.cli("server", "create", "--name", "prod", "--admin-user", "app", "--admin-password", "s3cret-pw",
-                "--output", "json").ok();
-        hs.awaitBackups("prod", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
+class PitrEndToEndIT extends EngineContract {
+    PitrEndToEndIT() {
+        super("postgres", "prod", "postgresql://app:s3cret-pw@127.0.0.1:", "pg_hba.conf) were not restored");
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        hs.close();
+    @Override
+    void createLoadTablesIfMissing(Statement s) throws SQLException {
+        createTablesIfMissing(s);
+        s.execute("INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 50) g ON CONFLICT DO NOTHING");
+    }
+
+    @Override
+    SerialLoad loadOn(Connection c) {
+        return load(c);
+    }
+
+    @Override
+    boolean logKeepsWholeSeconds() {
+        return false;
+    }
+
+    /** Every table of the public schema (each has an id): its row count and the md5 of its rows in id order. */
+    @Override
+    Map<String, String> checksumsOf(Connection c) throws SQLException {
+        java.util.List<String> tables = new java.util.ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        return checksums(c, tables.toArray(String[]::new));
+    }
+
+    @Override
+    String numbers(int from, int to) {
+        return "generate_series(" + from + ", " + to + ") AS s(n)";
+    }
+
+    @Override
+    boolean hasTable(Connection c, String table) throws SQLException {
+        return tableExists(c, table);
+    }
+
+    @Override
+    long serverPid(java.nio.file.Path serverDir) throws java.io.IOException {
+        return Long.parseLong(java.nio.file.Files.readAllLines(serverDir.resolve("data/postmaster.pid")).get(0).strip());
     }
 
     /** Orders inserted and accounts updated, one transaction after the other. */
@@ -46,10 +75,15 @@ class PitrEndToEndIT {
         });
     }
 
+    /** The tables {@link #load} writes: their row counts and the md5 of their rows in id order. */
     static Map<String, String> checksums(Connection c) throws SQLException {
+        return checksums(c, "accounts", "orders");
+    }
+
+    static Map<String, String> checksums(Connection c, String... tables) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
         try (Statement s = c.createStatement()) {
-            for (String table : new String[]{"accounts", "orders"}) {
+            for (String table : tables) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ','"
                         + " ORDER BY id)), '') FROM " + table + " t")) {
                     rs.next();
@@ -82,41 +116,6 @@ class PitrEndToEndIT {
         }
     }
 
-    @Test
-    void restoreToTimeUnderLoadProvesTheData() throws Exception {
-        Map<String, String> atT;
-        Instant t;
-        try (Connection c = hs.connect("prod"); Connection loadConn = hs.connect("prod")) {
-            createLoadTables(c);
-            try (SerialLoad load = load(loadConn)) {
-                Thread.sleep(3000);
-                SerialLoad.Quiet quiet = load.quiet(c, PitrEndToEndIT::checksums, 20, false);
-                atT = quiet.checksums();
-                t = quiet.at();
-                Thread.sleep(1500);
-                assertThat(load.committed.get()).as("the load ran").isGreaterThan(100);
-            }
-            try (Statement s = c.createStatement()) {
-                s.execute("DROP TABLE orders");
-                s.execute("UPDATE accounts SET balance = -1");
-            }
-        }
-        Thread.sleep(2500);
-        HindsightFixture.Result restored = hs.cli("server", "restore", "--source-server", "prod", "--name",
-                "prod-at-t", "--restore-time", t.toString()).ok();
-        assertThat(restored.out()).contains("postgresql://app:s3cret-pw@127.0.0.1:")
-                .contains("pg_hba.conf) were not restored");
-        try (Connection r = hs.connect("prod-at-t")) {
-            assertThat(checksums(r)).isEqualTo(atT);
-        }
-        JsonNode show = hs.cli("server", "show", "--name", "prod-at-t", "--output", "json").ok().json();
-        assertThat(show.path("state").asText()).isEqualTo("running");
-        assertThat(show.path("restoredFrom").asText()).isEqualTo("prod");
-        try (Connection source = hs.connect("prod")) {
-            assertThat(tableExists(source, "orders")).as("the source is untouched by the restore").isFalse();
-        }
-    }
-
     /**
      * A target in a quiet moment, the damage long after it: the staged WAL holds no transaction
      * that ended after the target, and the restore must still land exactly on it.
@@ -141,41 +140,6 @@ class PitrEndToEndIT {
         try (Connection r = hs.connect("prod-quiet")) {
             assertThat(checksums(r)).isEqualTo(atT);
         }
-    }
-
-    @Test
-    void latestHoldsWhatWasCommittedASecondAgoAndEarliestPredatesTheTables() throws Exception {
-        Map<String, String> before;
-        try (Connection c = hs.connect("prod"); Statement s = c.createStatement()) {
-            createTablesIfMissing(s);
-            s.execute("INSERT INTO orders(customer, amount) SELECT g, g FROM generate_series(1, 1000) g");
-            before = checksums(c);
-        }
-        Thread.sleep(1500);
-        hs.cli("server", "restore", "--source-server", "prod", "--name", "prod-latest", "--latest").ok();
-        try (Connection r = hs.connect("prod-latest")) {
-            assertThat(checksums(r)).isEqualTo(before);
-        }
-        hs.cli("server", "restore", "--source-server", "prod", "--name", "prod-earliest", "--earliest").ok();
-        try (Connection r = hs.connect("prod-earliest")) {
-            assertThat(tableExists(r, "orders")).as("the first backup was taken before any table existed").isFalse();
-        }
-    }
-
-    @Test
-    void badRestoreTargetsAreRefusedAndCreateNothing() {
-        HindsightFixture.Result future = hs.cli("server", "restore", "--source-server", "prod", "--name", "prod-x",
-                "--restore-time", Instant.now().plusSeconds(3600).toString());
-        assertThat(future.exit()).isEqualTo(ExitCodes.INVALID);
-        assertThat(future.err()).contains("is in the future");
-        HindsightFixture.Result before = hs.cli("server", "restore", "--source-server", "prod", "--name", "prod-x",
-                "--restore-time", "2020-01-01T00:00:00Z");
-        assertThat(before.exit()).isEqualTo(ExitCodes.INVALID);
-        assertThat(before.err()).contains("outside the restore window").contains("earliest");
-        HindsightFixture.Result none = hs.cli("server", "restore", "--source-server", "prod", "--name", "prod-x");
-        assertThat(none.exit()).isEqualTo(ExitCodes.INVALID);
-        assertThat(none.err()).contains("exactly one restore target");
-        assertThat(hs.cli("server", "show", "--name", "prod-x").exit()).isEqualTo(ExitCodes.NOT_FOUND);
     }
 
     @Test
@@ -275,42 +239,6 @@ class PitrEndToEndIT {
         try (var backups = java.nio.file.Files.walk(hs.home.resolve("repository/servers"))) {
             assertThat(backups.filter(p -> p.getFileName().toString().equals("manifest")).count())
                     .as("manifests of every server, the deleted one included").isGreaterThanOrEqualTo(2);
-        }
-    }
-
-    @Test
-    void aServerThatDiesIsStartedAgain() throws Exception {
-        java.nio.file.Path pidFile;
-        try (var dirs = java.nio.file.Files.list(hs.home.resolve("servers"))) {
-            pidFile = dirs.filter(p -> p.getFileName().toString().startsWith("prod-")
-                    && p.getFileName().toString().length() == "prod-".length() + 10).findFirst().orElseThrow()
-                    .resolve("data/postmaster.pid");
-        }
-        long pid = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).strip());
-        new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
-        while (true) {
-            try (Connection c = hs.connect("prod"); Statement s = c.createStatement()) {
-                s.execute("SELECT 1");
-                break;
-            } catch (SQLException e) {
-                assertThat(java.time.Instant.now()).as("restarted within a minute").isBefore(deadline);
-                Thread.sleep(500);
-            }
-        }
-        long newPid = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).strip());
-        assertThat(newPid).isNotEqualTo(pid);
-        // and protected again: the log capture reconnects (with backoff) and the latest restore
-        // point moves past the restart (the other tests' "latest" depends on it too)
-        java.time.Instant restarted = java.time.Instant.now();
-        while (true) {
-            JsonNode show = hs.cli("server", "show", "--name", "prod", "--output", "json").ok().json();
-            String latest = show.path("latestRestorePoint").asText("");
-            if (!latest.isEmpty() && java.time.Instant.parse(latest).isAfter(restarted)) {
-                break;
-            }
-            assertThat(java.time.Instant.now()).as("log capture back within a minute: " + show).isBefore(deadline);
-            Thread.sleep(200);
         }
     }
 

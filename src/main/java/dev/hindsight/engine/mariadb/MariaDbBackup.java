@@ -99,7 +99,7 @@ final class MariaDbBackup {
             MariaDbBackupManifest manifest = new MariaDbBackupManifest(MariaDbBackupManifest.FORMAT,
                     base.isPresent() ? MariaDbBackupManifest.DIFF : MariaDbBackupManifest.FULL,
                     base.map(Base::backupId).orElse(null), info.getOrDefault("server_version", ""),
-                    new BinlogPosition(m.group(1), Long.parseLong(m.group(2))).toString(),
+                    new BinlogPosition(m.group(1), Long.parseLong(m.group(2))).text(),
                     m.group(3) == null ? "" : m.group(3), Long.parseLong(info.getOrDefault("innodb_from_lsn", "0")),
                     Long.parseLong(info.get("innodb_to_lsn")), consistentAt, parts);
             repo.writeJson(Layout.manifest(serverId, backupId), manifest);

@@ -1,11 +1,8 @@
 package dev.hindsight.engine.mariadb;
 
 import dev.hindsight.engine.Engine;
-import dev.hindsight.engine.LogSource;
-import dev.hindsight.engine.Restorer;
-import dev.hindsight.engine.ServerLifecycle;
+import dev.hindsight.engine.EngineProvider;
 import dev.hindsight.engine.ServerSpec;
-import dev.hindsight.engine.SnapshotSource;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.util.OsUser;
@@ -14,38 +11,14 @@ import java.io.IOException;
 import java.time.Duration;
 
 /** MariaDB behind the {@link Engine} interface: managed servers on this host, mariadb-backup, binary log capture. */
-public final class MariaDbEngine implements Engine {
+public final class MariaDbEngine implements EngineProvider {
     static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     static final String OS_USER_IF_ROOT = "mysql";
 
-    private final ServerLifecycle lifecycle = new MariaDbLifecycle();
-    private final SnapshotSource snapshots = new MariaDbSnapshots();
-    private final LogSource logs = new MariaDbLogSource();
-    private final Restorer restorer = new MariaDbRestorer();
-
     @Override
-    public String name() {
-        return "mariadb";
-    }
-
-    @Override
-    public ServerLifecycle lifecycle() {
-        return lifecycle;
-    }
-
-    @Override
-    public SnapshotSource snapshots() {
-        return snapshots;
-    }
-
-    @Override
-    public LogSource logs() {
-        return logs;
-    }
-
-    @Override
-    public Restorer restorer() {
-        return restorer;
+    public Engine engine() {
+        return new Engine("mariadb", new MariaDbLifecycle(), new MariaDbSnapshots(), new MariaDbLogSource(),
+                new MariaDbRestorer());
     }
 
     /** A managed server's server_id: fixed by its id, so every start and every restore of it agree. */

@@ -59,7 +59,7 @@ final class CaptureSession {
         try {
             // the archive already holds WAL up to here: let the slot move up to it at once
             PgWalCapture.report(stream, writer.durable());
-            streamUntilStopped(stream, writer);
+            streamUntilStopped(stream, writer, id.xlogPos());
         } finally {
             try {
                 finish(stream, writer);
@@ -89,7 +89,14 @@ final class CaptureSession {
         }
     }
 
-    private void streamUntilStopped(PgReplication.Stream stream, WalSegmentWriter writer) throws SQLException, IOException {
+    /**
+     * @param serverEnd how far the server had flushed WAL when this session identified it: an
+     *                  empty read before that much is received only means the walsender has not
+     *                  sent its backlog yet (right after a connect), not that the capture holds
+     *                  everything the server wrote, so it is not taken as caught up
+     */
+    private void streamUntilStopped(PgReplication.Stream stream, WalSegmentWriter writer, Lsn serverEnd)
+            throws SQLException, IOException {
         long flushIntervalNanos = capture.options().flushInterval().toNanos();
         long lastFlush = System.nanoTime() - flushIntervalNanos; // the first bytes after idle go out at once
         while (!capture.stopping()) {
@@ -113,7 +120,7 @@ final class CaptureSession {
             } else if (!stream.copy().isActive()) {
                 log.info("the server ended timeline {} of {} at {}", writer.timeline(), archive.serverId(), writer.received());
                 return;
-            } else {
+            } else if (!writer.received().isBefore(serverEnd)) {
                 capture.onCaughtUp(asked, writer.received());
             }
             if (System.nanoTime() - lastFlush >= flushIntervalNanos && writer.flush()) {

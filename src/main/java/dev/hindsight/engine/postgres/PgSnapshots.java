@@ -3,9 +3,7 @@ package dev.hindsight.engine.postgres;
 import dev.hindsight.engine.ServerSpec;
 import dev.hindsight.engine.Snapshot;
 import dev.hindsight.engine.SnapshotSource;
-import dev.hindsight.plan.Position;
 import dev.hindsight.repo.Repository;
-import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Progress;
@@ -15,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,8 +36,10 @@ final class PgSnapshots implements SnapshotSource {
             PgWalSummary summaries = new PgWalSummary(cluster.installation(), new WalArchive(repository, record.id()),
                     new PgWalSummaries(repository, record.id()), Optional.ofNullable(summarizers.get(record.id())),
                     server.dataDir());
-            return new Taken(new PgBaseBackup(repository, record.id(), PgBaseBackup.DEFAULT_PARALLELISM, progress,
-                    summaries).run(c, server.dataDir(), backupId, baseBackupId));
+            PgBaseBackup.Result r = new PgBaseBackup(repository, record.id(), PgBaseBackup.DEFAULT_PARALLELISM,
+                    progress, summaries).run(c, server.dataDir(), backupId, baseBackupId);
+            return new Snapshot(BackupManifest.DIFF.equals(r.kind()), r.note(), r.startLsn(), r.stopLsn(),
+                    r.timeline(), r.stoppedAt(), r.fileCount(), r.changedBytes(), r.storedBytes());
         } catch (SQLException e) {
             throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
                     "cannot connect to server " + record.name() + " for a backup: " + e.getMessage(),
@@ -48,45 +47,6 @@ final class PgSnapshots implements SnapshotSource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-    }
-
-    /** A base backup as the catalog records it: LSNs as text, and the timeline it was taken on. */
-    private record Taken(PgBaseBackup.Result r) implements Snapshot {
-        @Override
-        public boolean differential() {
-            return BackupManifest.DIFF.equals(r.kind());
-        }
-
-        @Override
-        public String note() {
-            return r.note();
-        }
-
-        @Override
-        public Position stop() {
-            return r.stopLsn();
-        }
-
-        @Override
-        public long files() {
-            return r.fileCount();
-        }
-
-        @Override
-        public long logicalBytes() {
-            return r.changedBytes();
-        }
-
-        @Override
-        public long storedBytes() {
-            return r.storedBytes();
-        }
-
-        @Override
-        public BackupRecord completed(BackupRecord running, Instant finishedAt) {
-            return running.completed(finishedAt, r.stoppedAt(), r.startLsn().toString(), r.stopLsn().toString(),
-                    r.timeline(), r.fileCount(), r.changedBytes(), r.storedBytes());
         }
     }
 }

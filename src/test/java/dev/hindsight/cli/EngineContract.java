@@ -1,0 +1,231 @@
+package dev.hindsight.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every engine does alike, through the CLI and the daemon, on one server of the engine made
+ * by {@code server create} (its first full backup taken, its log captured): a restore to a time
+ * under a write load proves the data (checksums at T, damage after T, restore to T, compare), a
+ * differential restores with its full, --latest holds what was committed a second ago, --earliest
+ * predates every table, bad targets create nothing, and a server crash leaves no gap in the log.
+ * A subclass supplies the engine's SQL dialect and keeps the tests particular to its engine.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EngineContract {
+    HindsightFixture hs;
+    private final String engine;
+    private final String server;
+    private final String uriPrefix;
+    private final String accessNote;
+
+    /**
+     * @param engine     the engine's name, as {@code --engine} takes it
+     * @param server     the server the tests work on
+     * @param uriPrefix  what the admin login's connection URI starts with
+     * @param accessNote a phrase of the engine's note on what a restored server keeps of its source's client access
+     */
+    EngineContract(String engine, String server, String uriPrefix, String accessNote) {
+        this.engine = engine;
+        this.server = server;
+        this.uriPrefix = uriPrefix;
+        this.accessNote = accessNote;
+    }
+
+    String server() {
+        return server;
+    }
+
+    /**
+     * The load tables, if missing: {@code accounts} (ids 1 to 50, balance 0) and {@code orders}
+     * (id generated, customer, amount).
+     */
+    abstract void createLoadTablesIfMissing(Statement s) throws SQLException;
+
+    /** Orders inserted and accounts updated, one transaction after the other. */
+    abstract SerialLoad loadOn(Connection c) throws SQLException;
+
+    /** Whether the engine's log keeps commit times to the second only (a target needs a second of its own). */
+    abstract boolean logKeepsWholeSeconds();
+
+    /** A checksum and the row count of every table of the admin login's database. */
+    abstract Map<String, String> checksumsOf(Connection c) throws SQLException;
+
+    /** A table expression of the integers {@code from} to {@code to}, as column {@code n}. */
+    abstract String numbers(int from, int to);
+
+    abstract boolean hasTable(Connection c, String table) throws SQLException;
+
+    /** The process id of the server's postmaster or mariadbd, from its pid file under its directory. */
+    abstract long serverPid(Path serverDir) throws java.io.IOException;
+
+    @BeforeAll
+    void start() throws Exception {
+        hs = new HindsightFixture();
+        hs.cli("server", "create", "--name", server(), "--engine", engine, "--admin-user", "app",
+                "--admin-password", "s3cret-pw", "--output", "json").ok();
+        hs.awaitBackups(server(), HindsightFixture::anyCompleted, Duration.ofMinutes(3));
+        try (Connection c = hs.connect(server()); Statement s = c.createStatement()) {
+            createLoadTablesIfMissing(s); // after the first full: --earliest predates every table
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        hs.close();
+    }
+
+    @Test
+    void restoreToTimeUnderLoadProvesTheData() throws Exception {
+        Map<String, String> atT;
+        Instant t;
+        try (Connection c = hs.connect(server()); Connection loadConn = hs.connect(server())) {
+            try (Statement s = c.createStatement()) {
+                createLoadTablesIfMissing(s);
+            }
+            try (SerialLoad load = loadOn(loadConn)) {
+                Thread.sleep(3000);
+                SerialLoad.Quiet quiet = load.quiet(c, this::checksumsOf, logKeepsWholeSeconds() ? 0 : 20,
+                        logKeepsWholeSeconds());
+                atT = quiet.checksums();
+                t = quiet.at();
+                Thread.sleep(1500);
+                assertThat(load.committed.get()).as("the load ran").isGreaterThan(100);
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE orders");
+                s.execute("UPDATE accounts SET balance = -1");
+            }
+        }
+        assertThat(atT).containsKeys("accounts", "orders");
+        Thread.sleep(2500);
+        HindsightFixture.Result restored = hs.cli("server", "restore", "--source-server", server(), "--name",
+                server() + "-at-t", "--restore-time", t.toString()).ok();
+        assertThat(restored.out()).contains(uriPrefix).contains(accessNote);
+        try (Connection r = hs.connect(server() + "-at-t")) {
+            assertThat(checksumsOf(r)).isEqualTo(atT);
+        }
+        JsonNode show = hs.cli("server", "show", "--name", server() + "-at-t", "--output", "json").ok().json();
+        assertThat(show.path("state").asText()).isEqualTo("running");
+        assertThat(show.path("engine").asText()).isEqualTo(engine);
+        assertThat(show.path("restoredFrom").asText()).isEqualTo(server());
+        try (Connection source = hs.connect(server())) {
+            assertThat(hasTable(source, "orders")).as("the source is untouched by the restore").isFalse();
+        }
+        hs.cli("server", "delete", "--name", server() + "-at-t").ok();
+    }
+
+    @Test
+    void aDifferentialRestoresWithItsFullAndTheLatestHoldsWhatWasCommittedASecondAgo() throws Exception {
+        try (Connection c = hs.connect(server()); Statement s = c.createStatement()) {
+            refill(s, "bulk(id INT PRIMARY KEY, v VARCHAR(100))", "SELECT n, REPEAT('b', 90) FROM " + numbers(1, 20000));
+        }
+        JsonNode diff = hs.cli("backup", "create", "--server", server(), "--type", "diff", "--output", "json").ok()
+                .json();
+        assertThat(diff.path("kind").asText()).isEqualToIgnoringCase("diff");
+        Map<String, String> latest;
+        try (Connection c = hs.connect(server()); Statement s = c.createStatement()) {
+            s.execute("UPDATE bulk SET v = 'changed after the differential' WHERE id % 7 = 0");
+            latest = checksumsOf(c);
+        }
+        Thread.sleep(1500);
+        hs.cli("server", "restore", "--source-server", server(), "--name", server() + "-latest", "--latest").ok();
+        try (Connection r = hs.connect(server() + "-latest")) {
+            assertThat(checksumsOf(r)).isEqualTo(latest);
+        }
+        hs.cli("server", "delete", "--name", server() + "-latest").ok();
+    }
+
+    @Test
+    void earliestIsTheFirstFullBeforeAnyTable() throws Exception {
+        hs.cli("server", "restore", "--source-server", server(), "--name", server() + "-earliest", "--earliest").ok();
+        try (Connection r = hs.connect(server() + "-earliest")) {
+            assertThat(hasTable(r, "accounts")).as("the first backup was taken before any table existed").isFalse();
+        }
+        hs.cli("server", "delete", "--name", server() + "-earliest").ok();
+    }
+
+    @Test
+    void badRestoreTargetsAreRefusedAndCreateNothing() {
+        HindsightFixture.Result future = hs.cli("server", "restore", "--source-server", server(), "--name",
+                server() + "-x", "--restore-time", Instant.now().plusSeconds(3600).toString());
+        assertThat(future.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(future.err()).contains("is in the future");
+        HindsightFixture.Result before = hs.cli("server", "restore", "--source-server", server(), "--name",
+                server() + "-x", "--restore-time", "2020-01-01T00:00:00Z");
+        assertThat(before.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(before.err()).contains("outside the restore window").contains("earliest");
+        HindsightFixture.Result none = hs.cli("server", "restore", "--source-server", server(), "--name",
+                server() + "-x");
+        assertThat(none.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(none.err()).contains("exactly one restore target");
+        assertThat(hs.cli("server", "show", "--name", server() + "-x").exit()).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    /**
+     * kill -9 the server while it is written to: the supervisor starts it again, the log capture
+     * reconnects (with backoff) and the latest point moves past the restart, and a latest restore
+     * holds every commit from both sides of the crash.
+     */
+    @Test
+    void aServerCrashIsStartedAgainAndLeavesNoGapInTheLog() throws Exception {
+        try (Connection c = hs.connect(server()); Statement s = c.createStatement()) {
+            refill(s, "crashes(id INT PRIMARY KEY, side VARCHAR(10))", "SELECT n, 'before' FROM " + numbers(1, 500));
+        }
+        Thread.sleep(1500);
+        String id = hs.cli("server", "show", "--name", server(), "--output", "json").ok().json().path("id").asText();
+        Path serverDir = hs.home.resolve("servers").resolve(server() + "-" + id);
+        assertThat(serverDir).isDirectory();
+        long pid = serverPid(serverDir);
+        new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+        Instant deadline = Instant.now().plusSeconds(60);
+        Map<String, String> expected = null;
+        while (expected == null) {
+            try (Connection c = hs.connect(server()); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM crashes WHERE side = 'after'"); // a try cut off after its insert
+                s.execute("INSERT INTO crashes SELECT n, 'after' FROM " + numbers(501, 800));
+                expected = checksumsOf(c);
+            } catch (SQLException e) {
+                assertThat(Instant.now()).as("the supervisor starts the server again").isBefore(deadline);
+                Thread.sleep(500);
+            }
+        }
+        assertThat(serverPid(serverDir)).as("a new server process").isNotEqualTo(pid);
+        Instant written = Instant.now();
+        while (true) {
+            JsonNode show = hs.cli("server", "show", "--name", server(), "--output", "json").ok().json();
+            String latest = show.path("latestRestorePoint").asText("");
+            if (!latest.isEmpty() && Instant.parse(latest).isAfter(written)) {
+                break;
+            }
+            assertThat(Instant.now()).as("log capture back within a minute: " + show).isBefore(deadline.plusSeconds(60));
+            Thread.sleep(200);
+        }
+        hs.cli("server", "restore", "--source-server", server(), "--name", server() + "-crash", "--latest").ok();
+        try (Connection r = hs.connect(server() + "-crash")) {
+            assertThat(checksumsOf(r)).isEqualTo(expected);
+        }
+        hs.cli("server", "delete", "--name", server() + "-crash").ok();
+    }
+
+    /** Makes the table if it is missing and gives it exactly the rows {@code select} returns. */
+    private static void refill(Statement s, String tableAndColumns, String select) throws SQLException {
+        String table = tableAndColumns.substring(0, tableAndColumns.indexOf('('));
+        s.execute("CREATE TABLE IF NOT EXISTS " + tableAndColumns);
+        s.execute("DELETE FROM " + table);
+        s.execute("INSERT INTO " + table + " " + select);
+    }
+}
