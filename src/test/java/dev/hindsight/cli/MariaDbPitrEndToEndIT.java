@@ -68,6 +68,20 @@ class MariaDbPitrEndToEndIT extends EngineContract {
     }
 
     @Override
+    String logEnd(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+            rs.next();
+            return rs.getString(1) + ":" + rs.getLong(2);
+        }
+    }
+
+    @Override
+    boolean reaches(String held, String end) {
+        return dev.hindsight.engine.mariadb.BinlogPosition.parse(held)
+                .compareTo(dev.hindsight.engine.mariadb.BinlogPosition.parse(end)) >= 0;
+    }
+
+    @Override
     long serverPid(java.nio.file.Path serverDir) throws java.io.IOException {
         return Long.parseLong(java.nio.file.Files.readString(serverDir.resolve("run/mariadbd.pid")).strip());
     }

@@ -63,6 +63,19 @@ class PitrEndToEndIT extends EngineContract {
     }
 
     @Override
+    String logEnd(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Override
+    boolean reaches(String held, String end) {
+        return !dev.hindsight.engine.postgres.Lsn.parse(held).isBefore(dev.hindsight.engine.postgres.Lsn.parse(end));
+    }
+
+    @Override
     long serverPid(java.nio.file.Path serverDir) throws java.io.IOException {
         return Long.parseLong(java.nio.file.Files.readAllLines(serverDir.resolve("data/postmaster.pid")).get(0).strip());
     }
