@@ -4,51 +4,92 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hindsight.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Attaching servers Hindsight did not create: the pre-flight check, backups, restores, detaching. */
-class AttachEndToEndIT {
+/** Attaching PostgreSQL servers: the attach contract, and the pre-flight check's refusals. */
+class AttachEndToEndIT extends AttachContract {
     static String uri(TestPostgres pg) {
         return "postgresql://" + TestPostgres.AGENT + ":" + TestPostgres.AGENT_PASSWORD + "@127.0.0.1:" + pg.port()
                 + "/postgres";
     }
 
-    @Test
-    void aReadyServerIsBackedUpAndRestoresIntoAManagedOne() throws Exception {
-        try (TestPostgres legacy = TestPostgres.start(); HindsightFixture hs = new HindsightFixture()) {
-            hs.cli("server", "attach", "--name", "legacy", "--data-dir", legacy.cluster().dataDir().toString(),
-                    "--connection", uri(legacy)).ok();
-            hs.awaitBackups("legacy", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
-            String expected;
-            try (Connection c = legacy.connect(); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE ledger(id int PRIMARY KEY, amount int)");
-                s.execute("INSERT INTO ledger SELECT g, g * 3 FROM generate_series(1, 300) g");
-                try (ResultSet rs = s.executeQuery("SELECT count(*) || ':' || sum(amount) FROM ledger")) {
-                    rs.next();
-                    expected = rs.getString(1);
+    @Override
+    String engine() {
+        return "postgres";
+    }
+
+    @Override
+    String loginPrefix() {
+        return "postgresql://hs_agent:";
+    }
+
+    @Override
+    int portOf(String uri) {
+        return Integer.parseInt(uri.replaceAll(".*:(\\d+)/postgres$", "$1"));
+    }
+
+    @Override
+    Legacy startLegacy() {
+        TestPostgres pg = TestPostgres.start();
+        return new Legacy() {
+            @Override
+            public Path dataDir() {
+                return pg.cluster().dataDir();
+            }
+
+            @Override
+            public String connection() {
+                return uri(pg);
+            }
+
+            @Override
+            public String writeLedger() throws SQLException {
+                try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE ledger(id int PRIMARY KEY, amount int)");
+                    s.execute("INSERT INTO ledger SELECT g, g * 3 FROM generate_series(1, 300) g");
+                    return sumOf(s);
                 }
             }
-            Thread.sleep(1500);
-            hs.cli("server", "restore", "--source-server", "legacy", "--name", "legacy-copy", "--latest").ok();
-            String copy = hs.cli("server", "show-connection-string", "--name", "legacy-copy").ok().out().strip();
-            assertThat(copy).as("the restored server keeps the attach login").startsWith("postgresql://hs_agent:");
-            int port = Integer.parseInt(copy.replaceAll(".*:(\\d+)/postgres$", "$1"));
-            try (Connection r = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                    TestPostgres.ADMIN, TestPostgres.ADMIN_PASSWORD); Statement s = r.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*) || ':' || sum(amount) FROM ledger")) {
-                rs.next();
-                assertThat(rs.getString(1)).isEqualTo(expected);
+
+            @Override
+            public String readLedger(int port) throws SQLException {
+                try (Connection r = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                        TestPostgres.ADMIN, TestPostgres.ADMIN_PASSWORD); Statement s = r.createStatement()) {
+                    return sumOf(s);
+                }
             }
-            hs.cli("server", "delete", "--name", "legacy").ok();
-            assertThat(legacy.cluster().isRunning()).as("an attached server is never stopped by Hindsight").isTrue();
-            assertThat(legacy.queryLong("SELECT count(*) FROM pg_replication_slots"))
-                    .as("its replication slot went with the attachment").isZero();
-        }
+
+            private String sumOf(Statement s) throws SQLException {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) || ':' || sum(amount) FROM ledger")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+
+            @Override
+            public boolean running() {
+                return pg.cluster().isRunning();
+            }
+
+            @Override
+            public void assertDetached() {
+                assertThat(pg.queryLong("SELECT count(*) FROM pg_replication_slots"))
+                        .as("its replication slot went with the attachment").isZero();
+            }
+
+            @Override
+            public void close() {
+                pg.close();
+            }
+        };
     }
 
     @Test

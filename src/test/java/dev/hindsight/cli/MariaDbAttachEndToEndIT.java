@@ -4,53 +4,94 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hindsight.testing.TestMariaDb;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Attaching MariaDB servers Hindsight did not create: the pre-flight check, backups, a restore into a managed one. */
-class MariaDbAttachEndToEndIT {
+/** Attaching MariaDB servers: the attach contract (logins come back with the data), and the pre-flight refusals. */
+class MariaDbAttachEndToEndIT extends AttachContract {
     static String uri(TestMariaDb db) {
         return "mysql://" + TestMariaDb.AGENT + ":" + TestMariaDb.AGENT_PASSWORD + "@127.0.0.1:" + db.cluster().port()
                 + "/";
     }
 
-    @Test
-    void aReadyServerIsBackedUpWithItsBackupLoginAndRestoresIntoAManagedOne() throws Exception {
-        try (TestMariaDb legacy = TestMariaDb.start(); HindsightFixture hs = new HindsightFixture()) {
-            hs.cli("server", "attach", "--name", "legacy", "--engine", "mariadb", "--data-dir",
-                    legacy.cluster().dataDir().toString(), "--connection", uri(legacy)).ok();
-            hs.awaitBackups("legacy", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
-            String expected;
-            try (Connection c = legacy.connectAdmin(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE ledger");
-                s.execute("USE ledger");
-                s.execute("CREATE TABLE ledger.entries(id INT PRIMARY KEY, amount INT)");
-                s.execute("INSERT INTO ledger.entries SELECT seq, seq * 3 FROM seq_1_to_300");
-                try (ResultSet rs = s.executeQuery("SELECT CONCAT(count(*), ':', sum(amount)) FROM ledger.entries")) {
-                    rs.next();
-                    expected = rs.getString(1);
+    @Override
+    String engine() {
+        return "mariadb";
+    }
+
+    @Override
+    String loginPrefix() {
+        return "mysql://hs_agent:";
+    }
+
+    @Override
+    int portOf(String uri) {
+        return Integer.parseInt(uri.replaceAll(".*:(\\d+)/$", "$1"));
+    }
+
+    @Override
+    Legacy startLegacy() {
+        TestMariaDb db = TestMariaDb.start();
+        return new Legacy() {
+            @Override
+            public Path dataDir() {
+                return db.cluster().dataDir();
+            }
+
+            @Override
+            public String connection() {
+                return uri(db);
+            }
+
+            @Override
+            public String writeLedger() throws SQLException {
+                try (Connection c = db.connectAdmin(); Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE ledger");
+                    s.execute("CREATE TABLE ledger.entries(id INT PRIMARY KEY, amount INT)");
+                    s.execute("INSERT INTO ledger.entries SELECT seq, seq * 3 FROM seq_1_to_300");
+                    return sumOf(s);
                 }
             }
-            Thread.sleep(1500);
-            hs.cli("server", "restore", "--source-server", "legacy", "--name", "legacy-copy", "--latest").ok();
-            String copy = hs.cli("server", "show-connection-string", "--name", "legacy-copy").ok().out().strip();
-            assertThat(copy).as("the restored server keeps the attach login").startsWith("mysql://hs_agent:");
-            int port = Integer.parseInt(copy.replaceAll(".*:(\\d+)/$", "$1"));
-            try (Connection r = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/",
-                    TestMariaDb.ADMIN, TestMariaDb.ADMIN_PASSWORD); Statement s = r.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT CONCAT(count(*), ':', sum(amount)) FROM ledger.entries")) {
-                rs.next();
-                assertThat(rs.getString(1)).as("the source's logins came back with the data").isEqualTo(expected);
+
+            /** Read with the source's administrator: its logins came back with the data. */
+            @Override
+            public String readLedger(int port) throws SQLException {
+                try (Connection r = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/",
+                        TestMariaDb.ADMIN, TestMariaDb.ADMIN_PASSWORD); Statement s = r.createStatement()) {
+                    return sumOf(s);
+                }
             }
-            hs.cli("server", "delete", "--name", "legacy").ok();
-            assertThat(legacy.cluster().isRunning()).as("an attached server is never stopped by Hindsight").isTrue();
-        }
+
+            private String sumOf(Statement s) throws SQLException {
+                try (ResultSet rs = s.executeQuery("SELECT CONCAT(count(*), ':', sum(amount)) FROM ledger.entries")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+
+            @Override
+            public boolean running() {
+                return db.cluster().isRunning();
+            }
+
+            @Override
+            public void assertDetached() {
+                // a binary log dump leaves nothing on the server
+            }
+
+            @Override
+            public void close() {
+                db.close();
+            }
+        };
     }
 
     @Test
