@@ -55,6 +55,7 @@ class MariaDbAttachEndToEndIT extends AttachContract {
             public String writeLedger() throws SQLException {
                 try (Connection c = db.connectAdmin(); Statement s = c.createStatement()) {
                     s.execute("CREATE DATABASE ledger");
+                    s.execute("USE ledger"); // the seq_ tables need a database
                     s.execute("CREATE TABLE ledger.entries(id INT PRIMARY KEY, amount INT)");
                     s.execute("INSERT INTO ledger.entries SELECT seq, seq * 3 FROM seq_1_to_300");
                     return sumOf(s);
