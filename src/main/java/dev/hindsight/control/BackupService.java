@@ -40,7 +40,7 @@ public final class BackupService {
      * Starts a backup in the background; returns its operation. A differential asked for when
      * there is no full to take it against becomes a full, and its record says so.
      */
-    public Operation start(String name, BackupKind kind) throws IOException {
+    public Operation start(String name, BackupKind kind, String requestedBy) throws IOException {
         ManagedServer host = lookup.managed(name);
         ServerRecord record = lookup.live(name);
         if (!backingUp.add(record.id())) {
@@ -50,7 +50,7 @@ public final class BackupService {
         try {
             BackupRecord backup = job.register(record, kind);
             Engine engine = engines.get(record.engine());
-            return operations.submit("backup", name, progress -> {
+            return operations.submit("backup", name, requestedBy, progress -> {
                 try {
                     BackupRecord done = job.run(engine, record, host.spec(), backup, progress);
                     RetentionService.applyLtr(repository, record.id(), clock.instant());

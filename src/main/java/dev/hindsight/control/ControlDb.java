@@ -38,6 +38,15 @@ public final class ControlDb implements AutoCloseable {
                           id TEXT PRIMARY KEY, kind TEXT NOT NULL, server TEXT, status TEXT NOT NULL,
                           phase TEXT, done INTEGER, total INTEGER, error TEXT, hint TEXT, result TEXT,
                           started_at TEXT NOT NULL, finished_at TEXT)""");
+                addColumnIfMissing(s, "operations", "requested_by", "TEXT");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS tokens (
+                          id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+                          created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT, last_used_at TEXT)""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS audit (
+                          seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
+                          action TEXT NOT NULL, target TEXT, status INTEGER NOT NULL, detail TEXT)""");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS usage_samples (
                           server_id TEXT NOT NULL, at TEXT NOT NULL, stored INTEGER NOT NULL,
@@ -97,12 +106,13 @@ public final class ControlDb implements AutoCloseable {
     }
 
     public synchronized void insertOperation(Operation op) {
-        update("INSERT INTO operations(id, kind, server, status, phase, done, total, started_at) VALUES (?,?,?,?,?,?,?,?)",
-                op.id(), op.kind(), op.server(), op.status(), op.phase(), op.done(), op.total(), op.startedAt().toString());
+        update("INSERT INTO operations(id, kind, server, status, phase, done, total, started_at, requested_by) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?)", op.id(), op.kind(), op.target(), op.status(), op.step(), op.done(),
+                op.total(), op.startedAt().toString(), op.requestedBy());
     }
 
-    public synchronized void progress(String id, String phase, long done, long total) {
-        update("UPDATE operations SET phase = ?, done = ?, total = ? WHERE id = ?", phase, done, total, id);
+    public synchronized void progress(String id, String step, long done, long total) {
+        update("UPDATE operations SET phase = ?, done = ?, total = ? WHERE id = ?", step, done, total, id);
     }
 
     public synchronized void finishOperation(String id, String status, String error, String hint, String result) {
@@ -117,22 +127,23 @@ public final class ControlDb implements AutoCloseable {
                 Instant.now().toString(), Operation.RUNNING);
     }
 
-    public synchronized Optional<Operation> operation(String id) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM operations WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                String finished = rs.getString("finished_at");
-                return Optional.of(new Operation(rs.getString("id"), rs.getString("kind"), rs.getString("server"),
-                        rs.getString("status"), rs.getString("phase"), rs.getLong("done"), rs.getLong("total"),
-                        rs.getString("error"), rs.getString("hint"), rs.getString("result"),
-                        Instant.parse(rs.getString("started_at")), finished == null ? null : Instant.parse(finished)));
-            }
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+    public Optional<Operation> operation(String id) {
+        return query("SELECT * FROM operations WHERE id = ?", ControlDb::operationOf, id).stream().findFirst();
+    }
+
+    /** The newest operations first, at most {@code limit}. */
+    public List<Operation> recentOperations(int limit) {
+        return query("SELECT * FROM operations ORDER BY started_at DESC, rowid DESC LIMIT ?", ControlDb::operationOf,
+                limit);
+    }
+
+    private static Operation operationOf(ResultSet rs) throws SQLException {
+        String finished = rs.getString("finished_at");
+        return new Operation(rs.getString("id"), rs.getString("kind"), rs.getString("server"),
+                rs.getString("status"), rs.getString("phase"), rs.getLong("done"), rs.getLong("total"),
+                rs.getString("error"), rs.getString("hint"), rs.getString("result"),
+                Instant.parse(rs.getString("started_at")), finished == null ? null : Instant.parse(finished),
+                rs.getString("requested_by"));
     }
 
     private List<ManagedServer> servers(String sql, Object... args) {
@@ -145,6 +156,44 @@ public final class ControlDb implements AutoCloseable {
                         rs.getString("attached_data_dir") == null ? null : Path.of(rs.getString("attached_data_dir"))));
             }
             return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Homes made by an earlier version lack the columns added since. */
+    private static void addColumnIfMissing(Statement s, String table, String column, String type) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                if (rs.getString("name").equals(column)) {
+                    return;
+                }
+            }
+        }
+        s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+    }
+
+    /** Reads one row of a query's result into a value. */
+    @FunctionalInterface
+    interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    synchronized <T> List<T> query(String sql, Row<T> row, Object... args) {
+        try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(row.read(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    synchronized int change(String sql, Object... args) {
+        try (PreparedStatement ps = prepare(sql, args)) {
+            return ps.executeUpdate();
         } catch (SQLException e) {
             throw failure(e);
         }

@@ -24,6 +24,8 @@ public final class ControlPlane {
     private final RetentionService retention;
     private final UsageService usage;
     private final RepositoryVerifier verifier;
+    private final Tokens tokens;
+    private final AuditLog audit;
 
     public ControlPlane(Home home, ControlDb db, Repository repository, PlacedStore placed, StorageService storage,
                         Engines engines, CaptureManager captures, Operations operations, Clock clock) {
@@ -42,6 +44,8 @@ public final class ControlPlane {
         retention = new RetentionService(repository, engines, lookup, views, clock);
         usage = new UsageService(db, repository, engines, lookup, clock);
         verifier = new RepositoryVerifier(repository, placed);
+        tokens = new Tokens(db, clock);
+        audit = new AuditLog(db, clock);
     }
 
     public ControlDb db() {
@@ -90,5 +94,13 @@ public final class ControlPlane {
 
     public RepositoryVerifier verifier() {
         return verifier;
+    }
+
+    public Tokens tokens() {
+        return tokens;
+    }
+
+    public AuditLog audit() {
+        return audit;
     }
 }

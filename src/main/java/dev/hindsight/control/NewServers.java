@@ -75,7 +75,7 @@ public final class NewServers {
     /** Starts log capture and the first full backup of a server that just came to be. */
     void protect(Engine engine, ServerRecord record, ManagedServer host) throws IOException {
         captures.start(engine, record, host.spec());
-        backups.start(record.name(), BackupKind.FULL);
+        backups.start(record.name(), BackupKind.FULL, Operations.BY_SCHEDULE);
     }
 
     /**

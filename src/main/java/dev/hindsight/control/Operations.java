@@ -27,6 +27,9 @@ public final class Operations implements AutoCloseable {
         Object run(Progress progress) throws Exception;
     }
 
+    /** Who starts the operations the daemon starts itself (first and scheduled backups). */
+    public static final String BY_SCHEDULE = "schedule";
+
     private final ControlDb db;
     private final Clock clock;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -40,9 +43,9 @@ public final class Operations implements AutoCloseable {
         this.clock = clock;
     }
 
-    public Operation submit(String kind, String server, Work work) {
-        Operation op = new Operation(UUID.randomUUID().toString(), kind, server, Operation.RUNNING, "starting",
-                0, -1, null, null, null, clock.instant(), null);
+    public Operation submit(String kind, String target, String requestedBy, Work work) {
+        Operation op = new Operation(UUID.randomUUID().toString(), kind, target, Operation.RUNNING, "starting",
+                0, -1, null, null, null, clock.instant(), null, requestedBy);
         db.insertOperation(op);
         pool.submit(() -> execute(op, work));
         return op;
@@ -65,10 +68,10 @@ public final class Operations implements AutoCloseable {
             db.finishOperation(op.id(), Operation.SUCCEEDED, null, null,
                     result == null ? null : Json.MAPPER.writeValueAsString(result));
         } catch (HindsightException e) {
-            log.warn("{} of {} failed: {}", op.kind(), op.server(), e.getMessage());
+            log.warn("{} of {} failed: {}", op.kind(), op.target(), e.getMessage());
             db.finishOperation(op.id(), Operation.FAILED, e.getMessage(), e.hint(), null);
         } catch (Exception e) {
-            log.error("{} of {} failed", op.kind(), op.server(), e);
+            log.error("{} of {} failed", op.kind(), op.target(), e);
             db.finishOperation(op.id(), Operation.FAILED, String.valueOf(e.getMessage()),
                     "see the daemon's log for details", null);
         }

@@ -2,6 +2,7 @@ package dev.hindsight.daemon;
 
 import dev.hindsight.control.BackupService;
 import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.Operations;
 import dev.hindsight.control.ServerLookup;
 import dev.hindsight.control.ServerState;
 import dev.hindsight.plan.Schedule;
@@ -57,7 +58,7 @@ public record BackupScheduler(ServerLookup lookup, Repository repository, Backup
                 log.info("Scheduled {} backup of {}: {}", due.get().kind() == BackupKind.FULL ? "full" : "differential",
                         host.name(), due.get().reason());
                 try {
-                    backups.start(host.name(), due.get().kind());
+                    backups.start(host.name(), due.get().kind(), Operations.BY_SCHEDULE);
                 } catch (HindsightException e) {
                     log.info("Scheduled backup of {} not started: {}", host.name(), e.getMessage());
                 }

@@ -34,9 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,8 +91,10 @@ public final class Daemon implements AutoCloseable {
         control = new ControlPlane(home, db, repository, placed, storage, engines, captures, operations, clock);
         failInterruptedBackups(repository, clock);
         resumeServers(engines, repository);
-        String token = newToken();
-        api = new ApiServer(control, new Metrics(control.views(), repository.healer()), token, apiPort).start();
+        String token = control.tokens().homeToken(Files.exists(home.token()) ? Files.readString(home.token()).strip()
+                : null);
+        api = new ApiServer(control, new Metrics(control.views(), repository.healer()), "127.0.0.1", apiPort, clock)
+                .start();
         writeOwnerOnly(home.token(), token);
         writeOwnerOnly(home.endpoint(), Json.MAPPER.writeValueAsString(Map.of("port", api.port(),
                 "pid", ProcessHandle.current().pid())));
@@ -149,6 +149,10 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** The daemon's control plane, for in-process callers (tests that purge with their own clock). */
+    public ApiServer api() {
+        return api;
+    }
+
     public ControlPlane control() {
         return control;
     }
@@ -221,12 +225,6 @@ public final class Daemon implements AutoCloseable {
                 log.error("The {} pass failed; it runs again shortly", name, e);
             }
         };
-    }
-
-    private static String newToken() {
-        byte[] b = new byte[32];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 
     private static void writeOwnerOnly(Path file, String content) throws IOException {

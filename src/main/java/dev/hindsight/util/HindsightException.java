@@ -5,7 +5,8 @@ package dev.hindsight.util;
  * The CLI prints both parts; the API returns them as {@code error} and {@code hint}.
  */
 public class HindsightException extends RuntimeException {
-    public enum Kind { INVALID_INPUT, NOT_FOUND, CONFLICT, UNAVAILABLE, CORRUPT, FAILED }
+    /** UNAUTHENTICATED: no valid token was given; FORBIDDEN: the token's role does not allow it. */
+    public enum Kind { INVALID_INPUT, NOT_FOUND, CONFLICT, UNAVAILABLE, CORRUPT, FAILED, UNAUTHENTICATED, FORBIDDEN }
 
     private final Kind kind;
     private final String hint;

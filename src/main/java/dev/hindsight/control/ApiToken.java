@@ -1,0 +1,18 @@
+package dev.hindsight.control;
+
+import java.time.Instant;
+
+/**
+ * A token as it is listed: never its secret, which is shown once when it is made and stored only
+ * as a hash.
+ *
+ * @param expiresAt null: it does not expire
+ * @param revokedAt null: it was not revoked
+ */
+public record ApiToken(String id, String name, Role role, Instant createdAt, Instant expiresAt,
+                       Instant revokedAt, Instant lastUsedAt) {
+    /** Whether a request made with it at {@code now} is let in. */
+    public boolean valid(Instant now) {
+        return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.hindsight.control;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/** Who asked the API for which change, when, and how it ended: kept in the control database. */
+public final class AuditLog {
+    private final ControlDb db;
+    private final Clock clock;
+
+    public AuditLog(ControlDb db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    public void record(String actor, String action, String target, int status, String detail) {
+        db.change("INSERT INTO audit(at, actor, action, target, status, detail) VALUES (?,?,?,?,?,?)",
+                clock.instant().toString(), actor, action, target, status, detail);
+    }
+
+    /** The newest entries first, at most {@code limit}. */
+    public List<AuditEntry> recent(int limit) {
+        return db.query("SELECT * FROM audit ORDER BY seq DESC LIMIT ?", rs -> new AuditEntry(rs.getLong("seq"),
+                Instant.parse(rs.getString("at")), rs.getString("actor"), rs.getString("action"),
+                rs.getString("target"), rs.getInt("status"), rs.getString("detail")), limit);
+    }
+}
