@@ -21,6 +21,8 @@ import java.nio.file.Files;
  * second of start-up (its TLS context and selector thread) for a connection that never uses TLS.
  */
 public final class ApiClient {
+    /** A token to use instead of the home's admin token (e.g. a reader's or an operator's). */
+    public static final String TOKEN_ENV = "HINDSIGHT_TOKEN";
     private static final int CONNECT_TIMEOUT_MS = 5_000;
     private static final int READ_TIMEOUT_MS = 30 * 60_000;
 
@@ -36,7 +38,8 @@ public final class ApiClient {
             }
             JsonNode endpoint = Json.MAPPER.readTree(Files.readString(home.endpoint()));
             base = "http://127.0.0.1:" + endpoint.get("port").asInt();
-            token = Files.readString(home.token()).strip();
+            String given = System.getenv(TOKEN_ENV);
+            token = given != null && !given.isBlank() ? given.strip() : Files.readString(home.token()).strip();
         } catch (IOException e) {
             throw notRunning(e);
         }
@@ -106,12 +109,13 @@ public final class ApiClient {
             JsonNode answer = text.isBlank() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(text);
             if (status == 401 && text.isBlank()) {
                 // HttpURLConnection drops the body of a 401 to a request that streamed one
-                throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
+                throw new HindsightException(HindsightException.Kind.UNAUTHENTICATED,
                         "the daemon at " + base + " did not accept this client's token",
-                        "run the CLI with the same --home / HINDSIGHT_HOME as `hindsight serve`");
+                        "run the CLI with the same --home / HINDSIGHT_HOME as `hindsight serve`, or set "
+                                + TOKEN_ENV + " to a valid token");
             }
             if (status >= 400) {
-                throw new HindsightException(kindOf(status, answer), answer.path("error").asText(text),
+                throw new HindsightException(kindOf(status, answer), answer.path("detail").asText(text),
                         answer.hasNonNull("hint") ? answer.get("hint").asText() : null);
             }
             return answer;
@@ -131,7 +135,8 @@ public final class ApiClient {
         }
         return switch (status) {
             case 400 -> HindsightException.Kind.INVALID_INPUT;
-            case 401, 403 -> HindsightException.Kind.UNAVAILABLE;
+            case 401 -> HindsightException.Kind.UNAUTHENTICATED;
+            case 403 -> HindsightException.Kind.FORBIDDEN;
             case 404 -> HindsightException.Kind.NOT_FOUND;
             case 409 -> HindsightException.Kind.CONFLICT;
             default -> HindsightException.Kind.FAILED;

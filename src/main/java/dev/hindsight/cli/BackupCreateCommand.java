@@ -21,7 +21,7 @@ final class BackupCreateCommand extends DaemonCommand {
     @Override
     public Integer call() {
         ApiClient client = client();
-        JsonNode op = client.post("/api/servers/" + server + "/backups", java.util.Map.of("type", type));
+        JsonNode op = client.post("/api/v1/servers/" + server + "/backups", java.util.Map.of("type", type));
         if (noWait) {
             if (output.json()) {
                 OutputOption.printJson(out(), op);

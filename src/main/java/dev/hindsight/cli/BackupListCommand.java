@@ -16,7 +16,7 @@ final class BackupListCommand extends DaemonCommand {
 
     @Override
     public Integer call() {
-        JsonNode all = client().get("/api/servers/" + server + "/backups");
+        JsonNode all = client().get("/api/v1/servers/" + server + "/backups");
         com.fasterxml.jackson.databind.node.ArrayNode backups = com.fasterxml.jackson.databind.node.JsonNodeFactory
                 .instance.arrayNode();
         all.forEach(b -> {

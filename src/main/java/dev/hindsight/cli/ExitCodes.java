@@ -6,7 +6,8 @@ import dev.hindsight.util.HindsightException;
  * The CLI's exit codes (documented in README.md):
  * 0 success, 1 the operation failed, 2 invalid input or usage, 3 not found, 4 conflict (name
  * taken, already running), 5 unavailable (daemon not running, engine not installed),
- * 6 damaged data (checksum or key failure, gap in the log chain).
+ * 6 damaged data (checksum or key failure, gap in the log chain), 7 not allowed (no valid token, or
+ * its role does not allow the request).
  */
 public final class ExitCodes {
     public static final int OK = 0;
@@ -16,6 +17,7 @@ public final class ExitCodes {
     public static final int CONFLICT = 4;
     public static final int UNAVAILABLE = 5;
     public static final int CORRUPT = 6;
+    public static final int DENIED = 7;
 
     private ExitCodes() {
     }
@@ -28,6 +30,7 @@ public final class ExitCodes {
             case UNAVAILABLE -> UNAVAILABLE;
             case CORRUPT -> CORRUPT;
             case FAILED -> FAILED;
+            case UNAUTHENTICATED, FORBIDDEN -> DENIED;
         };
     }
 }

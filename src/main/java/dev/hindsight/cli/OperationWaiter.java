@@ -16,10 +16,10 @@ final class OperationWaiter {
         String lastLine = "";
         String lastPhase = "";
         while (true) {
-            JsonNode op = client.get("/api/operations/" + operationId);
+            JsonNode op = client.get("/api/v1/operations/" + operationId);
             String status = op.path("status").asText();
             String line = describe(op);
-            String phase = op.path("phase").asText("");
+            String phase = op.path("step").asText("");
             if (terminal && !line.equals(lastLine)) {
                 err.print("\r\033[K" + line);
                 err.flush();
@@ -51,7 +51,7 @@ final class OperationWaiter {
     }
 
     static String describe(JsonNode op) {
-        String phase = op.path("phase").asText("");
+        String phase = op.path("step").asText("");
         long done = op.path("done").asLong();
         long total = op.path("total").asLong(-1);
         if (total > 0) {

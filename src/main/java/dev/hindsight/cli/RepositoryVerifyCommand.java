@@ -17,7 +17,7 @@ final class RepositoryVerifyCommand extends DaemonCommand {
     @Override
     public Integer call() {
         ApiClient client = client();
-        JsonNode op = client.post("/api/repository/verify" + (server == null ? "" : "?server="
+        JsonNode op = client.post("/api/v1/repository/verify" + (server == null ? "" : "?server="
                 + java.net.URLEncoder.encode(server, java.nio.charset.StandardCharsets.UTF_8)), null);
         JsonNode report = OperationWaiter.await(client, op.path("id").asText(), err());
         boolean healthy = report.path("healthy").asBoolean();

@@ -31,7 +31,7 @@ final class ServerAttachCommand extends DaemonCommand {
 
     @Override
     public Integer call() {
-        ServerShowCommand.print(out(), client().post("/api/servers/attach",
+        ServerShowCommand.print(out(), client().post("/api/v1/servers/attach",
                 new AttachRequest(name, engine, dataDir, connection, retention, redundancy, workload)), output);
         return ExitCodes.OK;
     }

@@ -18,7 +18,7 @@ final class ServerConnectionStringCommand extends DaemonCommand {
 
     @Override
     public Integer call() {
-        JsonNode answer = client().get("/api/servers/" + name + "/connection-string?format="
+        JsonNode answer = client().get("/api/v1/servers/" + name + "/connection-string?format="
                 + ConnectionFormat.parse(format).name().toLowerCase(java.util.Locale.ROOT));
         if (output.json()) {
             OutputOption.printJson(out(), answer);

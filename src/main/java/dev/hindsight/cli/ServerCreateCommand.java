@@ -29,7 +29,7 @@ final class ServerCreateCommand extends DaemonCommand {
 
     @Override
     public Integer call() {
-        JsonNode server = client().post("/api/servers", new CreateRequest(name, engine, adminUser, adminPassword,
+        JsonNode server = client().post("/api/v1/servers", new CreateRequest(name, engine, adminUser, adminPassword,
                 port, settings.retention, settings.fullInterval, settings.diffInterval, settings.storageSizeGib,
                 settings.redundancy, workload));
         ServerShowCommand.print(out(), server, output);

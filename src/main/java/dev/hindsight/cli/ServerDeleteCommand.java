@@ -10,7 +10,7 @@ final class ServerDeleteCommand extends DaemonCommand {
 
     @Override
     public Integer call() {
-        client().delete("/api/servers/" + name);
+        client().delete("/api/v1/servers/" + name);
         out().println("Deleted server " + name + "; its backups stay in the repository.");
         out().flush();
         return ExitCodes.OK;

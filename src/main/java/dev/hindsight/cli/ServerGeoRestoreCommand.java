@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 final class ServerGeoRestoreCommand extends ServerRestoreCommand {
     @Override
     String path() {
-        return "/api/geo-restores";
+        return "/api/v1/geo-restores";
     }
 
     @Override

@@ -11,7 +11,7 @@ final class ServerListCommand extends DaemonCommand {
 
     @Override
     public Integer call() {
-        JsonNode servers = client().get("/api/servers");
+        JsonNode servers = client().get("/api/v1/servers");
         if (output.json()) {
             OutputOption.printJson(out(), servers);
             return ExitCodes.OK;

@@ -26,7 +26,7 @@ final class ServerLtrCommand {
 
         @Override
         public Integer call() {
-            ServerShowCommand.print(out(), client().put("/api/servers/" + name + "/ltr",
+            ServerShowCommand.print(out(), client().put("/api/v1/servers/" + name + "/ltr",
                     new LtrRequest(weekly, monthly, yearly, weekOfYear)), output);
             return ExitCodes.OK;
         }

@@ -49,7 +49,7 @@ class ServerRestoreCommand extends DaemonCommand {
     }
 
     String path() {
-        return "/api/restores";
+        return "/api/v1/restores";
     }
 
     String what() {

@@ -18,7 +18,7 @@ final class ServerShowCommand extends DaemonCommand {
 
     @Override
     public Integer call() {
-        print(out(), client().get("/api/servers/" + name), output);
+        print(out(), client().get("/api/v1/servers/" + name), output);
         return ExitCodes.OK;
     }
 

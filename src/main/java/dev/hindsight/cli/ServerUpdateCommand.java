@@ -17,7 +17,7 @@ final class ServerUpdateCommand extends DaemonCommand {
     @Override
     public Integer call() {
         // the daemon checks everything (an empty update included), so the API gives the same answers
-        ServerShowCommand.print(out(), client().patch("/api/servers/" + name, new UpdateRequest(settings.retention,
+        ServerShowCommand.print(out(), client().patch("/api/v1/servers/" + name, new UpdateRequest(settings.retention,
                 settings.fullInterval, settings.diffInterval, settings.storageSizeGib, settings.redundancy)), output);
         return ExitCodes.OK;
     }

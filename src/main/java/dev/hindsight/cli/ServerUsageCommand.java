@@ -15,7 +15,7 @@ final class ServerUsageCommand extends DaemonCommand {
 
     @Override
     public Integer call() {
-        JsonNode u = client().get("/api/servers/" + name + "/usage");
+        JsonNode u = client().get("/api/v1/servers/" + name + "/usage");
         if (output.json()) {
             OutputOption.printJson(out(), u);
             return ExitCodes.OK;

@@ -39,7 +39,7 @@ abstract class StorageConfigCommand implements Callable<Integer> {
         out.println(done(changed));
         if (Files.exists(h.endpoint())) {
             try {
-                new ApiClient(h).post("/api/storage/reload", null);
+                new ApiClient(h).post("/api/v1/storage/reload", null);
                 out.println("The running daemon uses it now.");
             } catch (HindsightException | UncheckedIOException e) {
                 out.println("Saved; the daemon could not be told (" + e.getMessage() + "): it takes effect when the "

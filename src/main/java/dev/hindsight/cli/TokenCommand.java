@@ -1,0 +1,8 @@
+package dev.hindsight.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "token", description = "Make, list and revoke API tokens (admin).",
+        subcommands = {TokenCreateCommand.class, TokenListCommand.class, TokenRevokeCommand.class})
+final class TokenCommand {
+}
