@@ -27,12 +27,13 @@ class DaemonApiIT {
     void requestsWithoutTheTokenGet401AndTheTokenIsOwnerOnly() throws Exception {
         try (Daemon daemon = Daemon.start(new Home(home), null, 0)) {
             HttpClient http = HttpClient.newHttpClient();
-            URI servers = URI.create("http://127.0.0.1:" + daemon.port() + "/api/servers");
+            URI servers = URI.create("http://127.0.0.1:" + daemon.port() + "/api/v1/servers");
             assertThat(http.send(HttpRequest.newBuilder(servers).build(), HttpResponse.BodyHandlers.ofString())
                     .statusCode()).isEqualTo(401);
             assertThat(http.send(HttpRequest.newBuilder(servers).header("Authorization", "Bearer wrong").build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
             String token = Files.readString(home.resolve("daemon.token")).strip();
+            assertThat(token).as("an hs_ token of 256 random bits").matches("hs_[A-Za-z0-9_-]{43}");
             HttpResponse<String> ok = http.send(HttpRequest.newBuilder(servers)
                     .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).isEqualTo(200);
@@ -45,21 +46,24 @@ class DaemonApiIT {
                     .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("{not json"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(malformed.statusCode()).isEqualTo(400);
-            assertThat(malformed.body()).contains("malformed request body");
+            assertThat(malformed.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("application/problem+json"));
+            assertThat(malformed.body()).contains("malformed JSON in the request body at line 1")
+                    .contains("\"status\":400").contains("\"hint\":");
             assertThatThrownBy(() -> Daemon.start(new Home(home), null, 0))
                     .hasMessageContaining("another Hindsight daemon is already serving");
 
             // the CLI's client: PATCH goes as a POST that says so, also where another POST route matches
             ApiClient client = new ApiClient(new Home(home));
-            assertThatThrownBy(() -> client.patch("/api/servers/attach", java.util.Map.of("backupRetentionDays", 9)))
+            assertThatThrownBy(() -> client.patch("/api/v1/servers/attach", java.util.Map.of("backupRetentionDays", 9)))
                     .isInstanceOfSatisfying(dev.hindsight.util.HindsightException.class, e -> assertThat(e.kind())
                             .isEqualTo(dev.hindsight.util.HindsightException.Kind.NOT_FOUND))
                     .hasMessageContaining("attach");
             // a wrong token: refused with a message, with and without a request body
             Files.writeString(home.resolve("daemon.token"), "wrong");
             ApiClient wrong = new ApiClient(new Home(home));
-            assertThatThrownBy(() -> wrong.get("/api/servers")).hasMessageContaining("missing or wrong token");
-            assertThatThrownBy(() -> wrong.post("/api/servers", java.util.Map.of("name", "x")))
+            assertThatThrownBy(() -> wrong.get("/api/v1/servers")).hasMessageContaining("missing or wrong token");
+            assertThatThrownBy(() -> wrong.post("/api/v1/servers", java.util.Map.of("name", "x")))
                     .hasMessageContaining("did not accept this client's token");
             Files.writeString(home.resolve("daemon.token"), token);
         }

@@ -131,7 +131,8 @@ class ZoneRedundancyIT {
             assertThat(Files.readAllBytes(bundle)).as("the rotten copy was repaired").isEqualTo(good);
         }
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + hs.daemon().port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                + hs.daemon().port() + "/metrics")).header("Authorization", "Bearer " + Files.readString(
+                hs.home.resolve("daemon.token")).strip()).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).containsPattern("hindsight_repairs_total [1-9]")
                 .contains("hindsight_log_capture_lag_seconds{server=\"zoned\"}");
 
