@@ -9,6 +9,13 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +37,16 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
     private final List<ApiRoutes.Route> routes;
+    private final RemoteListener remote;
+    private volatile ServerConnector remoteConnector;
 
     public ApiServer(ControlPlane control, Metrics metrics, String host, int port, Clock clock) {
+        this(control, metrics, host, port, null, clock);
+    }
+
+    /** With {@code remote}, the API also listens there (TLS unless it was allowed without). */
+    public ApiServer(ControlPlane control, Metrics metrics, String host, int port, RemoteListener remote, Clock clock) {
+        this.remote = remote;
         routes = ApiRoutes.all(control, metrics, OpenApiDocument.load());
         Access access = new Access(control.tokens(), clock);
         AuditTrail audit = new AuditTrail(control.audit());
@@ -40,6 +55,11 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            if (remote != null) {
+                // Javalin makes its own connector only when given none: the loopback one goes first, so port() is its
+                config.jetty.addConnector((server, http) -> plainConnector(server, http, host, port));
+                config.jetty.addConnector((server, http) -> remoteConnector = connector(server, http, remote));
+            }
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new FilterHolder(new MethodOverrideFilter()), "/*", EnumSet.of(DispatcherType.REQUEST)));
             config.routes.beforeMatched("/api/*", access::check);
@@ -63,6 +83,30 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    private static ServerConnector connector(Server server, HttpConfiguration http, RemoteListener remote) {
+        if (remote.tls()) {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStore(remote.keyStore());
+            tls.setKeyStorePassword("");
+            HttpConfiguration https = new HttpConfiguration(http);
+            // clients reach a self-hosted daemon by IP address as often as by name: no SNI host check
+            https.addCustomizer(new SecureRequestCustomizer(false));
+            ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+                    new HttpConnectionFactory(https));
+            connector.setHost(remote.host());
+            connector.setPort(remote.port());
+            return connector;
+        }
+        return plainConnector(server, http, remote.host(), remote.port());
+    }
+
+    private static ServerConnector plainConnector(Server server, HttpConfiguration http, String host, int port) {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
     }
 
     private static HindsightException.Kind kindOf(int status) {
@@ -106,6 +150,11 @@ public final class ApiServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Where remote clients reach the API ("https://host:port"), or null without a remote listener. */
+    public String remoteUrl() {
+        return remote == null ? null : remote.url(remoteConnector.getLocalPort());
     }
 
     /** Javalin's own table of the routes it serves, for the test that holds it against ours. */

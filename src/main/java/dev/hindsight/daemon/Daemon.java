@@ -2,6 +2,7 @@ package dev.hindsight.daemon;
 
 import dev.hindsight.api.ApiServer;
 import dev.hindsight.api.Metrics;
+import dev.hindsight.api.RemoteListener;
 import dev.hindsight.control.ControlDb;
 import dev.hindsight.control.ControlPlane;
 import dev.hindsight.control.Home;
@@ -71,7 +72,8 @@ public final class Daemon implements AutoCloseable {
         return t;
     });
 
-    private Daemon(Home home, FileChannel lockChannel, Path passphraseFile, int apiPort) throws IOException {
+    private Daemon(Home home, FileChannel lockChannel, Path passphraseFile, int apiPort, RemoteListener remote)
+            throws IOException {
         this.home = home;
         this.lockChannel = lockChannel;
         Clock clock = Clock.systemUTC();
@@ -93,8 +95,8 @@ public final class Daemon implements AutoCloseable {
         resumeServers(engines, repository);
         String token = control.tokens().homeToken(Files.exists(home.token()) ? Files.readString(home.token()).strip()
                 : null);
-        api = new ApiServer(control, new Metrics(control.views(), repository.healer()), "127.0.0.1", apiPort, clock)
-                .start();
+        api = new ApiServer(control, new Metrics(control.views(), repository.healer()), "127.0.0.1", apiPort, remote,
+                clock).start();
         writeOwnerOnly(home.token(), token);
         writeOwnerOnly(home.endpoint(), Json.MAPPER.writeValueAsString(Map.of("port", api.port(),
                 "pid", ProcessHandle.current().pid())));
@@ -112,11 +114,16 @@ public final class Daemon implements AutoCloseable {
         PurgeScheduler purge = new PurgeScheduler(control.lookup(), control.retention(), clock);
         loops.scheduleWithFixedDelay(guard("purge", purge::pass), 10, 60, TimeUnit.MINUTES);
         geoLoop.scheduleWithFixedDelay(guard("geo copy", geo::pass), 1, GEO_COPY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("Hindsight is serving on http://127.0.0.1:{} (home {}, repository {})", api.port(), home.dir(),
-                repository.store().describe());
+        log.info("Hindsight is serving on http://127.0.0.1:{}{} (home {}, repository {})", api.port(),
+                remote == null ? "" : " and " + api.remoteUrl(), home.dir(), repository.store().describe());
     }
 
     public static Daemon start(Home home, Path passphraseFile, int apiPort) throws IOException {
+        return start(home, passphraseFile, apiPort, null);
+    }
+
+    /** With {@code remote}, the API is also served there for other hosts; null: loopback only. */
+    public static Daemon start(Home home, Path passphraseFile, int apiPort, RemoteListener remote) throws IOException {
         home.ensureExists();
         FileChannel channel = FileChannel.open(home.dir().resolve("daemon.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
@@ -132,7 +139,7 @@ public final class Daemon implements AutoCloseable {
                     "use that one, or stop it first");
         }
         try {
-            return new Daemon(home, channel, passphraseFile, apiPort);
+            return new Daemon(home, channel, passphraseFile, apiPort, remote);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -141,6 +148,11 @@ public final class Daemon implements AutoCloseable {
 
     public int port() {
         return api.port();
+    }
+
+    /** Where other hosts reach the API, or null when it serves loopback only. */
+    public String remoteUrl() {
+        return api.remoteUrl();
     }
 
     /** The repository the daemon writes, for in-process callers. */

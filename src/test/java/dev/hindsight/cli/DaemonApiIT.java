@@ -70,6 +70,58 @@ class DaemonApiIT {
     }
 
     @Test
+    void otherHostsGetTheApiOverTlsWithTheSameTokens() throws Exception {
+        Path cert = dev.hindsight.testing.TestCertificates.make(Files.createDirectories(home.resolve("tls")), "daemon",
+                "ec");
+        var remote = dev.hindsight.api.RemoteListener.of("127.0.0.1:0", cert,
+                dev.hindsight.testing.TestCertificates.keyOf(cert), false);
+        try (Daemon daemon = Daemon.start(new Home(home), null, 0, remote)) {
+            String url = daemon.remoteUrl();
+            assertThat(url).startsWith("https://127.0.0.1:").isNotEqualTo("https://127.0.0.1:" + daemon.port());
+            HttpClient https = HttpClient.newBuilder().sslContext(dev.hindsight.testing.TestCertificates.trusting(cert))
+                    .build();
+            String token = Files.readString(home.resolve("daemon.token")).strip();
+            HttpResponse<String> ok = https.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/servers"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.body()).isEqualTo("[]");
+            assertThat(https.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/servers")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            // plain HTTP to the TLS port gets no API answer, and a client that does not trust the certificate none either
+            String plain = url.replace("https://", "http://");
+            HttpClient http = HttpClient.newHttpClient();
+            try {
+                HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(plain + "/api/v1/servers"))
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).isEqualTo(400);
+                assertThat(refused.body()).doesNotContain("[]");
+            } catch (java.io.IOException expected) {
+                // the connection closed: as good
+            }
+            assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/servers")).build(),
+                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+            // the local CLI keeps its loopback listener
+            StringWriter out = new StringWriter();
+            assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "server", "list",
+                    "--home=" + home)).isEqualTo(ExitCodes.OK);
+        }
+    }
+
+    @Test
+    void serveRefusesToListenBeyondLoopbackInClear() {
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "serve",
+                "--listen", "0.0.0.0:0", "--home=" + home);
+        assertThat(exit).isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString()).contains("without TLS").contains("hint: give --tls-cert and --tls-key");
+        assertThat(home.resolve("daemon.json")).doesNotExist();
+        StringWriter err2 = new StringWriter();
+        assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err2, true), "serve",
+                "--insecure-http", "--home=" + home)).isEqualTo(ExitCodes.INVALID);
+        assertThat(err2.toString()).contains("are for --listen");
+    }
+
+    @Test
     void aServerLeftHalfCreatedByAnInterruptedDaemonIsRemovedAtStart() throws Exception {
         Path dir = Files.createDirectories(home.resolve("servers/half-0123456789/data"));
         try (dev.hindsight.control.ControlDb db = new dev.hindsight.control.ControlDb(home.resolve("control.db"))) {
