@@ -50,7 +50,7 @@ final class ApiRoutes {
                 post("/servers", Needs.ADMIN, ctx -> {
                     CreateRequest request = body(ctx, CreateRequest.class);
                     ctx.attribute(TARGET, request.name());
-                    ctx.status(201).json(servers.create(request));
+                    ctx.status(202).json(servers.startCreate(request, Access.actor(ctx)));
                 }),
                 post("/servers/attach", Needs.ADMIN, ctx -> {
                     AttachRequest request = body(ctx, AttachRequest.class);

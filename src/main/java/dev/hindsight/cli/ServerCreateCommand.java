@@ -29,9 +29,11 @@ final class ServerCreateCommand extends DaemonCommand {
 
     @Override
     public Integer call() {
-        JsonNode server = client().post("/api/v1/servers", new CreateRequest(name, engine, adminUser, adminPassword,
+        ApiClient client = client();
+        JsonNode op = client.post("/api/v1/servers", new CreateRequest(name, engine, adminUser, adminPassword,
                 port, settings.retention, settings.fullInterval, settings.diffInterval, settings.storageSizeGib,
                 settings.redundancy, workload));
+        JsonNode server = OperationWaiter.await(client, op.path("id").asText(), err());
         ServerShowCommand.print(out(), server, output);
         if (!output.json()) {
             out().println("Its first full backup is running; see `hindsight backup list --server " + name + "`.");

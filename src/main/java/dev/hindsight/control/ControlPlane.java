@@ -39,7 +39,7 @@ public final class ControlPlane {
         backups = new BackupService(repository, engines, captures, operations, lookup, clock);
         newServers = new NewServers(home, db, repository, storage, captures, backups, ports, clock);
         servers = new ServerService(db, repository, storage, engines, captures, newServers, views, lookup, names, home,
-                clock);
+                operations, clock);
         restores = new RestoreService(db, repository, storage, engines, captures, newServers, lookup, names, clock);
         retention = new RetentionService(repository, engines, lookup, views, clock);
         usage = new UsageService(db, repository, engines, lookup, clock);

@@ -12,6 +12,7 @@ import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.storage.PlacementPlanner;
 import dev.hindsight.util.FileTrees;
 import dev.hindsight.util.HindsightException;
+import dev.hindsight.util.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +39,13 @@ public final class ServerService {
     private final NameLocks names;
     private final Home home;
     private final Clock clock;
+    private final Operations operations;
 
     public ServerService(ControlDb db, Repository repository, StorageService storage, Engines engines,
                          CaptureManager captures, NewServers newServers, ServerViews views, ServerLookup lookup,
-                         NameLocks names, Home home, Clock clock) {
+                         NameLocks names, Home home, Operations operations, Clock clock) {
         this.db = db;
+        this.operations = operations;
         this.repository = repository;
         this.storage = storage;
         this.engines = engines;
@@ -57,6 +60,68 @@ public final class ServerService {
 
     /** Creates a managed server; returns once it accepts connections. The first full backup starts at once. */
     public ServerView create(CreateRequest request) throws IOException {
+        return claim(request).provision(Progress.NONE);
+    }
+
+    /**
+     * Creates a managed server as an operation: the request is checked and its name claimed at
+     * once (a bad request or a taken name is refused and changes nothing), then the server is
+     * made in the background; the operation's result is the server as {@code show} gives it.
+     */
+    public Operation startCreate(CreateRequest request, String requestedBy) throws IOException {
+        PendingCreate pending = claim(request);
+        try {
+            return operations.submit("create", request.name(), requestedBy, pending::provision);
+        } catch (RuntimeException e) {
+            names.release(request.name());
+            throw e;
+        }
+    }
+
+    /** A checked create request whose name is held until {@link #provision} ends. */
+    private final class PendingCreate {
+        private final CreateRequest request;
+        private final BackupSettings settings;
+        private final Credentials admin;
+        private final PlacementPlanner.Choice redundancy;
+        private final Engine engine;
+
+        private PendingCreate(CreateRequest request, BackupSettings settings, Credentials admin,
+                              PlacementPlanner.Choice redundancy, Engine engine) {
+            this.request = request;
+            this.settings = settings;
+            this.admin = admin;
+            this.redundancy = redundancy;
+            this.engine = engine;
+        }
+
+        ServerView provision(Progress progress) throws IOException {
+            try {
+                progress.update("reserving the port and directory", 0, -1);
+                ManagedServer host = newServers.begin(request.name(), engine, request.port(), ServerState.PROVISIONING);
+                Credentials agent = new Credentials(ServerRecords.AGENT_USER, Secrets.newPassword());
+                ServerRecord record;
+                try {
+                    progress.update("initializing the " + engine.name() + " server", 0, -1);
+                    Identity identity = engine.lifecycle().provision(host.spec(), admin, agent);
+                    record = ServerRecords.newServer(host.id(), request.name(), engine.name(), identity,
+                            clock.instant(), admin, agent, settings, redundancy.redundancy(), null, null);
+                    progress.update("recording the server in the catalog", 0, -1);
+                    newServers.record(record);
+                } catch (IOException | RuntimeException e) {
+                    newServers.discard(engine, host);
+                    throw e;
+                }
+                progress.update("starting log capture and the first full backup", 0, -1);
+                newServers.running(engine, record, host);
+                return shown(request.name(), redundancy);
+            } finally {
+                names.release(request.name());
+            }
+        }
+    }
+
+    private PendingCreate claim(CreateRequest request) throws IOException {
         Validation.serverName(request.name());
         BackupSettings settings = BackupSettings.defaults().with(request.backupRetentionDays(),
                 request.fullBackupInterval(), request.diffBackupInterval(), request.storageSizeGib());
@@ -69,26 +134,9 @@ public final class ServerService {
         }
         PlacementPlanner.Choice redundancy = storage.choose(request.backupRedundancy(), request.workload());
         Engine engine = engines.get(request.engine() == null ? "postgres" : request.engine());
+        engine.lifecycle().checkInstalled();
         names.claim(request.name());
-        try {
-            ManagedServer host = newServers.begin(request.name(), engine, request.port(), ServerState.PROVISIONING);
-            Credentials admin = new Credentials(adminUser, adminPassword);
-            Credentials agent = new Credentials(ServerRecords.AGENT_USER, Secrets.newPassword());
-            ServerRecord record;
-            try {
-                Identity identity = engine.lifecycle().provision(host.spec(), admin, agent);
-                record = ServerRecords.newServer(host.id(), request.name(), engine.name(), identity, clock.instant(),
-                        admin, agent, settings, redundancy.redundancy(), null, null);
-                newServers.record(record);
-            } catch (IOException | RuntimeException e) {
-                newServers.discard(engine, host);
-                throw e;
-            }
-            newServers.running(engine, record, host);
-            return shown(request.name(), redundancy);
-        } finally {
-            names.release(request.name());
-        }
+        return new PendingCreate(request, settings, new Credentials(adminUser, adminPassword), redundancy, engine);
     }
 
     /**

@@ -164,7 +164,18 @@ class ApiContractIT {
     void badRequestsAboutARealServerAreRefusedAndChangeNothing() throws Exception {
         ApiClientHttp.Exchange created = api.post(admin, "/api/v1/servers",
                 "{\"name\":\"api-pg\",\"engine\":\"postgres\",\"backupRetentionDays\":7}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        // the name is held from the first answer on, not only once the server exists
+        ApiClientHttp.Exchange twice = api.post(admin, "/api/v1/servers", "{\"name\":\"api-pg\"}");
+        assertThat(twice.status()).as(twice.body()).isEqualTo(409);
+        JsonNode made = awaitOperation(created.json().path("id").asText());
+        assertThat(made.path("status").asText()).as(made.toString()).isEqualTo("succeeded");
+        assertThat(made.path("kind").asText()).isEqualTo("create");
+        assertThat(made.path("result").path("name").asText()).isEqualTo("api-pg");
+        assertThat(made.path("result").path("state").asText()).isEqualTo("running");
+        assertThat(api.post(admin, "/api/v1/servers", "{\"name\":\"Bad_Name\"}").status()).isEqualTo(400);
+        assertThat(api.post(admin, "/api/v1/servers", "{\"name\":\"api-pg2\",\"backupRetentionDays\":0}").status())
+                .isEqualTo(400);
         hs.awaitBackups("api-pg", HindsightFixture::anyCompleted, Duration.ofMinutes(2));
         JsonNode before = show("api-pg");
         Set<Path> dirs = serverDirs();
