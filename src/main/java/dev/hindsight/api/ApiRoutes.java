@@ -12,6 +12,7 @@ import dev.hindsight.control.Role;
 import dev.hindsight.control.UpdateRequest;
 import dev.hindsight.engine.ConnectionFormat;
 import dev.hindsight.storage.SiteConfig;
+import dev.hindsight.storage.StorageEdit;
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Progress;
 import io.javalin.http.Context;
@@ -75,10 +76,27 @@ final class ApiRoutes {
                                 : body(ctx, BackupType.Body.class).type()), Access.actor(ctx)))),
                 post("/restores", Needs.OPERATOR, ctx -> restore(ctx, control, "restore", false)),
                 post("/geo-restores", Needs.OPERATOR, ctx -> restore(ctx, control, "geo-restore", true)),
-                get("/storage", Needs.READER, ctx -> ctx.json(Map.of("sites", control.storage().config().sites().stream()
-                        .map(SiteConfig::redacted).toList()))),
-                post("/storage/reload", Needs.ADMIN, ctx -> ctx.json(Map.of("sites", control.storage().reload().sites()
-                        .stream().map(SiteConfig::redacted).toList()))),
+                get("/storage", Needs.READER, ctx -> ctx.json(control.storage().config().redacted())),
+                post("/storage/sites", Needs.ADMIN, ctx -> {
+                    SiteConfig site = body(ctx, SiteConfig.class);
+                    ctx.attribute(TARGET, site.name());
+                    ctx.status(201).json(control.storage().edit(StorageEdit.addSite(site)).redacted());
+                }),
+                route(HandlerType.PUT, "/storage/regions", Needs.ADMIN, ctx -> {
+                    RegionsRequest regions = body(ctx, RegionsRequest.class);
+                    ctx.attribute(TARGET, regions.primary());
+                    ctx.json(control.storage().edit(StorageEdit.pairRegions(regions.primary(), regions.paired()))
+                            .redacted());
+                }),
+                route(HandlerType.PUT, "/storage/policy", Needs.ADMIN, ctx -> {
+                    PolicyRequest policy = body(ctx, PolicyRequest.class);
+                    if (policy.allowedRedundancy() == null) {
+                        throw HindsightException.invalid("allowedRedundancy is missing",
+                                "give a list of local, zone, geo, geo-zone");
+                    }
+                    ctx.json(control.storage().edit(StorageEdit.allow(policy.allowedRedundancy())).redacted());
+                }),
+                post("/storage/reload", Needs.ADMIN, ctx -> ctx.json(control.storage().reload().redacted())),
                 post("/repository/verify", Needs.OPERATOR, ctx -> {
                     String server = ctx.queryParam("server");
                     var record = server == null ? null : control.lookup().live(server);

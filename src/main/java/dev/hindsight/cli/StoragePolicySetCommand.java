@@ -1,12 +1,15 @@
 package dev.hindsight.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hindsight.storage.Redundancy;
 import dev.hindsight.storage.StorageConfig;
+import dev.hindsight.storage.StorageEdit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 @Command(name = "policy", description = "The installation's redundancy policy (data residency).",
@@ -19,11 +22,18 @@ final class StoragePolicySetCommand {
                 description = "comma-separated: local, zone, geo, geo-zone")
         String allowed;
 
+        private List<String> list() {
+            return Arrays.stream(allowed.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+
         @Override
-        StorageConfig change(StorageConfig current) {
-            List<Redundancy> list = Arrays.stream(allowed.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                    .map(Redundancy::parse).toList();
-            return current.withAllowed(list);
+        StorageEdit edit() {
+            return StorageEdit.allow(list());
+        }
+
+        @Override
+        JsonNode viaApi(ApiClient client) {
+            return client.put("/api/v1/storage/policy", Map.of("allowedRedundancy", list()));
         }
 
         @Override

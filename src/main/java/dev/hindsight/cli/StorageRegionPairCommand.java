@@ -1,8 +1,12 @@
 package dev.hindsight.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hindsight.storage.StorageConfig;
+import dev.hindsight.storage.StorageEdit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+
+import java.util.Map;
 
 @Command(name = "region", description = "Pair the primary region with a second region for geo copies.",
         subcommands = StorageRegionPairCommand.Pair.class)
@@ -16,8 +20,13 @@ final class StorageRegionPairCommand {
         String paired;
 
         @Override
-        StorageConfig change(StorageConfig current) {
-            return current.withRegions(primary, paired);
+        StorageEdit edit() {
+            return StorageEdit.pairRegions(primary, paired);
+        }
+
+        @Override
+        JsonNode viaApi(ApiClient client) {
+            return client.put("/api/v1/storage/regions", Map.of("primary", primary, "paired", paired));
         }
 
         @Override

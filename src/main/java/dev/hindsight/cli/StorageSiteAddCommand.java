@@ -1,21 +1,15 @@
 package dev.hindsight.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hindsight.storage.SiteConfig;
-import dev.hindsight.storage.SiteCopy;
 import dev.hindsight.storage.StorageConfig;
-import dev.hindsight.storage.StoreFactory;
-import dev.hindsight.store.ObjectWriter;
-import dev.hindsight.store.Store;
-import dev.hindsight.util.HindsightException;
+import dev.hindsight.storage.StorageEdit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 
 @Command(name = "add", description = "Add a site. It is checked first (a probe object is written, read and deleted in "
         + "each copy); an unreachable site is not added. The bucket or container must exist.")
@@ -56,34 +50,21 @@ final class StorageSiteAddCommand extends StorageConfigCommand {
     @Option(names = "--prefix", description = "s3, azure: a folder inside the bucket or container, ending in '/'")
     String prefix;
 
-    @Override
-    StorageConfig change(StorageConfig current) throws IOException {
-        SiteConfig site = new SiteConfig(name, type, region,
+    private SiteConfig site() {
+        return new SiteConfig(name, type, region,
                 paths == null ? null : paths.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList(),
                 endpoint, bucket, prefix, s3Region, pathStyle ? Boolean.TRUE : null, accessKey, secretKey,
                 container, accountName, accountKey, sasToken, connectionString);
-        StorageConfig next = current.withSite(site);
-        for (SiteCopy copy : StoreFactory.copies(site)) {
-            probe(copy);
-        }
-        return next;
     }
 
-    private static void probe(SiteCopy copy) {
-        Store store = copy.store();
-        String key = "probe/" + UUID.randomUUID();
-        try {
-            try (ObjectWriter out = store.create(key)) {
-                out.write("hindsight probe".getBytes(StandardCharsets.UTF_8));
-                out.commit();
-            }
-            store.stat(key).orElseThrow(() -> new IOException("a probe object written is not there"));
-            store.delete(key);
-        } catch (IOException | RuntimeException e) {
-            throw HindsightException.invalid("site copy " + copy.label() + " (" + store.describe()
-                            + ") cannot be used: " + e.getMessage(),
-                    "check the endpoint, bucket/container, path and credentials; nothing was saved");
-        }
+    @Override
+    StorageEdit edit() {
+        return StorageEdit.addSite(site());
+    }
+
+    @Override
+    JsonNode viaApi(ApiClient client) {
+        return client.post("/api/v1/storage/sites", site());
     }
 
     @Override

@@ -30,7 +30,8 @@ final class StorageSiteListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Home h = home.resolve();
-        StorageConfig config = new StorageConfigFile(h.storageConfig(), h.repository()).load();
+        StorageConfig config = StorageConfigCommand.viaDaemon(h, client -> client.get("/api/v1/storage"))
+                .orElse(new StorageConfigFile(h.storageConfig(), h.repository()).load());
         PrintWriter out = spec.commandLine().getOut();
         List<SiteConfig> redacted = config.sites().stream().map(SiteConfig::redacted).toList();
         if (output.json()) {

@@ -10,6 +10,7 @@ import dev.hindsight.storage.PlacementPlanner;
 import dev.hindsight.storage.SiteCopy;
 import dev.hindsight.storage.Storage;
 import dev.hindsight.storage.StorageConfig;
+import dev.hindsight.storage.StorageEdit;
 import dev.hindsight.storage.StorageConfigFile;
 import dev.hindsight.store.Store;
 import dev.hindsight.util.HindsightException;
@@ -57,8 +58,14 @@ public final class StorageService {
         placed.assign(record.id(), record.backupRedundancy());
     }
 
+    /** Changes the configuration file and uses it at once; a change refused saves nothing. */
+    public synchronized StorageConfig edit(StorageEdit edit) throws IOException {
+        file.edit(edit);
+        return reload();
+    }
+
     /** Reads the configuration file again and uses it; a bad file changes nothing. */
-    public StorageConfig reload() throws IOException {
+    public synchronized StorageConfig reload() throws IOException {
         StorageConfig next = file.load();
         placed.reconfigure(new Storage(next));
         adoptGeoKeyring(placed); // a primary region moved to new, empty sites

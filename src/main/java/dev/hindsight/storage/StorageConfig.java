@@ -35,6 +35,12 @@ public record StorageConfig(String region, String pairedRegion, List<Redundancy>
                 List.of(SiteConfig.filesystem(DEFAULT_SITE, DEFAULT_REGION, List.of(repository.toString()))));
     }
 
+    /** The configuration with every site's secrets hidden, to show. */
+    public StorageConfig redacted() {
+        return new StorageConfig(region, pairedRegion, allowedRedundancy, sites.stream().map(SiteConfig::redacted)
+                .toList());
+    }
+
     public Optional<SiteConfig> site(String name) {
         return sites.stream().filter(s -> s.name().equals(name)).findFirst();
     }

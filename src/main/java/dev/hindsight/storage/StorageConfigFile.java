@@ -42,8 +42,15 @@ public final class StorageConfigFile {
         }
     }
 
+    /** Applies one change and saves the result; a change that throws leaves the file as it was. */
+    public synchronized StorageConfig edit(StorageEdit edit) throws IOException {
+        StorageConfig next = edit.apply(load());
+        save(next);
+        return next;
+    }
+
     /** Writes the whole configuration atomically (a crash leaves the old file or the new one). */
-    public void save(StorageConfig config) throws IOException {
+    public synchronized void save(StorageConfig config) throws IOException {
         config.validated();
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -252,6 +252,65 @@ class ApiContractIT {
         assertThat(new OpenApiResponses().mismatches(exchanges)).isEmpty();
     }
 
+    @Test
+    void storageIsChangedThroughTheDaemonAndARefusedChangeSavesNothing() throws Exception {
+        Path dirs = Files.createTempDirectory(Path.of("/tmp"), "hindsight-sites-");
+        try {
+            HindsightFixture.Result added = hs.cli("storage", "site", "add", "disks", "--type", "fs",
+                    "--path", dirs.resolve("a").toString(), "--path", dirs.resolve("b").toString(),
+                    "--path", dirs.resolve("c").toString()).ok();
+            assertThat(added.out()).contains("Added site disks (fs, region primary, 3 copies)",
+                    "The running daemon uses it now");
+            JsonNode shown = api.get(admin, "/api/v1/storage").json();
+            assertThat(shown.path("region").asText()).isEqualTo("primary");
+            assertThat(shown.path("sites")).extracting(site -> site.path("name").asText())
+                    .containsExactly("home", "disks");
+            String site = "{\"name\":\"dr\",\"type\":\"fs\",\"region\":\"west\",\"paths\":[\""
+                    + dirs.resolve("w") + "\"]}";
+            assertThat(api.post(admin, "/api/v1/storage/sites", site).status()).isEqualTo(201);
+            try (Stream<Path> left = Files.walk(dirs.resolve("w"))) {
+                assertThat(left.filter(Files::isRegularFile).filter(f -> f.toString().contains("probe")).toList())
+                        .as("the probe object was removed").isEmpty();
+            }
+            ApiClientHttp.Exchange paired = api.send(admin, "PUT", "/api/v1/storage/regions",
+                    "{\"primary\":\"primary\",\"paired\":\"west\"}");
+            assertThat(paired.status()).as(paired.body()).isEqualTo(200);
+            assertThat(paired.json().path("pairedRegion").asText()).isEqualTo("west");
+            assertThat(hs.cli("storage", "policy", "set", "--allowed-redundancy", "local,zone,geo").ok().out())
+                    .contains("Allowed backup redundancy: local, zone, geo.", "The running daemon uses it now");
+
+            Path file = hs.home.resolve("storage.json");
+            byte[] before = Files.readAllBytes(file);
+            String reader = token("viewer", "reader", null);
+            String operator = token("deployer", "operator", null);
+            assertThat(api.post(reader, "/api/v1/storage/sites", site.replace("dr", "dr2")).status()).isEqualTo(403);
+            assertThat(api.send(operator, "PUT", "/api/v1/storage/policy", "{\"allowedRedundancy\":[\"local\"]}")
+                    .status()).isEqualTo(403);
+            String[][] refused = {
+                    {"POST", "/api/v1/storage/sites", site, "409"},
+                    {"POST", "/api/v1/storage/sites", "{\"name\":\"x\",\"type\":\"ftp\",\"region\":\"west\"}", "400"},
+                    {"POST", "/api/v1/storage/sites", "{\"name\":\"x\",\"type\":\"fs\",\"region\":\"west\","
+                            + "\"paths\":[\"" + file + "/not-a-dir\"]}", "400"},
+                    {"POST", "/api/v1/storage/sites", "{\"name\":\"x\",\"kind\":\"fs\"}", "400"},
+                    {"PUT", "/api/v1/storage/regions", "{\"primary\":\"west\",\"paired\":\"west\"}", "400"},
+                    {"PUT", "/api/v1/storage/regions", "{\"primary\":\"nowhere\",\"paired\":\"west\"}", "400"},
+                    {"PUT", "/api/v1/storage/policy", "{\"allowedRedundancy\":[\"everywhere\"]}", "400"},
+                    {"PUT", "/api/v1/storage/policy", "{\"allowedRedundancy\":[]}", "400"},
+                    {"PUT", "/api/v1/storage/policy", "{}", "400"},
+                    {"PUT", "/api/v1/storage/policy", "{\"allowedRedundancy\":\"local\"}", "400"}};
+            for (String[] call : refused) {
+                ApiClientHttp.Exchange answer = api.send(admin, call[0], call[1], call[2]);
+                assertThat(answer.status()).as(call[2] + ": " + answer.body()).isEqualTo(Integer.parseInt(call[3]));
+                assertThat(answer.json().path("hint").asText()).as(call[2]).isNotBlank();
+            }
+            assertThat(Files.readAllBytes(file)).isEqualTo(before);
+            assertThat(api.get(reader, "/api/v1/storage").json()).isEqualTo(api.get(admin, "/api/v1/storage").json());
+            assertThat(new OpenApiResponses().mismatches(exchanges)).isEmpty();
+        } finally {
+            dev.hindsight.util.FileTrees.deleteRecursively(dirs);
+        }
+    }
+
     private ApiClientHttp.Exchange startBackup() throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (true) {
