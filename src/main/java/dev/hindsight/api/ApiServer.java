@@ -6,6 +6,7 @@ import dev.hindsight.util.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -34,6 +35,7 @@ public final class ApiServer implements AutoCloseable {
     /** A POST with this header set to PATCH is a PATCH (for clients whose HTTP has no PATCH). */
     public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final String CONSOLE = "/dev/hindsight/console";
 
     private final Javalin app;
     private final List<ApiRoutes.Route> routes;
@@ -62,6 +64,14 @@ public final class ApiServer implements AutoCloseable {
             }
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new FilterHolder(new MethodOverrideFilter()), "/*", EnumSet.of(DispatcherType.REQUEST)));
+            // the web console: static files from the jar, its libraries from their WebJars; it holds no
+            // data of its own, so it needs no token (what it shows comes from /api/v1 with the user's)
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = CONSOLE;
+                files.location = Location.CLASSPATH;
+            });
+            config.staticFiles.enableWebjars();
             config.routes.beforeMatched("/api/*", access::check);
             config.routes.beforeMatched("/metrics", access::check);
             for (ApiRoutes.Route route : routes) {

@@ -108,6 +108,11 @@ final class HindsightFixture implements AutoCloseable {
         }
     }
 
+    /** Deletes this server at close too (one made other than by {@link #cli}). */
+    void track(String server) {
+        created.add(server);
+    }
+
     Connection connect(String server) throws SQLException {
         return connectTo(cli("server", "show-connection-string", "--name", server).ok().out().strip());
     }

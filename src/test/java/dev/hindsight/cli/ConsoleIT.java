@@ -1,0 +1,200 @@
+package dev.hindsight.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hindsight.testing.TestBrowser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web console as a database administrator uses it, in headless Chromium: sign in, create a
+ * server, change its retention (and see a refused value's error), restore it to a custom point
+ * and find that point's data in the new server; a reader sees neither Save nor Restore.
+ */
+class ConsoleIT {
+    private HindsightFixture hs;
+    private ChromeDriver browser;
+    private String console;
+
+    @BeforeEach
+    void start() throws Exception {
+        hs = new HindsightFixture();
+        browser = TestBrowser.start();
+        console = "http://127.0.0.1:" + hs.daemon().port() + "/";
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        hs.close();
+    }
+
+    @Test
+    void anAdministratorCreatesChangesAndRestoresAServerAndAReaderOnlyLooks() throws Exception {
+        browser.get(console);
+        // a wrong token is refused on the sign-in form
+        signIn("hs_not-a-real-token");
+        assertThat(visible("sign-in-error").getText()).contains("missing or wrong token");
+        signIn(Files.readString(hs.home.resolve("daemon.token")).strip());
+        assertThat(visible("whoami").getText()).isEqualTo("home (admin)");
+
+        // create a server from the form and watch it come up
+        click("create-open");
+        type("create-name", "console-pg");
+        type("create-retention", "7");
+        click("create-submit");
+        hs.track("console-pg");
+        waitFor(Duration.ofMinutes(3), d -> d.findElements(By.cssSelector("tr[data-server='console-pg']")).stream()
+                .anyMatch(row -> row.getText().contains("running")));
+        hs.awaitBackups("console-pg", HindsightFixture::anyCompleted, Duration.ofMinutes(2));
+
+        // data at T, damage after it
+        Instant t;
+        Map<String, String> atT;
+        try (Connection c = hs.connect("console-pg"); Statement s = c.createStatement()) {
+            PitrEndToEndIT.createLoadTables(c);
+            s.execute("INSERT INTO orders(customer, amount) SELECT g % 7, g FROM generate_series(1, 500) g");
+            atT = PitrEndToEndIT.checksums(c);
+            Thread.sleep(1200);
+            t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            Thread.sleep(1200);
+            s.execute("DELETE FROM orders WHERE amount > 100");
+            s.execute("UPDATE accounts SET balance = -1");
+            assertThat(PitrEndToEndIT.checksums(c)).isNotEqualTo(atT);
+        }
+        awaitLatestPast("console-pg", t.plusSeconds(3));
+
+        // the server page: change the retention; a refused value is shown next to the field and changes nothing
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(
+                By.linkText("console-pg"))).click();
+        assertThat(visible("server-name").getText()).isEqualTo("console-pg");
+        type("retention", "36");
+        click("save");
+        assertThat(visible("retention-error").getText()).contains("35");
+        assertThat(server("console-pg").path("backupRetentionDays").asInt()).isEqualTo(7);
+        type("retention", "14");
+        click("save");
+        waitFor(Duration.ofSeconds(10), d -> d.findElement(By.id("saved")).getText().equals("Saved."));
+        assertThat(server("console-pg").path("backupRetentionDays").asInt()).isEqualTo(14);
+        assertThat(browser.findElement(By.id("retention-slider")).getAttribute("value")).isEqualTo("14");
+        screenshot("console-server.png");
+
+        // restore to the custom point T as a new server
+        click("restore-open");
+        click("restore-custom");
+        WebElement when = visible("restore-time");
+        assertThat(when.getAttribute("min")).isEqualTo(server("console-pg").path("earliestRestorePoint").asText()
+                .substring(0, 19));
+        setValue(when, t.toString().substring(0, 19));
+        type("restore-name", "console-pg-at-t");
+        screenshot("console-restore.png");
+        click("restore-submit");
+        hs.track("console-pg-at-t");
+        waitFor(Duration.ofMinutes(4), d -> d.findElement(By.id("restore-done")).isDisplayed()
+                || !d.findElement(By.id("restore-error")).getText().isEmpty());
+        assertThat(browser.findElement(By.id("restore-error")).getText()).isEmpty();
+        assertThat(visible("restore-note").getText()).isNotBlank();
+        String uri = visible("restore-connection").getText();
+        try (Connection restored = HindsightFixture.connectTo(uri)) {
+            assertThat(PitrEndToEndIT.checksums(restored)).isEqualTo(atT);
+        }
+        click("restore-go");
+        waitFor(Duration.ofSeconds(20), d -> d.findElement(By.id("server-name")).getText().equals("console-pg-at-t"));
+        assertThat(visible("overview").getText()).contains("Restored from");
+
+        // a reader sees the servers and their settings, and no Save, Restore or Create
+        String reader = hs.cli("token", "create", "--name", "viewer", "--role", "reader", "--output", "json").ok()
+                .json().path("secret").asText();
+        click("sign-out");
+        signIn(reader);
+        assertThat(visible("whoami").getText()).isEqualTo("viewer (reader)");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(
+                By.linkText("console-pg"))).click();
+        assertThat(browser.findElement(By.id("create-open")).isDisplayed()).isFalse();
+        assertThat(visible("server-name").getText()).isEqualTo("console-pg");
+        assertThat(browser.findElement(By.id("save")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.id("restore-open")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.id("retention")).isEnabled()).isFalse();
+    }
+
+    private void signIn(String token) {
+        WebElement field = visible("token");
+        field.clear();
+        field.sendKeys(token);
+        click("sign-in-button");
+    }
+
+    private JsonNode server(String name) {
+        return hs.cli("server", "show", "--name", name, "--output", "json").ok().json();
+    }
+
+    private void awaitLatestPast(String name, Instant point) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+        while (true) {
+            String latest = server(name).path("latestRestorePoint").asText("");
+            if (!latest.isEmpty() && Instant.parse(latest).isAfter(point)) {
+                return;
+            }
+            assertThat(Instant.now()).as("the latest restore point of " + name + " passes " + point).isBefore(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    private WebElement visible(String id) {
+        return new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+    }
+
+    private void click(String id) {
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(By.id(id)))
+                .click();
+    }
+
+    private void type(String id, String text) {
+        WebElement field = visible(id);
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    /** A date-time picker takes its value as a user's picking would leave it, with the event Alpine listens to. */
+    private void setValue(WebElement field, String value) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];"
+                + "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", field, value);
+        // a picker may leave out ":00" seconds
+        assertThat(field.getDomProperty("value")).startsWith(value.substring(0, 16));
+    }
+
+    private void waitFor(Duration timeout, java.util.function.Function<WebDriver, Boolean> condition) {
+        new WebDriverWait(browser, timeout).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition::apply);
+    }
+
+    private void screenshot(String name) throws Exception {
+        Path dir = Path.of(System.getProperty("hindsight.screenshots", "target/screenshots"));
+        Files.createDirectories(dir);
+        Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
