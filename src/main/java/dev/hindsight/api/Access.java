@@ -20,6 +20,7 @@ final class Access {
     static final String ACTOR = "hindsight.actor";
     static final String ROLE = "hindsight.role";
     static final String ANONYMOUS = "anonymous";
+    static final String UNMATCHED = "unmatched";
 
     private final Tokens tokens;
     private final Clock clock;
@@ -77,13 +78,19 @@ final class Access {
         return Needs.ADMIN; // a route registered without saying what it needs is the admin's
     }
 
-    /** The route template the request matched (the guard itself runs as the "/api/*" endpoint). */
+    /** The route template the request matched (the guard itself runs as the "/api/*" endpoint), else its path. */
     static String routeOf(Context ctx) {
+        String route = matchedRoute(ctx);
+        return route.equals(UNMATCHED) ? ctx.path() : route;
+    }
+
+    /** The route template the request matched, or "unmatched" (static files, unknown paths): a bounded set of names. */
+    static String matchedRoute(Context ctx) {
         try {
             var matched = ctx.endpoints().matchedHttpEndpoint();
-            return matched == null ? ctx.path() : matched.path;
+            return matched == null ? UNMATCHED : matched.path;
         } catch (RuntimeException unmatched) {
-            return ctx.path();
+            return UNMATCHED;
         }
     }
 

@@ -78,6 +78,8 @@ public final class ApiServer implements AutoCloseable {
                 config.routes.addHttpHandler(route.method(), route.path(), route.handler(), route.needs());
             }
             config.routes.after("/api/*", audit::after);
+            config.routes.after(ctx -> metrics.countRequest(ctx.method().name(), Access.matchedRoute(ctx),
+                    ctx.statusCode()));
             config.routes.exception(HindsightException.class, (e, ctx) -> problem(ctx, Problem.of(e)));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx,
                     Problem.of(kindOf(e.getStatus()), e.getMessage(), "see " + ApiRoutes.BASE + "/openapi.json")));

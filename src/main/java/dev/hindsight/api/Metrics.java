@@ -1,65 +1,193 @@
 package dev.hindsight.api;
 
+import dev.hindsight.control.ControlDb;
 import dev.hindsight.control.ServerView;
 import dev.hindsight.control.ServerViews;
+import dev.hindsight.control.UsageService;
+import dev.hindsight.plan.UsageReport;
 import dev.hindsight.repo.Healer;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The daemon's Prometheus metrics ({@code GET /metrics}): per server, the log capture's lag and
- * the geo copy's lag in time and bytes; for the repository, the copies repaired by self-healing
- * reads and verify, and the repairs that failed.
+ * The daemon's Prometheus metrics ({@code GET /metrics}). A scrape only formats what the daemon
+ * keeps: {@link #refresh} reads the servers' state (and, less often, their storage use) on the
+ * daemon's own loop, so that however often Prometheus asks, the repository is not listed for it.
+ * <ul>
+ *   <li>per server: age of the last full and of the last backup, log capture lag, earliest and
+ *       latest restore point and the window between them, backup storage by type, the free
+ *       allowance and the billable excess, geo lag in time and bytes;</li>
+ *   <li>per daemon: finished operations by kind and result, repairs and failed repairs, API
+ *       requests by route and status.</li>
+ * </ul>
  */
 public final class Metrics {
+    /** Storage use means summing every object's size: a few times an hour is plenty for a figure billed monthly. */
+    static final Duration USAGE_EVERY = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(Metrics.class);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ServerViews views;
-    private final Map<String, ServerView> latest = new ConcurrentHashMap<>();
+    private final UsageService usage;
+    private final ControlDb db;
+    private final Clock clock;
+    private final Map<String, ServerView> servers = new ConcurrentHashMap<>();
+    private final Map<String, UsageReport> usages = new ConcurrentHashMap<>();
+    private final Map<String, List<Meter>> meters = new HashMap<>();
+    private final Map<String, Long> operations = new ConcurrentHashMap<>();
+    private Instant usageAt = Instant.EPOCH;
 
-    public Metrics(ServerViews views, Healer healer) {
+    public Metrics(ServerViews views, UsageService usage, ControlDb db, Healer healer, Clock clock) {
         this.views = views;
+        this.usage = usage;
+        this.db = db;
+        this.clock = clock;
         FunctionCounter.builder("hindsight_repairs", healer, Healer::repairedCount)
                 .description("damaged or missing object copies repaired from a good copy").register(registry);
         FunctionCounter.builder("hindsight_repair_failures", healer, Healer::failedCount)
                 .description("damaged or missing object copies that could not be repaired").register(registry);
     }
 
-    /** The current figures in Prometheus' text format. */
-    public String scrape() {
+    /** Reads the state the figures come from; the daemon calls it on its loop. */
+    public synchronized void refresh() {
+        Instant now = clock.instant();
+        boolean usageDue = !now.isBefore(usageAt.plus(USAGE_EVERY));
         try {
+            Map<String, ServerView> seen = new HashMap<>();
             for (ServerView view : views.list()) {
-                boolean known = latest.put(view.name(), view) != null;
-                if (!known) {
-                    gauge("hindsight_log_capture_lag_seconds", view.name(), v -> orNaN(v.logCaptureLagSeconds()),
-                            "how far the durable log is behind the server's writes");
-                    gauge("hindsight_geo_lag_seconds", view.name(), v -> orNaN(v.geoLagSeconds()),
-                            "everything stored before now minus this is in the geo copy");
-                    gauge("hindsight_geo_behind_bytes", view.name(),
-                            v -> v.geoBehindBytes() == null ? Double.NaN : v.geoBehindBytes(),
-                            "bytes not yet in the geo copy at the copier's last look");
+                seen.put(view.name(), view);
+            }
+            for (String gone : new ArrayList<>(servers.keySet())) {
+                if (!seen.containsKey(gone)) {
+                    meters.remove(gone).forEach(registry::remove);
+                    servers.remove(gone);
+                    usages.remove(gone);
                 }
             }
+            for (ServerView view : seen.values()) {
+                boolean known = servers.put(view.name(), view) != null;
+                if (!known) {
+                    register(view.name());
+                }
+                if (usageDue || !usages.containsKey(view.name())) {
+                    usages.put(view.name(), usage.usage(view.name()));
+                }
+            }
+            if (usageDue) {
+                usageAt = now;
+            }
+            db.operationCounts().forEach((kindStatus, n) -> {
+                if (operations.put(kindStatus, n) == null) {
+                    String[] parts = kindStatus.split(" ", 2);
+                    FunctionCounter.builder("hindsight_operations", operations, m -> m.getOrDefault(kindStatus, 0L))
+                            .tag("kind", parts[0]).tag("result", parts[1])
+                            .description("finished operations (backups, restores, verify, creates) by result")
+                            .register(registry);
+                }
+            });
         } catch (java.io.IOException | RuntimeException e) {
             log.warn("metrics: cannot read the servers' state: {}", e.getMessage());
         }
+    }
+
+    /** The current figures in Prometheus' text format. */
+    public String scrape() {
         return registry.scrape();
     }
 
-    private void gauge(String name, String server, ToDoubleFunction<ServerView> value, String description) {
-        Gauge.builder(name, latest, m -> {
+    /** Counts one API request, by the route it matched ("unmatched" for none) and its status. */
+    void countRequest(String method, String route, int status) {
+        Counter.builder("hindsight_api_requests").tag("method", method).tag("route", route)
+                .tag("status", String.valueOf(status)).description("API requests answered")
+                .register(registry).increment();
+    }
+
+    private void register(String server) {
+        List<Meter> list = new ArrayList<>();
+        list.add(gauge("hindsight_log_capture_lag_seconds", server, v -> orNaN(v.logCaptureLagSeconds()),
+                "how far the durable log is behind the server's writes (the RPO now)"));
+        list.add(gauge("hindsight_last_full_backup_age_seconds", server, v -> age(v.lastFullBackupAt()),
+                "time since the last successful full backup ended"));
+        list.add(gauge("hindsight_full_backup_interval_seconds", server, v -> interval(v.fullBackupInterval()),
+                "how often a full backup is due (the overdue alert compares the age with it)"));
+        list.add(gauge("hindsight_last_backup_age_seconds", server, v -> age(v.lastBackupAt()),
+                "time since the last successful backup (full or differential) ended"));
+        list.add(gauge("hindsight_earliest_restore_point_timestamp_seconds", server,
+                v -> epoch(v.earliestRestorePoint()), "the earliest point a restore can reach"));
+        list.add(gauge("hindsight_latest_restore_point_timestamp_seconds", server,
+                v -> epoch(v.latestRestorePoint()), "the latest point a restore can reach"));
+        list.add(gauge("hindsight_restore_window_seconds", server, v -> v.earliestRestorePoint() == null
+                        || v.latestRestorePoint() == null ? Double.NaN
+                        : Duration.between(v.earliestRestorePoint(), v.latestRestorePoint()).toMillis() / 1000.0,
+                "length of the window a restore can reach"));
+        list.add(gauge("hindsight_geo_lag_seconds", server, v -> orNaN(v.geoLagSeconds()),
+                "everything stored before now minus this is in the geo copy"));
+        list.add(gauge("hindsight_geo_behind_bytes", server,
+                v -> v.geoBehindBytes() == null ? Double.NaN : v.geoBehindBytes(),
+                "bytes not yet in the geo copy at the copier's last look"));
+        for (String type : new String[]{"full", "differential", "log"}) {
+            list.add(Gauge.builder("hindsight_backup_storage_bytes", usages, m -> {
+                        UsageReport u = m.get(server);
+                        return u == null ? Double.NaN : (switch (type) {
+                            case "full" -> u.full();
+                            case "differential" -> u.differential();
+                            default -> u.log();
+                        }).storedBytes();
+                    }).tag("server", server).tag("type", type)
+                    .description("backup storage used, as stored (compressed, every copy counted once)")
+                    .register(registry));
+        }
+        list.add(usageGauge("hindsight_backup_storage_allowance_bytes", server, UsageReport::allowanceBytes,
+                "backup storage included free (the server's provisioned storage size)"));
+        list.add(usageGauge("hindsight_backup_storage_billable_bytes", server, UsageReport::billableBytes,
+                "backup storage beyond the free allowance"));
+        meters.put(server, list);
+    }
+
+    private Meter gauge(String name, String server, ToDoubleFunction<ServerView> value, String description) {
+        return Gauge.builder(name, servers, m -> {
             ServerView v = m.get(server);
             return v == null ? Double.NaN : value.applyAsDouble(v);
         }).tag("server", server).description(description).register(registry);
+    }
+
+    private Meter usageGauge(String name, String server, ToDoubleFunction<UsageReport> value, String description) {
+        return Gauge.builder(name, usages, m -> {
+            UsageReport u = m.get(server);
+            return u == null ? Double.NaN : value.applyAsDouble(u);
+        }).tag("server", server).description(description).register(registry);
+    }
+
+    private double age(Instant at) {
+        return at == null ? Double.NaN : Duration.between(at, clock.instant()).toMillis() / 1000.0;
+    }
+
+    private static double interval(String iso) {
+        try {
+            return iso == null ? Double.NaN : Duration.parse(iso).toSeconds();
+        } catch (java.time.format.DateTimeParseException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static double epoch(Instant at) {
+        return at == null ? Double.NaN : at.toEpochMilli() / 1000.0;
     }
 
     private static double orNaN(Double value) {

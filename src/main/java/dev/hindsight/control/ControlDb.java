@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -129,6 +130,16 @@ public final class ControlDb implements AutoCloseable {
 
     public Optional<Operation> operation(String id) {
         return query("SELECT * FROM operations WHERE id = ?", ControlDb::operationOf, id).stream().findFirst();
+    }
+
+    /** How many finished operations there are of each kind and status ("kind status" to count). */
+    public Map<String, Long> operationCounts() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (String[] row : query("SELECT kind, status, count(*) AS n FROM operations WHERE status <> ? GROUP BY kind, status",
+                rs -> new String[]{rs.getString("kind"), rs.getString("status"), rs.getString("n")}, Operation.RUNNING)) {
+            counts.put(row[0] + " " + row[1], Long.parseLong(row[2]));
+        }
+        return counts;
     }
 
     /** The newest operations first, at most {@code limit}. */

@@ -58,6 +58,8 @@ public final class Daemon implements AutoCloseable {
     private final ControlPlane control;
     private final Repository repository;
     private final ApiServer api;
+    /** How fresh /metrics is: a scrape serves what the last refresh read, never the repository itself. */
+    static final java.time.Duration METRICS_EVERY = java.time.Duration.ofSeconds(5);
     /** The geo copy's pass; under normal load its lag stays within a few of these. */
     static final java.time.Duration GEO_COPY_EVERY = java.time.Duration.ofSeconds(5);
     /** Copying a large backup to the paired region takes a while: on its own thread, not the loops'. */
@@ -95,7 +97,9 @@ public final class Daemon implements AutoCloseable {
         resumeServers(engines, repository);
         String token = control.tokens().homeToken(Files.exists(home.token()) ? Files.readString(home.token()).strip()
                 : null);
-        api = new ApiServer(control, new Metrics(control.views(), repository.healer()), "127.0.0.1", apiPort, remote,
+        Metrics metrics = new Metrics(control.views(), control.usage(), db, repository.healer(), clock);
+        metrics.refresh();
+        api = new ApiServer(control, metrics, "127.0.0.1", apiPort, remote,
                 clock).start();
         writeOwnerOnly(home.token(), token);
         writeOwnerOnly(home.endpoint(), Json.MAPPER.writeValueAsString(Map.of("port", api.port(),
@@ -110,6 +114,8 @@ public final class Daemon implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
         }), 30, 30, TimeUnit.SECONDS);
+        loops.scheduleWithFixedDelay(guard("metrics", metrics::refresh), METRICS_EVERY.toMillis(),
+                METRICS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(guard("usage sample", control.usage()::sample), 1, 60, TimeUnit.MINUTES);
         PurgeScheduler purge = new PurgeScheduler(control.lookup(), control.retention(), clock);
         loops.scheduleWithFixedDelay(guard("purge", purge::pass), 10, 60, TimeUnit.MINUTES);
