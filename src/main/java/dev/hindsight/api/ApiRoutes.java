@@ -69,6 +69,14 @@ final class ApiRoutes {
                         views.connectionString(name(ctx), ConnectionFormat.parse(ctx.queryParam("format")))))),
                 route(HandlerType.PUT, "/servers/{name}/ltr", Needs.ADMIN, ctx -> ctx.json(control.retention()
                         .setLtr(name(ctx), body(ctx, LtrRequest.class).toPolicy()))),
+                get("/servers/{name}/firewall-rules", Needs.READER, ctx -> ctx.json(control.firewall()
+                        .list(name(ctx)))),
+                route(HandlerType.PUT, "/servers/{name}/firewall-rules/{rule}", Needs.ADMIN, ctx -> {
+                    FirewallRuleRequest rule = body(ctx, FirewallRuleRequest.class);
+                    ctx.json(control.firewall().create(name(ctx), ctx.pathParam("rule"), rule.startIp(), rule.endIp()));
+                }),
+                route(HandlerType.DELETE, "/servers/{name}/firewall-rules/{rule}", Needs.ADMIN, ctx -> ctx.json(
+                        control.firewall().delete(name(ctx), ctx.pathParam("rule")))),
                 get("/servers/{name}/usage", Needs.READER, ctx -> ctx.json(control.usage().usage(name(ctx)))),
                 get("/servers/{name}/backups", Needs.READER, ctx -> ctx.json(control.backups().list(name(ctx)))),
                 post("/servers/{name}/backups", Needs.OPERATOR, ctx -> ctx.status(202).json(control.backups()

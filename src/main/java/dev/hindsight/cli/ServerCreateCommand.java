@@ -21,6 +21,9 @@ final class ServerCreateCommand extends DaemonCommand {
     Integer port;
     @Mixin
     BackupSettingsOptions settings;
+    @Option(names = "--tier", paramLabel = "TIER", description = "burstable, general-purpose (default) or "
+            + "memory-optimized: the share of this machine's memory the server is sized for, and its connections")
+    String tier;
     @Option(names = "--workload", paramLabel = "W",
             description = "dev (local backup redundancy) or prod (geo; the default); --backup-redundancy overrides it")
     String workload;
@@ -32,7 +35,7 @@ final class ServerCreateCommand extends DaemonCommand {
         ApiClient client = client();
         JsonNode op = client.post("/api/v1/servers", new CreateRequest(name, engine, adminUser, adminPassword,
                 port, settings.retention, settings.fullInterval, settings.diffInterval, settings.storageSizeGib,
-                settings.redundancy, workload));
+                settings.redundancy, workload, tier));
         JsonNode server = OperationWaiter.await(client, op.path("id").asText(), err());
         ServerShowCommand.print(out(), server, output);
         if (!output.json()) {

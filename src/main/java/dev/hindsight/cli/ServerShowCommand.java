@@ -35,13 +35,20 @@ final class ServerShowCommand extends DaemonCommand {
         out.flush();
     }
 
+    /** A firewall rule and the like: its values in order ("office 203.0.113.0 203.0.113.255"). */
+    private static String objectText(JsonNode value) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        value.forEach(v -> parts.add(v.asText()));
+        return String.join(" ", parts);
+    }
+
     private static String text(JsonNode value) {
         if (value.isNull()) {
             return "-";
         }
         if (value.isArray()) {
             java.util.List<String> items = new java.util.ArrayList<>();
-            value.forEach(v -> items.add(v.asText()));
+            value.forEach(v -> items.add(v.isObject() ? objectText(v) : v.asText()));
             return String.join(", ", items);
         }
         return value.isObject() ? value.toString() : value.asText();

@@ -5,12 +5,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "update", description = "Change a server's backup settings; a bad value changes nothing.")
+@Command(name = "update", description = "Change a server's backup settings or tier; a bad value changes nothing. "
+        + "A new tier restarts the server.")
 final class ServerUpdateCommand extends DaemonCommand {
     @Option(names = "--name", required = true)
     String name;
     @Mixin
     BackupSettingsOptions settings;
+    @Option(names = "--tier", paramLabel = "TIER", description = "burstable, general-purpose or memory-optimized")
+    String tier;
     @Mixin
     OutputOption output;
 
@@ -18,7 +21,7 @@ final class ServerUpdateCommand extends DaemonCommand {
     public Integer call() {
         // the daemon checks everything (an empty update included), so the API gives the same answers
         ServerShowCommand.print(out(), client().patch("/api/v1/servers/" + name, new UpdateRequest(settings.retention,
-                settings.fullInterval, settings.diffInterval, settings.storageSizeGib, settings.redundancy)), output);
+                settings.fullInterval, settings.diffInterval, settings.storageSizeGib, settings.redundancy, tier)), output);
         return ExitCodes.OK;
     }
 }

@@ -65,6 +65,22 @@ public final class BackupService {
         }
     }
 
+    /**
+     * Runs {@code action} (a change that restarts the server) with no backup running or starting:
+     * a restart would kill a base backup midway. Refused while one runs.
+     */
+    <T> T withoutBackups(ServerRecord record, String name, java.util.function.Supplier<T> action) {
+        if (!backingUp.add(record.id())) {
+            throw HindsightException.conflict("a backup of server " + name + " is running, and this change restarts"
+                            + " the server", "try again when it is done: `hindsight backup list --server " + name + "`");
+        }
+        try {
+            return action.get();
+        } finally {
+            backingUp.remove(record.id());
+        }
+    }
+
     public List<BackupRecord> list(String name) throws IOException {
         ServerRecord record = lookup.live(name);
         return repository.catalog().backupsOf(record.id());

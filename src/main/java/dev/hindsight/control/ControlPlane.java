@@ -26,6 +26,7 @@ public final class ControlPlane {
     private final RepositoryVerifier verifier;
     private final Tokens tokens;
     private final AuditLog audit;
+    private final FirewallService firewall;
 
     public ControlPlane(Home home, ControlDb db, Repository repository, PlacedStore placed, StorageService storage,
                         Engines engines, CaptureManager captures, Operations operations, Clock clock) {
@@ -39,13 +40,14 @@ public final class ControlPlane {
         backups = new BackupService(repository, engines, captures, operations, lookup, clock);
         newServers = new NewServers(home, db, repository, storage, captures, backups, ports, clock);
         servers = new ServerService(db, repository, storage, engines, captures, newServers, views, lookup, names, home,
-                operations, clock);
+                operations, backups, clock);
         restores = new RestoreService(db, repository, storage, engines, captures, newServers, lookup, names, clock);
         retention = new RetentionService(repository, engines, lookup, views, clock);
         usage = new UsageService(db, repository, engines, lookup, clock);
         verifier = new RepositoryVerifier(repository, placed);
         tokens = new Tokens(db, clock);
         audit = new AuditLog(db, clock);
+        firewall = new FirewallService(repository, engines, lookup, backups);
     }
 
     public ControlDb db() {
@@ -102,5 +104,9 @@ public final class ControlPlane {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    public FirewallService firewall() {
+        return firewall;
     }
 }

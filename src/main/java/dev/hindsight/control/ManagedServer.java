@@ -1,5 +1,6 @@
 package dev.hindsight.control;
 
+import dev.hindsight.engine.ServerProfile;
 import dev.hindsight.engine.ServerSpec;
 
 import java.nio.file.Path;
@@ -37,6 +38,11 @@ public record ManagedServer(String name, String id, String engine, int port, Pat
     /** The server as its engine needs to know it. */
     public ServerSpec spec() {
         return new ServerSpec(id, name, port, dataDir(), runDir());
+    }
+
+    /** The server as its engine needs to know it to configure it: with the tier and firewall rules of its record. */
+    public ServerSpec spec(ServerProfile profile) {
+        return spec().withProfile(profile);
     }
 
     public ManagedServer withState(ServerState next) {

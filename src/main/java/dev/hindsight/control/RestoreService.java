@@ -5,12 +5,14 @@ import dev.hindsight.engine.Credentials;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
 import dev.hindsight.engine.Identity;
+import dev.hindsight.engine.ServerProfile;
 import dev.hindsight.engine.LogCapture;
 import dev.hindsight.engine.ServerPlans;
 import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.FirewallRule;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.storage.PlacementPlanner;
 import dev.hindsight.store.StoreUnavailableException;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Restores a server to a point in time as a NEW managed server: plan first (a bad target fails
@@ -172,14 +175,17 @@ public final class RestoreService {
             Files.createDirectories(host.runDir());
             log.info("Restoring server {} to {} ({}) as {} from backup {}{}", source.name(), plan.pointInTime(),
                     plan.target(), body.name(), plan.backup().id(), from.geo() ? " of the geo copy" : "");
-            engine.restorer().restoreAndPromote(from.repository(), plan, source, host.spec(), staging,
+            // tier always, firewall rules where the engine keeps them (MariaDB), as the managed services do
+            List<FirewallRule> rules = engine.restorer().inheritsFirewallRules() ? source.firewallRules() : List.of();
+            ServerProfile profile = ServerProfile.of(source.tier(), rules);
+            engine.restorer().restoreAndPromote(from.repository(), plan, source, host.spec(profile), staging,
                     new Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT, progress);
             FileTrees.deleteRecursively(staging);
             ServerRecord record = ServerRecords.newServer(host.id(), body.name(), source.engine(),
                     new Identity(source.engineVersion(), source.systemIdentifier()), clock.instant(),
                     new Credentials(source.adminUser(), source.adminPassword()),
                     new Credentials(source.agentUser(), source.agentPassword()), BackupSettings.of(source),
-                    redundancy.redundancy(), source.id(), source.ltr());
+                    redundancy.redundancy(), source.id(), source.ltr(), source.tier(), rules);
             newServers.acknowledge(engine, record, host);
             String uri = engine.lifecycle().connectionString(host.spec(),
                     new Credentials(source.adminUser(), source.adminPassword()), ConnectionFormat.URI);

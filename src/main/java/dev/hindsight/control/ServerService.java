@@ -5,10 +5,12 @@ import dev.hindsight.engine.Credentials;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
 import dev.hindsight.engine.Identity;
+import dev.hindsight.engine.ServerProfile;
 import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.repo.catalog.Tier;
 import dev.hindsight.storage.PlacementPlanner;
 import dev.hindsight.util.FileTrees;
 import dev.hindsight.util.HindsightException;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,10 +43,12 @@ public final class ServerService {
     private final Home home;
     private final Clock clock;
     private final Operations operations;
+    private final BackupService backups;
 
     public ServerService(ControlDb db, Repository repository, StorageService storage, Engines engines,
                          CaptureManager captures, NewServers newServers, ServerViews views, ServerLookup lookup,
-                         NameLocks names, Home home, Operations operations, Clock clock) {
+                         NameLocks names, Home home, Operations operations, BackupService backups, Clock clock) {
+        this.backups = backups;
         this.db = db;
         this.operations = operations;
         this.repository = repository;
@@ -85,9 +90,11 @@ public final class ServerService {
         private final Credentials admin;
         private final PlacementPlanner.Choice redundancy;
         private final Engine engine;
+        private final Tier tier;
 
         private PendingCreate(CreateRequest request, BackupSettings settings, Credentials admin,
-                              PlacementPlanner.Choice redundancy, Engine engine) {
+                              PlacementPlanner.Choice redundancy, Engine engine, Tier tier) {
+            this.tier = tier;
             this.request = request;
             this.settings = settings;
             this.admin = admin;
@@ -103,9 +110,11 @@ public final class ServerService {
                 ServerRecord record;
                 try {
                     progress.update("initializing the " + engine.name() + " server", 0, -1);
-                    Identity identity = engine.lifecycle().provision(host.spec(), admin, agent);
+                    Identity identity = engine.lifecycle().provision(host.spec(ServerProfile.of(tier, List.of())),
+                            admin, agent);
                     record = ServerRecords.newServer(host.id(), request.name(), engine.name(), identity,
-                            clock.instant(), admin, agent, settings, redundancy.redundancy(), null, null);
+                            clock.instant(), admin, agent, settings, redundancy.redundancy(), null, null, tier,
+                            List.of());
                     progress.update("recording the server in the catalog", 0, -1);
                     newServers.record(record);
                 } catch (IOException | RuntimeException e) {
@@ -132,11 +141,13 @@ public final class ServerService {
         if (request.port() != null) {
             Validation.port(request.port());
         }
+        Tier tier = request.tier() == null ? Tier.DEFAULT : Tier.parse(request.tier());
         PlacementPlanner.Choice redundancy = storage.choose(request.backupRedundancy(), request.workload());
         Engine engine = engines.get(request.engine() == null ? "postgres" : request.engine());
         engine.lifecycle().checkInstalled();
         names.claim(request.name());
-        return new PendingCreate(request, settings, new Credentials(adminUser, adminPassword), redundancy, engine);
+        return new PendingCreate(request, settings, new Credentials(adminUser, adminPassword), redundancy, engine,
+                tier);
     }
 
     /**
@@ -162,7 +173,8 @@ public final class ServerService {
                     home.serverDir(request.name(), id), ServerState.RUNNING, clock.instant(), dataDir);
             // its own login serves as admin and agent: Hindsight made no login on it
             ServerRecord record = ServerRecords.newServer(id, request.name(), engine.name(), attached.identity(),
-                    clock.instant(), attached.login(), attached.login(), settings, redundancy.redundancy(), null, null);
+                    clock.instant(), attached.login(), attached.login(), settings, redundancy.redundancy(), null, null,
+                    Tier.DEFAULT, List.of());
             db.insertServer(host);
             try {
                 newServers.record(record);
@@ -192,8 +204,33 @@ public final class ServerService {
         ServerRecord record = lookup.live(name);
         if (request.isEmpty()) {
             throw HindsightException.invalid("nothing to update", "give --backup-retention DAYS, --full-interval,"
-                    + " --diff-interval, --storage-size GIB and/or --backup-redundancy");
+                    + " --diff-interval, --storage-size GIB, --backup-redundancy and/or --tier");
         }
+        Tier tier = request.tier() == null ? record.tier() : Tier.parse(request.tier());
+        ManagedServer host = lookup.managed(name);
+        if (tier != record.tier() && host.attached()) {
+            throw HindsightException.invalid("server " + name + " is attached: Hindsight does not configure it",
+                    "change its memory and connection settings on the server itself");
+        }
+        if (tier != record.tier()) {
+            // a new tier restarts the server, which no backup may be running through
+            try {
+                return backups.withoutBackups(record, name, () -> {
+                    try {
+                        return updateSettings(name, record, request, tier, host);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        return updateSettings(name, record, request, tier, host);
+    }
+
+    private ServerView updateSettings(String name, ServerRecord record, UpdateRequest request, Tier tier,
+                                      ManagedServer host) throws IOException {
         BackupSettings s = BackupSettings.of(record).with(request.backupRetentionDays(), request.fullBackupInterval(),
                 request.diffBackupInterval(), request.storageSizeGib());
         PlacementPlanner.Choice redundancy = request.backupRedundancy() == null
@@ -201,8 +238,15 @@ public final class ServerService {
                 : storage.choose(request.backupRedundancy(), null);
         Catalog written = repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow()
                 .withBackupSettings(s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib())
-                .withRedundancy(redundancy.redundancy())));
-        storage.assign(written.server(record.id()).orElseThrow());
+                .withRedundancy(redundancy.redundancy()).withTier(tier)));
+        ServerRecord updated = written.server(record.id()).orElseThrow();
+        storage.assign(updated);
+        if (tier != record.tier()) {
+            var applied = engines.get(record.engine()).lifecycle().reconfigure(host.spec(ServerProfile.of(updated)),
+                    new Credentials(record.adminUser(), record.adminPassword()),
+                    new Credentials(record.agentUser(), record.agentPassword()));
+            log.info("Server {}: tier {}: {}", name, tier, applied.describe());
+        }
         log.info("Server {}: backup retention {} days, full every {}, differential every {}, storage {} GiB", name,
                 s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib());
         return views.show(name);

@@ -13,6 +13,8 @@ import java.time.Instant;
  *                             there (null: no geo copy, or nothing copied yet)
  * @param geoBehindBytes       bytes not yet in the geo copy at its copier's last look
  * @param storageNote          what the redundancy lacks, or why it is not what was asked for
+ * @param tier                 the compute tier its memory and connection settings follow
+ * @param firewallRules        client ranges allowed beyond 127.0.0.1
  */
 public record ServerView(
         String name,
@@ -44,7 +46,9 @@ public record ServerView(
         Double geoLagSeconds,
         Long geoBehindBytes,
         String geoError,
-        String storageNote) {
+        String storageNote,
+        String tier,
+        java.util.List<dev.hindsight.repo.catalog.FirewallRule> firewallRules) {
 
     /** The same view with a note about the redundancy chosen (at create: why it is not what the preset asks). */
     public ServerView withStorageNote(String note) {
@@ -52,6 +56,6 @@ public record ServerView(
                 diffBackupInterval, storageSizeGib, earliestRestorePoint, latestRestorePoint, lastFullBackupId,
                 lastFullBackupAt, lastBackupId, lastBackupKind, lastBackupAt, logCaptureLagSeconds, logCapturePosition,
                 logCaptureError, restoredFrom, createdAt, longTermRetention, backupRedundancy, backupCopies, geoSite,
-                geoLagSeconds, geoBehindBytes, geoError, note);
+                geoLagSeconds, geoBehindBytes, geoError, note, tier, firewallRules);
     }
 }

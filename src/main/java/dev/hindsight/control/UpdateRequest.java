@@ -1,10 +1,10 @@
 package dev.hindsight.control;
 
-/** Changes to a server's backup settings; null fields stay as they are. */
+/** Changes to a server's backup settings and tier; null fields stay as they are. */
 public record UpdateRequest(Integer backupRetentionDays, String fullBackupInterval, String diffBackupInterval,
-                            Integer storageSizeGib, String backupRedundancy) {
+                            Integer storageSizeGib, String backupRedundancy, String tier) {
     boolean isEmpty() {
         return backupRetentionDays == null && fullBackupInterval == null && diffBackupInterval == null
-                && storageSizeGib == null && backupRedundancy == null;
+                && storageSizeGib == null && backupRedundancy == null && tier == null;
     }
 }

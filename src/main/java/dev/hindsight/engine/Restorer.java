@@ -37,6 +37,9 @@ public interface Restorer {
     /** What a restored server keeps of its source's client access settings, for the user to read. */
     String restoredAccessNote();
 
+    /** Whether a restored server keeps its source's firewall rules (MariaDB, as in the managed service) or starts without. */
+    boolean inheritsFirewallRules();
+
     /**
      * Where an offline restore writes: the new data directory, a staging directory beside it, and
      * the port and socket directory the server will listen on when the user starts it.

@@ -9,7 +9,10 @@ public interface ServerLifecycle {
     /** Fails with an UNAVAILABLE error and an install hint when the engine's binaries are missing. */
     void checkInstalled();
 
-    /** Creates, configures and starts a new server; cleans up after itself if it fails midway. */
+    /**
+     * Creates, configures (for the spec's profile) and starts a new server; cleans up after itself
+     * if it fails midway.
+     */
     Identity provision(ServerSpec server, Credentials admin, Credentials agent);
 
     /**
@@ -20,6 +23,28 @@ public interface ServerLifecycle {
 
     /** Removes what Hindsight made on an attached server (PostgreSQL: its replication slot); best effort. */
     void detach(ServerSpec server, ServerRecord record);
+
+    /**
+     * Applies the spec's profile (tier, firewall rules) to a managed server, restarting it when
+     * the engine reads a changed setting only at start. The admin login is what the engine uses
+     * to change its own address checks.
+     */
+    Reconfigured reconfigure(ServerSpec server, Credentials admin, Credentials agent);
+
+    /** What applying a profile took. */
+    enum Reconfigured {
+        UNCHANGED, RELOADED, RESTARTED, AT_NEXT_START;
+
+        /** For the user: what happened to the server. */
+        public String describe() {
+            return switch (this) {
+                case UNCHANGED -> "the server's configuration was already so";
+                case RELOADED -> "the server re-read its configuration without a restart";
+                case RESTARTED -> "the server was restarted to apply it (clients were disconnected)";
+                case AT_NEXT_START -> "the server is not running: it applies at its next start";
+            };
+        }
+    }
 
     void start(ServerSpec server);
 

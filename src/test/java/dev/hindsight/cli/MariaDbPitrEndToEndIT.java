@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MariaDbPitrEndToEndIT extends EngineContract {
     MariaDbPitrEndToEndIT() {
-        super("mariadb", "shop", "mysql://app:s3cret-pw@127.0.0.1:", "logins and grants");
+        super("mariadb", "shop", "mysql://app:s3cret-pw@127.0.0.1:", "firewall rules came back");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.hindsight.engine.mariadb;
 
+import dev.hindsight.engine.ServerProfile;
 import dev.hindsight.util.FileTrees;
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.OsUser;
@@ -79,8 +80,15 @@ public final class MariaDbCluster {
      */
     public void provision(String adminUser, String adminPassword, String agentUser, String agentPassword,
                           Duration startTimeout) {
+        provision(adminUser, adminPassword, agentUser, agentPassword, startTimeout, ServerProfile.defaults());
+    }
+
+    /** {@link #provision(String, String, String, String, Duration)} configured for {@code profile}. */
+    public void provision(String adminUser, String adminPassword, String agentUser, String agentPassword,
+                          Duration startTimeout, ServerProfile profile) {
         MariaDbLogins.requireUserName(adminUser);
         MariaDbLogins.requireUserName(agentUser);
+        writeProfile(profile);
         initialize();
         String step = "starting the server";
         try {
@@ -88,6 +96,12 @@ public final class MariaDbCluster {
             step = "creating the logins";
             try (Connection root = connect("root", "")) {
                 MariaDbLogins.provision(root, adminUser, adminPassword, agentUser, agentPassword);
+            }
+            if (profile.listensBeyondLoopback()) {
+                step = "applying the firewall rules to the logins";
+                try (Connection admin = connect(adminUser, adminPassword)) {
+                    MariaDbFirewall.apply(admin, adminUser, agentUser, profile);
+                }
             }
             log.info("MariaDB provisioned: data {} (admin {}, agent {})", dataDir, adminUser, agentUser);
         } catch (RuntimeException | SQLException e) {
@@ -106,6 +120,19 @@ public final class MariaDbCluster {
                     "could not provision MariaDB in " + dataDir + " (while " + step + "): " + e.getMessage(),
                     he != null && he.hint() != null ? he.hint()
                             : "see " + MariaDbConfig.errorLog(runDir) + "; the data directory was removed", e);
+        }
+    }
+
+    /** Keeps the profile's settings for every later start; returns whether they changed. */
+    public boolean writeProfile(ServerProfile profile) {
+        try {
+            boolean changed = MariaDbProfileSettings.write(runDir, profile);
+            osUser.giveOwnership(runDir);
+            return changed;
+        } catch (IOException e) {
+            throw new HindsightException(HindsightException.Kind.FAILED,
+                    "could not write the server's settings into " + runDir + ": " + e.getMessage(),
+                    "check that the directory is writable", e);
         }
     }
 

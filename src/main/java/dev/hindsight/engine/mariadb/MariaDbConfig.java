@@ -10,7 +10,7 @@ import java.util.List;
  * in the server's run directory, not the data directory, so a backup of the data never carries
  * one host's paths and ports to another. What backups need is fixed here: binary logging in row
  * format with GTIDs in strict mode and a unique server id, and the server reachable on
- * 127.0.0.1 only.
+ * 127.0.0.1 only unless the server's profile says otherwise ({@link MariaDbProfileSettings}).
  */
 final class MariaDbConfig {
     static final String FILE = "hindsight.cnf";
@@ -20,13 +20,14 @@ final class MariaDbConfig {
     private MariaDbConfig() {
     }
 
-    static String render(Path dataDir, Path runDir, int port, long serverId, List<String> extra) {
+    static String render(Path dataDir, Path runDir, int port, long serverId, List<String> profile, List<String> extra) {
+        boolean profileBinds = profile.stream().anyMatch(l -> l.startsWith("bind-address="));
         List<String> lines = new java.util.ArrayList<>(List.of(
                 "# written by Hindsight; changed at every start, edits are lost",
                 "[mariadbd]",
                 "datadir=" + dataDir,
                 "port=" + port,
-                "bind-address=127.0.0.1",
+                profileBinds ? "# bind-address: from the server's firewall rules, below" : "bind-address=127.0.0.1",
                 "socket=" + socket(runDir),
                 "pid-file=" + pidFile(runDir),
                 "log-error=" + errorLog(runDir),
@@ -36,6 +37,7 @@ final class MariaDbConfig {
                 "log-bin-index=" + BINLOG_BASENAME + ".index",
                 "binlog_format=ROW",
                 "gtid_strict_mode=ON"));
+        lines.addAll(profile);
         lines.addAll(extra);
         lines.add("");
         return String.join("\n", lines);
@@ -43,7 +45,7 @@ final class MariaDbConfig {
 
     static Path write(Path dataDir, Path runDir, int port, long serverId, List<String> extra) throws IOException {
         Path file = runDir.resolve(FILE);
-        Files.writeString(file, render(dataDir, runDir, port, serverId, extra));
+        Files.writeString(file, render(dataDir, runDir, port, serverId, MariaDbProfileSettings.read(runDir), extra));
         return file;
     }
 

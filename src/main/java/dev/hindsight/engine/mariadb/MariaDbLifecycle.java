@@ -26,7 +26,8 @@ final class MariaDbLifecycle implements ServerLifecycle {
     @Override
     public Identity provision(ServerSpec server, Credentials admin, Credentials agent) {
         MariaDbCluster cluster = MariaDbEngine.cluster(server);
-        cluster.provision(admin.user(), admin.password(), agent.user(), agent.password(), MariaDbEngine.START_TIMEOUT);
+        cluster.provision(admin.user(), admin.password(), agent.user(), agent.password(), MariaDbEngine.START_TIMEOUT,
+                server.profileOrDefaults());
         try (Connection c = cluster.connect(agent.user(), agent.password()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT @@version, @@server_id")) {
             rs.next();
@@ -35,6 +36,37 @@ final class MariaDbLifecycle implements ServerLifecycle {
             cluster.stop(MariaDbEngine.START_TIMEOUT);
             throw new HindsightException(HindsightException.Kind.FAILED, "the new server in " + server.dataDir()
                     + " does not answer: " + e.getMessage(), "see " + MariaDbConfig.errorLog(server.runDir()), e);
+        }
+    }
+
+    /**
+     * The tier and bind-address are read at start: a change restarts the server. The logins'
+     * hosts follow the firewall rules at once, through the administrator's login.
+     */
+    @Override
+    public Reconfigured reconfigure(ServerSpec server, Credentials admin, Credentials agent) {
+        MariaDbCluster cluster = MariaDbEngine.cluster(server);
+        boolean settings = cluster.writeProfile(server.profileOrDefaults());
+        if (!cluster.isRunning()) {
+            return settings ? Reconfigured.AT_NEXT_START : Reconfigured.UNCHANGED;
+        }
+        if (settings) {
+            cluster.stop(MariaDbEngine.START_TIMEOUT);
+            cluster.start(MariaDbEngine.START_TIMEOUT);
+        }
+        applyFirewall(cluster, server, admin, agent);
+        return settings ? Reconfigured.RESTARTED : Reconfigured.RELOADED;
+    }
+
+    static void applyFirewall(MariaDbCluster cluster, ServerSpec server, Credentials admin, Credentials agent) {
+        try (Connection c = cluster.connect(admin.user(), admin.password())) {
+            MariaDbFirewall.apply(c, admin.user(), agent.user(), server.profileOrDefaults());
+        } catch (SQLException e) {
+            throw new HindsightException(HindsightException.Kind.FAILED,
+                    "could not apply the firewall rules to the logins of the server in " + server.dataDir() + ": "
+                            + e.getMessage(),
+                    "Hindsight changes the logins' hosts as the administrator " + admin.user()
+                            + "; if its password was changed on the server, change it back or update the rules again");
         }
     }
 

@@ -53,7 +53,13 @@ final class MariaDbRestorer implements Restorer {
     public void restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source, ServerSpec server,
                                   Path stagingDir, Credentials agent, Duration timeout, Progress progress)
             throws IOException {
-        restore(repository, plan, source, MariaDbEngine.cluster(server), stagingDir, progress);
+        MariaDbCluster cluster = MariaDbEngine.cluster(server);
+        // the tier and firewall rules are the source's, as the managed service keeps them
+        cluster.writeProfile(server.profileOrDefaults());
+        restore(repository, plan, source, cluster, stagingDir, progress);
+        // the logins came back as they were at the restore point; their hosts follow today's rules
+        MariaDbLifecycle.applyFirewall(cluster, server, new Credentials(source.adminUser(), source.adminPassword()),
+                agent);
     }
 
     private static void restore(Repository repository, RestorePlan plan, ServerRecord source, MariaDbCluster cluster,
@@ -74,8 +80,13 @@ final class MariaDbRestorer implements Restorer {
     }
 
     @Override
+    public boolean inheritsFirewallRules() {
+        return true;
+    }
+
+    @Override
     public String restoredAccessNote() {
-        return "logins and grants came back with the data (as in the managed MySQL service), so the source's users"
-                + " and passwords work; the new server listens on 127.0.0.1 only";
+        return "logins, grants and the source's firewall rules came back with the data, as in the managed MySQL"
+                + " service: the source's users and passwords work from the addresses its rules allow";
     }
 }

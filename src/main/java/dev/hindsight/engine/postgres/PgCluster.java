@@ -1,5 +1,6 @@
 package dev.hindsight.engine.postgres;
 
+import dev.hindsight.engine.ServerProfile;
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.OsUser;
 import dev.hindsight.util.Processes;
@@ -51,17 +52,27 @@ public final class PgCluster {
      * role of least privilege. On any failure the server is stopped and the data directory removed.
      */
     public void provision(String adminUser, String adminPassword, String agentUser, String agentPassword) {
-        PgNames.requireRoleName(adminUser);
-        PgNames.requireRoleName(agentUser);
-        new PgProvisioning(this).run(adminUser, adminPassword, agentUser, agentPassword);
+        provision(adminUser, adminPassword, agentUser, agentPassword, ServerProfile.defaults());
     }
 
-    /** Writes hindsight.conf for {@code port} (taking effect at the next start) and includes it from postgresql.conf. */
-    public void writeManagedConfig(int port) {
+    /** {@link #provision(String, String, String, String)} configured for {@code profile}. */
+    public void provision(String adminUser, String adminPassword, String agentUser, String agentPassword,
+                          ServerProfile profile) {
+        PgNames.requireRoleName(adminUser);
+        PgNames.requireRoleName(agentUser);
+        new PgProvisioning(this).run(adminUser, adminPassword, agentUser, agentPassword, profile);
+    }
+
+    /**
+     * Writes hindsight.conf for {@code port} and the profile (taking effect at the next start) and
+     * includes it from postgresql.conf; returns whether it changed.
+     */
+    public boolean writeManagedConfig(int port, ServerProfile profile) {
         try {
-            PgConfigFiles.writeManagedConfig(dataDir, port, runDir);
+            boolean changed = PgConfigFiles.writeManagedConfig(dataDir, port, runDir, profile);
             osUser.giveOwnership(dataDir.resolve(PgConfigFiles.MANAGED_FILE));
             this.port = port;
+            return changed;
         } catch (IOException e) {
             throw new HindsightException(HindsightException.Kind.FAILED,
                     "could not write Hindsight's settings into " + dataDir + ": " + e.getMessage(),
@@ -69,11 +80,15 @@ public final class PgCluster {
         }
     }
 
-    /** Replaces pg_hba.conf with the default: local connections only, SCRAM, replication for the agent alone. */
-    public void writeDefaultHba(String agentUser) {
+    /**
+     * Replaces pg_hba.conf: local connections and the profile's firewall rules, SCRAM, replication
+     * for the agent alone; returns whether it changed.
+     */
+    public boolean writeHba(String agentUser, ServerProfile profile) {
         try {
-            PgConfigFiles.writeDefaultHba(dataDir, agentUser);
+            boolean changed = PgConfigFiles.writeHba(dataDir, agentUser, profile);
             osUser.giveOwnership(dataDir.resolve("pg_hba.conf"));
+            return changed;
         } catch (IOException e) {
             throw new HindsightException(HindsightException.Kind.FAILED,
                     "could not write pg_hba.conf into " + dataDir + ": " + e.getMessage(),
@@ -96,6 +111,17 @@ public final class PgCluster {
                     "fix what the server log reports (often: port " + port + " in use, or a bad setting)");
         }
         log.info("PostgreSQL started: data {} port {}", dataDir, port);
+    }
+
+    /** Makes a running server re-read its configuration files (pg_hba.conf, reloadable settings). */
+    public void reload() {
+        Processes.Result result = Processes.runAllowingFailure(osUser.command(List.of(
+                tool("pg_ctl"), "reload", "-D", dataDir.toString())), Map.of(), NEUTRAL_DIR, Duration.ofSeconds(30));
+        if (!result.succeeded()) {
+            throw new HindsightException(HindsightException.Kind.FAILED,
+                    "PostgreSQL in " + dataDir + " did not reload its configuration: " + result.tail().strip(),
+                    "see " + logFile());
+        }
     }
 
     /** Stops the server (fast mode: open transactions are rolled back, clients disconnected); no-op if not running. */

@@ -1,10 +1,13 @@
 package dev.hindsight.engine.postgres;
 
+import dev.hindsight.engine.ServerProfile;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * The configuration files Hindsight manages in a data directory. Managed settings live in their
@@ -19,11 +22,20 @@ final class PgConfigFiles {
     private PgConfigFiles() {
     }
 
-    static void writeManagedConfig(Path dataDir, int port, Path runDir) throws IOException {
-        String conf = """
+    /** Writes hindsight.conf; returns whether its content changed (false: it was already so). */
+    static boolean writeManagedConfig(Path dataDir, int port, Path runDir, ServerProfile profile) throws IOException {
+        String conf = managedConfig(port, runDir, profile);
+        Path file = dataDir.resolve(MANAGED_FILE);
+        boolean changed = !Files.exists(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(conf);
+        Files.writeString(file, conf, StandardCharsets.UTF_8);
+        includeFromMain(dataDir);
+        return changed;
+    }
+
+    static String managedConfig(int port, Path runDir, ServerProfile profile) {
+        return """
                 # Managed by Hindsight and rewritten by it: put your own settings in postgresql.conf
                 # or use ALTER SYSTEM, which override this file.
-                listen_addresses = '127.0.0.1'
                 port = %d
                 unix_socket_directories = %s
                 # physical replication: Hindsight captures WAL through a replication slot
@@ -33,8 +45,11 @@ final class PgConfigFiles {
                 password_encryption = 'scram-sha-256'
                 # no archive_command: a process per segment is too slow, the slot keeps WAL instead
                 archive_mode = off
-                """.formatted(port, quote(runDir.toString()));
-        Files.writeString(dataDir.resolve(MANAGED_FILE), conf, StandardCharsets.UTF_8);
+                """.formatted(port, quote(runDir.toString()))
+                + String.join("\n", PgProfileSettings.configLines(profile)) + "\n";
+    }
+
+    private static void includeFromMain(Path dataDir) throws IOException {
         Path main = dataDir.resolve("postgresql.conf");
         // a data directory restored from a server whose configuration lived elsewhere (Debian's
         // /etc/postgresql layout) has no postgresql.conf: Hindsight's settings are then all it has
@@ -46,13 +61,24 @@ final class PgConfigFiles {
     }
 
     /**
-     * Only local connections, all with SCRAM: the socket and loopback for every role, and the
-     * replication pseudo-database for the agent alone (the admin has no reason to stream WAL).
+     * Local connections and the firewall rules' clients, all with SCRAM: the socket and loopback
+     * for every role, each rule's blocks for every role, and the replication pseudo-database for
+     * the agent alone and only locally (the admin has no reason to stream WAL). Returns whether
+     * the file changed.
      */
-    static void writeDefaultHba(Path dataDir, String agentUser) throws IOException {
+    static boolean writeHba(Path dataDir, String agentUser, ServerProfile profile) throws IOException {
+        String hba = hba(agentUser, profile);
+        Path file = dataDir.resolve("pg_hba.conf");
+        boolean changed = !Files.exists(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(hba);
+        Files.writeString(file, hba, StandardCharsets.UTF_8);
+        return changed;
+    }
+
+    static String hba(String agentUser, ServerProfile profile) {
         PgNames.requireRoleName(agentUser);
-        String hba = """
-                # Managed by Hindsight. Only local connections are allowed, all with SCRAM.
+        List<String> rules = PgProfileSettings.hbaLines(profile);
+        return """
+                # Managed by Hindsight and rewritten by it: change access with firewall rules.
                 # TYPE  DATABASE     USER   ADDRESS        METHOD
                 local   all          all                   scram-sha-256
                 host    all          all    127.0.0.1/32   scram-sha-256
@@ -60,8 +86,7 @@ final class PgConfigFiles {
                 local   replication  %1$s                  scram-sha-256
                 host    replication  %1$s   127.0.0.1/32   scram-sha-256
                 host    replication  %1$s   ::1/128        scram-sha-256
-                """.formatted(agentUser);
-        Files.writeString(dataDir.resolve("pg_hba.conf"), hba, StandardCharsets.UTF_8);
+                """.formatted(agentUser) + (rules.isEmpty() ? "" : String.join("\n", rules) + "\n");
     }
 
     /** A string literal for postgresql.conf. */

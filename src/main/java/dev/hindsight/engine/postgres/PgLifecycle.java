@@ -28,7 +28,7 @@ final class PgLifecycle implements ServerLifecycle {
     @Override
     public Identity provision(ServerSpec server, Credentials admin, Credentials agent) {
         PgCluster cluster = PostgresEngine.cluster(server);
-        cluster.provision(admin.user(), admin.password(), agent.user(), agent.password());
+        cluster.provision(admin.user(), admin.password(), agent.user(), agent.password(), server.profileOrDefaults());
         try (Connection c = cluster.connect(agent.user(), agent.password(), "postgres")) {
             return new Identity(c.getMetaData().getDatabaseProductVersion(),
                     Long.toUnsignedString(PgCluster.systemIdentifier(c)));
@@ -38,6 +38,30 @@ final class PgLifecycle implements ServerLifecycle {
                     "the new server in " + server.dataDir() + " does not answer: " + e.getMessage(),
                     "see " + cluster.logFile(), e);
         }
+    }
+
+    /**
+     * hindsight.conf holds the tier and listen_addresses, which PostgreSQL reads only at start:
+     * a change restarts the server; pg_hba.conf alone is re-read by a reload.
+     */
+    @Override
+    public Reconfigured reconfigure(ServerSpec server, Credentials admin, Credentials agent) {
+        PgCluster cluster = PostgresEngine.cluster(server);
+        boolean settings = cluster.writeManagedConfig(server.port(), server.profileOrDefaults());
+        boolean access = cluster.writeHba(agent.user(), server.profileOrDefaults());
+        if (!cluster.isRunning()) {
+            return settings || access ? Reconfigured.AT_NEXT_START : Reconfigured.UNCHANGED;
+        }
+        if (settings) {
+            cluster.stop();
+            cluster.start(PostgresEngine.START_TIMEOUT);
+            return Reconfigured.RESTARTED;
+        }
+        if (access) {
+            cluster.reload();
+            return Reconfigured.RELOADED;
+        }
+        return Reconfigured.UNCHANGED;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.hindsight.engine.postgres;
 
+import dev.hindsight.engine.ServerProfile;
 import dev.hindsight.util.FileTrees;
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.OsUser;
@@ -31,7 +32,7 @@ final class PgProvisioning {
         this.os = cluster.osUser();
     }
 
-    void run(String adminUser, String adminPassword, String agentUser, String agentPassword) {
+    void run(String adminUser, String adminPassword, String agentUser, String agentPassword, ServerProfile profile) {
         FileTrees.requireFreshDataDir(cluster.dataDir());
         try {
             step = "creating directories";
@@ -39,8 +40,8 @@ final class PgProvisioning {
             step = "running initdb";
             initdb(adminUser, adminPassword);
             step = "writing configuration";
-            cluster.writeManagedConfig(cluster.port());
-            cluster.writeDefaultHba(agentUser);
+            cluster.writeManagedConfig(cluster.port(), profile);
+            cluster.writeHba(agentUser, profile);
             step = "starting the server";
             cluster.start(START_TIMEOUT);
             step = "creating the agent role " + agentUser;

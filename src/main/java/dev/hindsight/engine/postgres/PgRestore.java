@@ -1,5 +1,6 @@
 package dev.hindsight.engine.postgres;
 
+import dev.hindsight.engine.ServerProfile;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
@@ -53,11 +54,12 @@ final class PgRestore {
     }
 
     /** This host's listen settings, default client access rules, and recovery to the plan's target. */
-    void configure(Path dataDir, Path stagingDir, int port, Path socketDir, String agentUser) throws IOException {
+    void configure(Path dataDir, Path stagingDir, int port, Path socketDir, String agentUser, ServerProfile profile)
+            throws IOException {
         Files.createDirectories(socketDir);
         PgCluster cluster = new PgCluster(PgInstallation.locate(), owner, dataDir, socketDir, port);
-        cluster.writeManagedConfig(port);
-        cluster.writeDefaultHba(agentUser);
+        cluster.writeManagedConfig(port, profile);
+        cluster.writeHba(agentUser, profile);
         new PgRecovery(dataDir, stagingDir).prepare(target());
         owner.giveOwnership(dataDir);
     }

@@ -2,6 +2,7 @@ package dev.hindsight.engine.postgres;
 
 import dev.hindsight.engine.Credentials;
 import dev.hindsight.engine.Restorer;
+import dev.hindsight.engine.ServerProfile;
 import dev.hindsight.engine.ServerSpec;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.repo.Repository;
@@ -33,7 +34,9 @@ final class PgRestorer implements Restorer {
         restore.openStaging(target.stagingDir());
         restore.stageSegments(target.stagingDir(), progress);
         restore.decideTarget(target.stagingDir());
-        restore.configure(target.dataDir(), target.stagingDir(), target.port(), target.socketDir(), source.agentUser());
+        // a restored PostgreSQL server keeps its source's tier but not its firewall rules
+        restore.configure(target.dataDir(), target.stagingDir(), target.port(), target.socketDir(), source.agentUser(),
+                ServerProfile.of(source).withoutFirewallRules());
     }
 
     @Override
@@ -44,7 +47,8 @@ final class PgRestorer implements Restorer {
         restore.materialize(server.dataDir(), progress);
         restore.openStaging(stagingDir);
         restore.decideTarget(stagingDir);
-        restore.configure(server.dataDir(), stagingDir, server.port(), server.runDir(), source.agentUser());
+        restore.configure(server.dataDir(), stagingDir, server.port(), server.runDir(), source.agentUser(),
+                server.profileOrDefaults().withoutFirewallRules());
         CompletableFuture<Void> staging = restore.stageSegmentsInBackground(stagingDir, progress);
         PgRecovery recovery = new PgRecovery(server.dataDir(), stagingDir);
         recovery.prepare(restore.target());
@@ -99,8 +103,13 @@ final class PgRestorer implements Restorer {
     }
 
     @Override
+    public boolean inheritsFirewallRules() {
+        return false;
+    }
+
+    @Override
     public String restoredAccessNote() {
-        return "client access rules (pg_hba.conf) were not restored: the new server allows local connections only,"
-                + " like a newly created one";
+        return "firewall rules and client access rules (pg_hba.conf) were not restored, as in the managed PostgreSQL"
+                + " service: the new server allows connections from 127.0.0.1 only until you add rules to it";
     }
 }

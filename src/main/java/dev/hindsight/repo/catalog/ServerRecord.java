@@ -5,6 +5,7 @@ import dev.hindsight.storage.Redundancy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A server as the repository remembers it: enough to restore it with nothing but the repository
@@ -21,6 +22,9 @@ import java.time.Instant;
  *                         directory's size rounded up to whole GiB
  * @param backupRedundancy where new objects of this server go: local, zone, geo or geo-zone (older
  *                         catalogs: local)
+ * @param tier             the compute tier its memory and connection settings follow (older catalogs:
+ *                         general-purpose)
+ * @param firewallRules    client address ranges allowed beyond 127.0.0.1, by name; empty for none
  */
 public record ServerRecord(
         String id,
@@ -40,7 +44,9 @@ public record ServerRecord(
         LtrPolicy ltr,
         Duration diffBackupInterval,
         Integer storageSizeGib,
-        Redundancy backupRedundancy) {
+        Redundancy backupRedundancy,
+        Tier tier,
+        List<FirewallRule> firewallRules) {
 
     public static final Duration DEFAULT_FULL_INTERVAL = Duration.ofDays(7);
     public static final Duration DEFAULT_DIFF_INTERVAL = Duration.ofHours(12);
@@ -49,6 +55,8 @@ public record ServerRecord(
         // catalogs written before differentials existed
         diffBackupInterval = diffBackupInterval == null ? DEFAULT_DIFF_INTERVAL : diffBackupInterval;
         backupRedundancy = backupRedundancy == null ? Redundancy.LOCAL : backupRedundancy; // catalogs before issue 5
+        tier = tier == null ? Tier.DEFAULT : tier; // catalogs before tiers
+        firewallRules = firewallRules == null ? List.of() : List.copyOf(firewallRules);
     }
 
     @JsonIgnore
@@ -59,31 +67,43 @@ public record ServerRecord(
     public ServerRecord withDeletedAt(Instant when) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, when,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules);
     }
 
     public ServerRecord withBackupSettings(int retention, Duration fullInterval, Duration diffInterval,
                                            Integer storageGib) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom, ltr,
-                diffInterval, storageGib, backupRedundancy);
+                diffInterval, storageGib, backupRedundancy, tier, firewallRules);
     }
 
     public ServerRecord withRedundancy(Redundancy redundancy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, redundancy);
+                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules);
     }
 
     public ServerRecord withLtr(LtrPolicy policy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom,
-                policy, diffBackupInterval, storageSizeGib, backupRedundancy);
+                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules);
     }
 
     public ServerRecord withSystemIdentifier(String system, String version) {
         return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules);
+    }
+
+    public ServerRecord withTier(Tier next) {
+        return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
+                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules);
+    }
+
+    public ServerRecord withFirewallRules(List<FirewallRule> rules) {
+        return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules);
     }
 }

@@ -42,7 +42,7 @@ final class PgRestoreRun implements AutoCloseable {
         source.cluster().osUser().giveOwnership(staging);
         PgCluster cluster = new PgCluster(source.cluster().installation(), source.cluster().osUser(),
                 r.dataDir(), dir.resolve("run"), FreePort.find());
-        cluster.writeManagedConfig(cluster.port());
+        cluster.writeManagedConfig(cluster.port(), dev.hindsight.engine.ServerProfile.defaults());
         return new PgRestoreRun(cluster, staging);
     }
 

@@ -52,7 +52,7 @@ class PgTimelineSwitchIT {
                         "-U", TestPostgres.AGENT, "-X", "stream", "-c", "fast")),
                 Map.of("PGPASSWORD", TestPostgres.AGENT_PASSWORD), Path.of("/"), Duration.ofMinutes(2));
         standby = new PgCluster(primary.cluster().installation(), os, data, standbyRoot.resolve("run"), FreePort.find());
-        standby.writeManagedConfig(standby.port());
+        standby.writeManagedConfig(standby.port(), dev.hindsight.engine.ServerProfile.defaults());
         Files.writeString(data.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=127.0.0.1 port="
                 + primary.port() + " user=" + TestPostgres.AGENT + " password=" + TestPostgres.AGENT_PASSWORD + "'\n",
                 StandardOpenOption.APPEND);
