@@ -25,7 +25,8 @@ document.addEventListener('alpine:init', () => {
     operations: [],
     audit: [],
     settings: {},
-    createForm: {open: false, engine: 'postgres', name: '', adminUser: '', storageSizeGib: null,
+    ruleForm: {name: '', startIp: '', endIp: '', busy: false, error: '', applied: ''},
+    createForm: {open: false, engine: 'postgres', tier: 'general-purpose', name: '', adminUser: '', storageSizeGib: null,
       backupRetentionDays: 7, redundancy: '', busy: false, step: '', error: ''},
     restoreForm: {},
     timer: null,
@@ -131,6 +132,7 @@ document.addEventListener('alpine:init', () => {
           backupRetentionDays: this.server.backupRetentionDays,
           fullBackupInterval: this.server.fullBackupInterval,
           diffBackupInterval: this.server.diffBackupInterval,
+          tier: this.server.tier,
           error: '', errorField: '', saved: ''
         };
       } catch (e) {
@@ -146,7 +148,7 @@ document.addEventListener('alpine:init', () => {
       s.errorField = '';
       s.saved = '';
       const change = {};
-      for (const field of ['backupRetentionDays', 'fullBackupInterval', 'diffBackupInterval']) {
+      for (const field of ['backupRetentionDays', 'fullBackupInterval', 'diffBackupInterval', 'tier']) {
         if (s[field] !== this.server[field]) {
           change[field] = s[field];
         }
@@ -165,11 +167,44 @@ document.addEventListener('alpine:init', () => {
       }
     },
 
+    // A rule is applied by the server at once; the answer says how (reloaded, restarted).
+    async addRule() {
+      const f = this.ruleForm;
+      f.error = '';
+      f.applied = '';
+      f.busy = true;
+      const path = '/servers/' + encodeURIComponent(this.server.name) + '/firewall-rules/' + encodeURIComponent(f.name);
+      try {
+        const change = await this.api('PUT', path, {startIp: f.startIp, endIp: f.endIp || f.startIp});
+        this.server.firewallRules = change.rules;
+        f.applied = 'Listening on ' + change.listensOn + '; ' + change.applied + '.';
+        f.name = f.startIp = f.endIp = '';
+      } catch (e) {
+        f.error = e.message;
+      } finally {
+        f.busy = false;
+      }
+    },
+
+    async deleteRule(name) {
+      const f = this.ruleForm;
+      f.error = '';
+      f.applied = '';
+      try {
+        const change = await this.api('DELETE', '/servers/' + encodeURIComponent(this.server.name)
+          + '/firewall-rules/' + encodeURIComponent(name));
+        this.server.firewallRules = change.rules;
+        f.applied = 'Listening on ' + change.listensOn + '; ' + change.applied + '.';
+      } catch (e) {
+        f.error = e.message;
+      }
+    },
+
     async createServer() {
       const f = this.createForm;
       f.error = '';
       f.busy = true;
-      const body = {name: f.name, engine: f.engine};
+      const body = {name: f.name, engine: f.engine, tier: f.tier};
       if (f.adminUser) body.adminUser = f.adminUser;
       if (f.storageSizeGib) body.storageSizeGib = f.storageSizeGib;
       if (f.backupRetentionDays !== '' && f.backupRetentionDays != null) body.backupRetentionDays = f.backupRetentionDays;

@@ -64,6 +64,7 @@ class ConsoleIT {
         click("create-open");
         type("create-name", "console-pg");
         type("create-retention", "7");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("create-tier"))).selectByValue("burstable");
         click("create-submit");
         hs.track("console-pg");
         waitFor(Duration.ofMinutes(3), d -> d.findElements(By.cssSelector("tr[data-server='console-pg']")).stream()
@@ -99,6 +100,19 @@ class ConsoleIT {
         waitFor(Duration.ofSeconds(10), d -> d.findElement(By.id("saved")).getText().equals("Saved."));
         assertThat(server("console-pg").path("backupRetentionDays").asInt()).isEqualTo(14);
         assertThat(browser.findElement(By.id("retention-slider")).getAttribute("value")).isEqualTo("14");
+        assertThat(visible("server-tier").getText()).isEqualTo("burstable");
+
+        // a firewall rule: a bad address is refused where it was typed, a good one is applied at once
+        type("rule-name", "office");
+        type("rule-start", "127.0.0.300");
+        click("rule-add");
+        assertThat(visible("rule-error").getText()).contains("127.0.0.300");
+        type("rule-start", "127.0.0.2");
+        type("rule-end", "127.0.0.3");
+        click("rule-add");
+        waitFor(Duration.ofSeconds(60), d -> d.findElement(By.id("rule-applied")).getText().contains("every address"));
+        assertThat(visible("firewall-table").getText()).contains("office").contains("127.0.0.3");
+        assertThat(server("console-pg").path("firewallRules").get(0).path("startIp").asText()).isEqualTo("127.0.0.2");
         screenshot("console-server.png");
 
         // restore to the custom point T as a new server
@@ -123,6 +137,9 @@ class ConsoleIT {
         click("restore-go");
         waitFor(Duration.ofSeconds(20), d -> d.findElement(By.id("server-name")).getText().equals("console-pg-at-t"));
         assertThat(visible("overview").getText()).contains("Restored from");
+        assertThat(visible("server-tier").getText()).as("a restore keeps the tier").isEqualTo("burstable");
+        assertThat(visible("firewall").getText()).as("a PostgreSQL restore does not keep the rules")
+                .contains("No rules");
 
         // a reader sees the servers and their settings, and no Save, Restore or Create
         String reader = hs.cli("token", "create", "--name", "viewer", "--role", "reader", "--output", "json").ok()
@@ -137,6 +154,8 @@ class ConsoleIT {
         assertThat(browser.findElement(By.id("save")).isDisplayed()).isFalse();
         assertThat(browser.findElement(By.id("restore-open")).isDisplayed()).isFalse();
         assertThat(browser.findElement(By.id("retention")).isEnabled()).isFalse();
+        assertThat(browser.findElement(By.id("firewall-form")).isDisplayed()).isFalse();
+        assertThat(visible("firewall-table").getText()).contains("office");
     }
 
     private void signIn(String token) {
