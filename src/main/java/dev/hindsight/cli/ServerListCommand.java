@@ -16,11 +16,11 @@ final class ServerListCommand extends DaemonCommand {
             OutputOption.printJson(out(), servers);
             return ExitCodes.OK;
         }
-        Table table = new Table("NAME", "ENGINE", "VERSION", "STATE", "PORT", "RETENTION", "EARLIEST RESTORE POINT",
+        Table table = new Table("NAME", "ENGINE", "VERSION", "TIER", "STATE", "PORT", "RETENTION", "EARLIEST RESTORE POINT",
                 "LATEST RESTORE POINT");
         for (JsonNode s : servers) {
             table.row(s.path("name").asText(), s.path("engine").asText(), s.path("version").asText(""),
-                    s.path("state").asText(), s.path("port").asText(), s.path("backupRetentionDays").asText() + "d",
+                    s.path("tier").asText("-"), s.path("state").asText(), s.path("port").asText(), s.path("backupRetentionDays").asText() + "d",
                     s.path("earliestRestorePoint").asText("-"), s.path("latestRestorePoint").asText("-"));
         }
         table.print(out());
