@@ -23,15 +23,17 @@ public final class BackupService {
     private final Operations operations;
     private final ServerLookup lookup;
     private final BackupJob job;
+    private final Restarts restarts;
     private final Clock clock;
     private final Set<String> backingUp = ConcurrentHashMap.newKeySet();
 
     public BackupService(Repository repository, Engines engines, CaptureManager captures, Operations operations,
-                         ServerLookup lookup, Clock clock) {
+                         ServerLookup lookup, Restarts restarts, Clock clock) {
         this.repository = repository;
         this.engines = engines;
         this.operations = operations;
         this.lookup = lookup;
+        this.restarts = restarts;
         this.clock = clock;
         this.job = new BackupJob(repository, captures, clock);
     }
@@ -67,7 +69,8 @@ public final class BackupService {
 
     /**
      * Runs {@code action} (a change that restarts the server) with no backup running or starting:
-     * a restart would kill a base backup midway. Refused while one runs.
+     * a restart would kill a base backup midway. Refused while one runs. The supervisor keeps
+     * off the server meanwhile.
      */
     <T> T withoutBackups(ServerRecord record, String name, java.util.function.Supplier<T> action) {
         if (!backingUp.add(record.id())) {
@@ -75,7 +78,7 @@ public final class BackupService {
                             + " the server", "try again when it is done: `hindsight backup list --server " + name + "`");
         }
         try {
-            return action.get();
+            return restarts.during(name, action);
         } finally {
             backingUp.remove(record.id());
         }

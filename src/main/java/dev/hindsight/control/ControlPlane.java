@@ -27,6 +27,7 @@ public final class ControlPlane {
     private final Tokens tokens;
     private final AuditLog audit;
     private final FirewallService firewall;
+    private final Restarts restarts = new Restarts();
 
     public ControlPlane(Home home, ControlDb db, Repository repository, PlacedStore placed, StorageService storage,
                         Engines engines, CaptureManager captures, Operations operations, Clock clock) {
@@ -37,7 +38,7 @@ public final class ControlPlane {
         NameLocks names = new NameLocks(db, repository);
         Ports ports = new Ports(db);
         views = new ServerViews(repository, storage, engines, captures, lookup, clock);
-        backups = new BackupService(repository, engines, captures, operations, lookup, clock);
+        backups = new BackupService(repository, engines, captures, operations, lookup, restarts, clock);
         newServers = new NewServers(home, db, repository, storage, captures, backups, ports, clock);
         servers = new ServerService(db, repository, storage, engines, captures, newServers, views, lookup, names, home,
                 operations, backups, clock);
@@ -52,6 +53,10 @@ public final class ControlPlane {
 
     public ControlDb db() {
         return db;
+    }
+
+    public Restarts restarts() {
+        return restarts;
     }
 
     public Operations operations() {

@@ -104,7 +104,7 @@ public final class Daemon implements AutoCloseable {
         writeOwnerOnly(home.token(), token);
         writeOwnerOnly(home.endpoint(), Json.MAPPER.writeValueAsString(Map.of("port", api.port(),
                 "pid", ProcessHandle.current().pid())));
-        Supervisor supervisor = new Supervisor(db, engines);
+        Supervisor supervisor = new Supervisor(db, engines, control.restarts());
         BackupScheduler scheduler = new BackupScheduler(control.lookup(), repository, control.backups(), clock);
         loops.scheduleWithFixedDelay(guard("supervisor", supervisor::pass), 5, 5, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(guard("scheduler", () -> {

@@ -2,6 +2,7 @@ package dev.hindsight.daemon;
 
 import dev.hindsight.control.ControlDb;
 import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.Restarts;
 import dev.hindsight.control.ServerState;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
@@ -17,10 +18,12 @@ public final class Supervisor {
 
     private final ControlDb db;
     private final Engines engines;
+    private final Restarts restarts;
 
-    public Supervisor(ControlDb db, Engines engines) {
+    public Supervisor(ControlDb db, Engines engines, Restarts restarts) {
         this.db = db;
         this.engines = engines;
+        this.restarts = restarts;
     }
 
     /** Re-read just before acting: a delete marks the server before it stops it. */
@@ -33,18 +36,22 @@ public final class Supervisor {
             if (server.attached() || !server.state().supervised()) {
                 continue;
             }
-            Engine engine = engines.get(server.engine());
-            try {
-                if (!engine.lifecycle().isRunning(server.spec()) && stillSupervised(server.name())) {
-                    log.warn("Server {} is not running; starting it again", server.name());
-                    engine.lifecycle().start(server.spec());
-                    db.setServerState(server.name(), ServerState.RUNNING);
-                    log.info("Server {} is running again", server.name());
-                }
-            } catch (RuntimeException e) {
-                log.error("Could not start server {}: {}", server.name(), e.getMessage());
-                db.setServerState(server.name(), ServerState.FAILED);
+            restarts.unlessRestarting(server.name(), () -> keepRunning(server));
+        }
+    }
+
+    private void keepRunning(ManagedServer server) {
+        Engine engine = engines.get(server.engine());
+        try {
+            if (!engine.lifecycle().isRunning(server.spec()) && stillSupervised(server.name())) {
+                log.warn("Server {} is not running; starting it again", server.name());
+                engine.lifecycle().start(server.spec());
+                db.setServerState(server.name(), ServerState.RUNNING);
+                log.info("Server {} is running again", server.name());
             }
+        } catch (RuntimeException e) {
+            log.error("Could not start server {}: {}", server.name(), e.getMessage());
+            db.setServerState(server.name(), ServerState.FAILED);
         }
     }
 }

@@ -41,20 +41,30 @@ final class MariaDbLifecycle implements ServerLifecycle {
 
     /**
      * The tier and bind-address are read at start: a change restarts the server. The logins'
-     * hosts follow the firewall rules at once, through the administrator's login.
+     * hosts follow the firewall rules through the administrator's login, so the server must be
+     * running; they are narrowed before it listens on every address and widened only after it
+     * is back on 127.0.0.1, so no moment admits a client the rules do not.
      */
     @Override
     public Reconfigured reconfigure(ServerSpec server, Credentials admin, Credentials agent) {
         MariaDbCluster cluster = MariaDbEngine.cluster(server);
-        boolean settings = cluster.writeProfile(server.profileOrDefaults());
         if (!cluster.isRunning()) {
-            return settings ? Reconfigured.AT_NEXT_START : Reconfigured.UNCHANGED;
+            throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
+                    "the MariaDB server in " + server.dataDir() + " is not running: its logins cannot be changed",
+                    "the daemon starts a managed server again within seconds; try again then");
         }
+        boolean widens = server.profileOrDefaults().listensBeyondLoopback();
+        if (widens) {
+            applyFirewall(cluster, server, admin, agent);
+        }
+        boolean settings = cluster.writeProfile(server.profileOrDefaults());
         if (settings) {
             cluster.stop(MariaDbEngine.START_TIMEOUT);
             cluster.start(MariaDbEngine.START_TIMEOUT);
         }
-        applyFirewall(cluster, server, admin, agent);
+        if (!widens) {
+            applyFirewall(cluster, server, admin, agent);
+        }
         return settings ? Reconfigured.RESTARTED : Reconfigured.RELOADED;
     }
 

@@ -2,6 +2,7 @@ package dev.hindsight.engine.mariadb;
 
 import dev.hindsight.engine.Credentials;
 import dev.hindsight.engine.Restorer;
+import dev.hindsight.engine.ServerProfile;
 import dev.hindsight.engine.ServerSpec;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.repo.Repository;
@@ -54,12 +55,23 @@ final class MariaDbRestorer implements Restorer {
                                   Path stagingDir, Credentials agent, Duration timeout, Progress progress)
             throws IOException {
         MariaDbCluster cluster = MariaDbEngine.cluster(server);
-        // the tier and firewall rules are the source's, as the managed service keeps them
-        cluster.writeProfile(server.profileOrDefaults());
+        // the tier and firewall rules are the source's, as the managed service keeps them; until
+        // the logins' hosts follow the rules, the server listens on 127.0.0.1 alone
+        ServerProfile profile = server.profileOrDefaults();
+        cluster.writeProfile(profile.withoutFirewallRules());
         restore(repository, plan, source, cluster, stagingDir, progress);
+        if (!profile.listensBeyondLoopback()) {
+            // on 127.0.0.1 alone every login the restore point had is safe as it came back; an
+            // attached source's login may not even be allowed to read mysql.user
+            return;
+        }
         // the logins came back as they were at the restore point; their hosts follow today's rules
         MariaDbLifecycle.applyFirewall(cluster, server, new Credentials(source.adminUser(), source.adminPassword()),
                 agent);
+        if (cluster.writeProfile(profile)) {
+            cluster.stop(MariaDbEngine.START_TIMEOUT);
+            cluster.start(MariaDbEngine.START_TIMEOUT);
+        }
     }
 
     private static void restore(Repository repository, RestorePlan plan, ServerRecord source, MariaDbCluster cluster,

@@ -34,8 +34,8 @@ final class PgConfigFiles {
 
     static String managedConfig(int port, Path runDir, ServerProfile profile) {
         return """
-                # Managed by Hindsight and rewritten by it: put your own settings in postgresql.conf
-                # or use ALTER SYSTEM, which override this file.
+                # Managed by Hindsight and rewritten by it (tier, firewall rules): it is read after
+                # postgresql.conf; use ALTER SYSTEM (postgresql.auto.conf, read last) to override it.
                 port = %d
                 unix_socket_directories = %s
                 # physical replication: Hindsight captures WAL through a replication slot
