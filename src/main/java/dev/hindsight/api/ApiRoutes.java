@@ -78,6 +78,8 @@ final class ApiRoutes {
                 route(HandlerType.DELETE, "/servers/{name}/firewall-rules/{rule}", Needs.ADMIN, ctx -> ctx.json(
                         control.firewall().delete(name(ctx), ctx.pathParam("rule")))),
                 get("/servers/{name}/usage", Needs.READER, ctx -> ctx.json(control.usage().usage(name(ctx)))),
+                get("/servers/{name}/usage/history", Needs.READER,
+                        ctx -> ctx.json(control.usage().history(name(ctx)))),
                 get("/servers/{name}/backups", Needs.READER, ctx -> ctx.json(control.backups().list(name(ctx)))),
                 post("/servers/{name}/backups", Needs.OPERATOR, ctx -> ctx.status(202).json(control.backups()
                         .start(name(ctx), BackupType.parse(ctx.body().isBlank() ? null
@@ -127,6 +129,17 @@ final class ApiRoutes {
                 route(HandlerType.DELETE, "/tokens/{id}", Needs.ADMIN, ctx -> {
                     ctx.attribute(TARGET, ctx.pathParam("id"));
                     ctx.json(control.tokens().revoke(ctx.pathParam("id")));
+                }),
+                post("/console-links", Needs.READER, ctx -> {
+                    ConsoleLinkRequest request = ctx.body().isBlank() ? new ConsoleLinkRequest(null)
+                            : body(ctx, ConsoleLinkRequest.class);
+                    ctx.status(201).json(control.consoleLinks().issue(request.role() == null ? null
+                            : Role.parse(request.role()), ctx.attribute(Access.ROLE)));
+                }),
+                post("/console-links/redeem", Needs.NOTHING, ctx -> {
+                    IssuedToken issued = control.consoleLinks().redeem(body(ctx, ConsoleLinkRedeem.class).code());
+                    ctx.attribute(TARGET, issued.token().name());
+                    ctx.json(issued);
                 }),
                 get("/audit", Needs.ADMIN, ctx -> ctx.json(control.audit().recent(limit(ctx)))),
                 new Route(HandlerType.GET, "/metrics", Needs.READER, ctx -> ctx

@@ -1,15 +1,20 @@
 package dev.hindsight.api;
 
 import dev.hindsight.control.ControlDb;
+import dev.hindsight.control.Operation;
+import dev.hindsight.control.RestoreOutcome;
 import dev.hindsight.control.ServerView;
 import dev.hindsight.control.ServerViews;
 import dev.hindsight.control.UsageService;
 import dev.hindsight.plan.UsageReport;
 import dev.hindsight.repo.Healer;
+import dev.hindsight.repo.catalog.BackupRecord;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -30,9 +35,11 @@ import java.util.function.ToDoubleFunction;
  * keeps: {@link #refresh} reads the servers' state (and, less often, their storage use) on the
  * daemon's own loop, so that however often Prometheus asks, the repository is not listed for it.
  * <ul>
- *   <li>per server: age of the last full and of the last backup, log capture lag, earliest and
- *       latest restore point and the window between them, backup storage by type, the free
- *       allowance and the billable excess, geo lag in time and bytes;</li>
+ *   <li>per server: age of the last full, differential and backup, log capture lag in time and
+ *       in bytes not yet durable, earliest and latest restore point and the window between
+ *       them, backup storage by type, the free allowance and the billable excess, geo lag in
+ *       time and bytes; durations of its operations (backups, restores into it, creates) by kind
+ *       and result, which count its failures too, and the bytes its backups and restores moved;</li>
  *   <li>per daemon: finished operations by kind and result, repairs and failed repairs, API
  *       requests by route and status.</li>
  * </ul>
@@ -118,12 +125,40 @@ public final class Metrics {
                 .register(registry).increment();
     }
 
+    /**
+     * Records an operation that has ended: its duration by kind and result (so failures by kind
+     * are its count with result="failed"), and the bytes a backup or restore moved. Operations
+     * are few, so these are kept from the daemon's start rather than read back from its database.
+     */
+    public void recordOperation(Operation operation, Object result) {
+        if (operation.finishedAt() == null) {
+            return;
+        }
+        Timer.builder("hindsight_operation_duration_seconds").tag("kind", operation.kind())
+                .tag("result", operation.status()).tag("server", String.valueOf(operation.target()))
+                .description("how long operations took, by kind and result, since the daemon started")
+                .register(registry).record(Duration.between(operation.startedAt(), operation.finishedAt()));
+        long bytes = result instanceof BackupRecord b ? b.logicalBytes()
+                : result instanceof RestoreOutcome r ? r.backupBytes() : -1;
+        if (bytes >= 0) {
+            DistributionSummary.builder("hindsight_operation_bytes").baseUnit("bytes").tag("kind", operation.kind())
+                    .tag("server", String.valueOf(operation.target()))
+                    .description("data bytes a successful backup read or a restore put back, before compression")
+                    .register(registry).record(bytes);
+        }
+    }
+
     private void register(String server) {
         List<Meter> list = new ArrayList<>();
         list.add(gauge("hindsight_log_capture_lag_seconds", server, v -> orNaN(v.logCaptureLagSeconds()),
                 "how far the durable log is behind the server's writes (the RPO now)"));
         list.add(gauge("hindsight_last_full_backup_age_seconds", server, v -> age(v.lastFullBackupAt()),
                 "time since the last successful full backup ended"));
+        list.add(gauge("hindsight_last_differential_backup_age_seconds", server,
+                v -> age(v.lastDifferentialBackupAt()), "time since the last successful differential backup ended"));
+        list.add(gauge("hindsight_log_capture_pending_bytes", server, v -> v.logCapturePendingBytes() == null
+                        ? Double.NaN : v.logCapturePendingBytes(),
+                "log received from the server but not yet durable in every synchronous copy"));
         list.add(gauge("hindsight_full_backup_interval_seconds", server, v -> interval(v.fullBackupInterval()),
                 "how often a full backup is due (the overdue alert compares the age with it)"));
         list.add(gauge("hindsight_last_backup_age_seconds", server, v -> age(v.lastBackupAt()),
@@ -141,12 +176,13 @@ public final class Metrics {
         list.add(gauge("hindsight_geo_behind_bytes", server,
                 v -> v.geoBehindBytes() == null ? Double.NaN : v.geoBehindBytes(),
                 "bytes not yet in the geo copy at the copier's last look"));
-        for (String type : new String[]{"full", "differential", "log"}) {
+        for (String type : new String[]{"full", "differential", "log", "ltr"}) {
             list.add(Gauge.builder("hindsight_backup_storage_bytes", usages, m -> {
                         UsageReport u = m.get(server);
                         return u == null ? Double.NaN : (switch (type) {
                             case "full" -> u.full();
                             case "differential" -> u.differential();
+                            case "ltr" -> u.ltr();
                             default -> u.log();
                         }).storedBytes();
                     }).tag("server", server).tag("type", type)

@@ -51,6 +51,11 @@ public final class ApiClient {
                 "start it with `hindsight serve` (or scripts/start), with the same --home / HINDSIGHT_HOME", cause);
     }
 
+    /** Where the daemon answers on this host: its loopback address. */
+    public String base() {
+        return base;
+    }
+
     public JsonNode get(String path) {
         return send("GET", path, null);
     }

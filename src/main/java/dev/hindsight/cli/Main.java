@@ -8,7 +8,7 @@ import picocli.CommandLine;
 @Command(name = "hindsight", mixinStandardHelpOptions = true, version = "hindsight 0.1",
         description = "Automated backups and point-in-time restore for PostgreSQL.",
         subcommands = {ServeCommand.class, ServerCommand.class, BackupCommand.class, StorageCommand.class,
-                RepositoryCommand.class, TokenCommand.class, OfflineRestoreCommand.class,
+                RepositoryCommand.class, TokenCommand.class, ConsoleUrlCommand.class, OfflineRestoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -21,9 +21,9 @@ final class ServerUsageCommand extends DaemonCommand {
             return ExitCodes.OK;
         }
         Table table = new Table("KIND", "COUNT", "STORED", "LOGICAL");
-        for (String kind : new String[]{"full", "differential", "log"}) {
+        for (String kind : new String[]{"full", "differential", "log", "ltr"}) {
             JsonNode part = u.path(kind);
-            table.row(kind, part.path("count").asText(), OperationWaiter.bytes(part.path("storedBytes").asLong()),
+            table.row(kind.equals("ltr") ? "ltr (past the window)" : kind, part.path("count").asText(), OperationWaiter.bytes(part.path("storedBytes").asLong()),
                     OperationWaiter.bytes(part.path("logicalBytes").asLong()));
         }
         table.row("total", "", OperationWaiter.bytes(u.path("totalStoredBytes").asLong()),

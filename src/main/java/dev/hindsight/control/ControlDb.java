@@ -23,6 +23,8 @@ import java.util.Optional;
 public final class ControlDb implements AutoCloseable {
     private final Connection connection;
 
+    private static final List<String> USAGE_TYPES = List.of("full", "differential", "log", "ltr");
+
     public ControlDb(Path file) {
         try {
             connection = DriverManager.getConnection("jdbc:sqlite:" + file);
@@ -52,6 +54,10 @@ public final class ControlDb implements AutoCloseable {
                         CREATE TABLE IF NOT EXISTS usage_samples (
                           server_id TEXT NOT NULL, at TEXT NOT NULL, stored INTEGER NOT NULL,
                           allowance INTEGER NOT NULL, PRIMARY KEY (server_id, at))""");
+                // by type since the storage chart; older samples keep NULL there, never a made-up split
+                for (String type : USAGE_TYPES) {
+                    addColumnIfMissing(s, "usage_samples", type, "INTEGER");
+                }
             }
         } catch (SQLException e) {
             throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
@@ -88,17 +94,23 @@ public final class ControlDb implements AutoCloseable {
     }
 
     public synchronized void insertUsageSample(String serverId, Usage.Sample sample) {
-        update("INSERT OR REPLACE INTO usage_samples(server_id, at, stored, allowance) VALUES (?,?,?,?)",
-                serverId, sample.at().toString(), sample.storedBytes(), sample.allowanceBytes());
+        Usage.ByType t = sample.byType();
+        update("INSERT OR REPLACE INTO usage_samples(server_id, at, stored, allowance, full, differential, log, ltr) "
+                        + "VALUES (?,?,?,?,?,?,?,?)", serverId, sample.at().toString(), sample.storedBytes(),
+                sample.allowanceBytes(), t == null ? null : t.full(), t == null ? null : t.differential(),
+                t == null ? null : t.log(), t == null ? null : t.ltr());
     }
 
     /** A server's usage samples, oldest first. */
     public synchronized List<Usage.Sample> usageSamples(String serverId) {
-        try (PreparedStatement ps = prepare("SELECT at, stored, allowance FROM usage_samples WHERE server_id = ? "
-                + "ORDER BY at", serverId); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare("SELECT at, stored, allowance, full, differential, log, ltr "
+                + "FROM usage_samples WHERE server_id = ? ORDER BY at", serverId); ResultSet rs = ps.executeQuery()) {
             List<Usage.Sample> out = new ArrayList<>();
             while (rs.next()) {
-                out.add(new Usage.Sample(Instant.parse(rs.getString(1)), rs.getLong(2), rs.getLong(3)));
+                rs.getLong(4);
+                Usage.ByType byType = rs.wasNull() ? null
+                        : new Usage.ByType(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7));
+                out.add(new Usage.Sample(Instant.parse(rs.getString(1)), rs.getLong(2), rs.getLong(3), byType));
             }
             return out;
         } catch (SQLException e) {

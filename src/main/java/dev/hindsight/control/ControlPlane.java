@@ -25,6 +25,7 @@ public final class ControlPlane {
     private final UsageService usage;
     private final RepositoryVerifier verifier;
     private final Tokens tokens;
+    private final ConsoleLinks consoleLinks;
     private final AuditLog audit;
     private final FirewallService firewall;
     private final Restarts restarts = new Restarts();
@@ -47,12 +48,17 @@ public final class ControlPlane {
         usage = new UsageService(db, repository, engines, lookup, clock);
         verifier = new RepositoryVerifier(repository, placed);
         tokens = new Tokens(db, clock);
+        consoleLinks = new ConsoleLinks(tokens, clock);
         audit = new AuditLog(db, clock);
         firewall = new FirewallService(repository, engines, lookup, backups);
     }
 
     public ControlDb db() {
         return db;
+    }
+
+    public ConsoleLinks consoleLinks() {
+        return consoleLinks;
     }
 
     public Restarts restarts() {

@@ -27,11 +27,18 @@ public final class Operations implements AutoCloseable {
         Object run(Progress progress) throws Exception;
     }
 
+    /** Told of each operation when it has ended, with what its work returned (null if it failed). */
+    @FunctionalInterface
+    public interface Listener {
+        void finished(Operation operation, Object result);
+    }
+
     /** Who starts the operations the daemon starts itself (first and scheduled backups). */
     public static final String BY_SCHEDULE = "schedule";
 
     private final ControlDb db;
     private final Clock clock;
+    private final java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "operation");
         t.setDaemon(true);
@@ -41,6 +48,11 @@ public final class Operations implements AutoCloseable {
     public Operations(ControlDb db, Clock clock) {
         this.db = db;
         this.clock = clock;
+    }
+
+    /** Adds a listener (the metrics); it runs on the operation's thread and must be quick. */
+    public void onFinished(Listener listener) {
+        listeners.add(listener);
     }
 
     public Operation submit(String kind, String target, String requestedBy, Work work) {
@@ -63,8 +75,9 @@ public final class Operations implements AutoCloseable {
             }
             db.progress(op.id(), phase, done, total);
         };
+        Object result = null;
         try {
-            Object result = work.run(progress);
+            result = work.run(progress);
             db.finishOperation(op.id(), Operation.SUCCEEDED, null, null,
                     result == null ? null : Json.MAPPER.writeValueAsString(result));
         } catch (HindsightException e) {
@@ -74,6 +87,16 @@ public final class Operations implements AutoCloseable {
             log.error("{} of {} failed", op.kind(), op.target(), e);
             db.finishOperation(op.id(), Operation.FAILED, String.valueOf(e.getMessage()),
                     "see the daemon's log for details", null);
+        }
+        tell(op.id(), result);
+    }
+
+    private void tell(String id, Object result) {
+        try {
+            db.operation(id).ifPresent(done -> listeners.forEach(l -> l.finished(done,
+                    Operation.SUCCEEDED.equals(done.status()) ? result : null)));
+        } catch (RuntimeException e) {
+            log.warn("could not report the end of operation {}: {}", id, e.toString());
         }
     }
 

@@ -2,7 +2,12 @@ package dev.hindsight.control;
 
 import java.time.Instant;
 
-/** What a finished restore reports. */
+/**
+ * What a finished restore reports.
+ *
+ * @param backupBytes bytes of data the restore put back from its full (and differential), before
+ *                    compression; the log it replayed is not counted
+ */
 public record RestoreOutcome(String name, String sourceServer, Instant pointInTime, String backupId,
-                             String connectionString, String note) {
+                             long backupBytes, String connectionString, String note) {
 }

@@ -12,6 +12,7 @@ import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.FirewallRule;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.storage.PlacementPlanner;
@@ -151,6 +152,15 @@ public final class RestoreService {
                 clock.instant());
     }
 
+    /** The data a restore put back: its backup and, for a differential, the full beneath it. */
+    private static long backupBytes(Repository repository, RestorePlan plan) throws IOException {
+        long bytes = plan.backup().logicalBytes();
+        if (plan.backup().baseBackupId() != null) {
+            bytes += repository.catalog().backup(plan.backup().baseBackupId()).map(BackupRecord::logicalBytes).orElse(0L);
+        }
+        return bytes;
+    }
+
     public RestoreOutcome restore(RestoreRequestBody body, dev.hindsight.util.Progress progress) throws IOException {
         return restore(body, source(body.sourceServer(), false), progress);
     }
@@ -189,8 +199,8 @@ public final class RestoreService {
             newServers.acknowledge(engine, record, host);
             String uri = engine.lifecycle().connectionString(host.spec(),
                     new Credentials(source.adminUser(), source.adminPassword()), ConnectionFormat.URI);
-            return new RestoreOutcome(body.name(), source.name(), plan.pointInTime(), plan.backup().id(), uri,
-                    engine.restorer().restoredAccessNote());
+            return new RestoreOutcome(body.name(), source.name(), plan.pointInTime(), plan.backup().id(),
+                    backupBytes(from.repository(), plan), uri, engine.restorer().restoredAccessNote());
         } catch (IOException | RuntimeException e) {
             if (host != null) {
                 newServers.discard(engine, host);

@@ -6,7 +6,9 @@ import java.time.Instant;
  * What {@code server show} prints: state, engine, settings and the restore window.
  *
  * @param logCaptureLagSeconds how far behind the server's writes the durable log is (null if unknown)
+ * @param lastDifferentialBackupAt when the last successful differential ended (null: none since ever)
  * @param logCapturePosition   the position up to which the log is durable in the repository
+ * @param logCapturePendingBytes log received from the server but not yet durable in every synchronous copy
  * @param storageSizeGib       the provisioned storage size (backup allowance) if set; null: the data directory's size
  * @param backupCopies         the site copies new objects are written to synchronously
  * @param geoLagSeconds        how far behind the geo copy is: everything stored before now minus this is
@@ -34,8 +36,10 @@ public record ServerView(
         String lastBackupId,
         String lastBackupKind,
         Instant lastBackupAt,
+        Instant lastDifferentialBackupAt,
         Double logCaptureLagSeconds,
         String logCapturePosition,
+        Long logCapturePendingBytes,
         String logCaptureError,
         String restoredFrom,
         Instant createdAt,
@@ -54,7 +58,8 @@ public record ServerView(
     public ServerView withStorageNote(String note) {
         return new ServerView(name, id, engine, version, state, port, backupRetentionDays, fullBackupInterval,
                 diffBackupInterval, storageSizeGib, earliestRestorePoint, latestRestorePoint, lastFullBackupId,
-                lastFullBackupAt, lastBackupId, lastBackupKind, lastBackupAt, logCaptureLagSeconds, logCapturePosition,
+                lastFullBackupAt, lastBackupId, lastBackupKind, lastBackupAt, lastDifferentialBackupAt, logCaptureLagSeconds,
+                logCapturePosition, logCapturePendingBytes,
                 logCaptureError, restoredFrom, createdAt, longTermRetention, backupRedundancy, backupCopies, geoSite,
                 geoLagSeconds, geoBehindBytes, geoError, note, tier, firewallRules);
     }

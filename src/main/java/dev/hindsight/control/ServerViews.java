@@ -50,6 +50,7 @@ public record ServerViews(Repository repository, StorageService storage, Engines
                 .sorted(Comparator.comparing(BackupRecord::finishedAt)).toList();
         Optional<BackupRecord> last = completed.stream().reduce((a, b) -> b);
         Optional<BackupRecord> lastFull = completed.stream().filter(BackupRecord::isFull).reduce((a, b) -> b);
+        Optional<BackupRecord> lastDiff = completed.stream().filter(b -> !b.isFull()).reduce((a, b) -> b);
         Double lag = caughtUp == null ? null : secondsSince(caughtUp);
         Optional<GeoCopier.Status> geo = record.backupRedundancy().geo()
                 ? storage.geoCopier().status(record.id()) : Optional.empty();
@@ -64,8 +65,9 @@ public record ServerViews(Repository repository, StorageService storage, Engines
                 window.map(RestoreWindow::earliest).orElse(null), window.map(RestoreWindow::latest).orElse(null),
                 lastFull.map(BackupRecord::id).orElse(null), lastFull.map(BackupRecord::finishedAt).orElse(null),
                 last.map(BackupRecord::id).orElse(null), last.map(b -> b.kind().name().toLowerCase()).orElse(null),
-                last.map(BackupRecord::finishedAt).orElse(null),
+                last.map(BackupRecord::finishedAt).orElse(null), lastDiff.map(BackupRecord::finishedAt).orElse(null),
                 lag, capture.flatMap(LogCapture::durablePosition).map(Position::text).orElse(null),
+                capture.flatMap(LogCapture::pendingBytes).orElse(null),
                 capture.flatMap(LogCapture::lastError).orElse(null),
                 record.restoredFrom() == null ? null : catalog.server(record.restoredFrom()).map(ServerRecord::name)
                         .orElse(record.restoredFrom()),

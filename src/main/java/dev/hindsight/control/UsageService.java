@@ -49,6 +49,8 @@ public record UsageService(ControlDb db, Repository repository, Engines engines,
         UsageReport.Part full = UsageReport.Part.NONE;
         UsageReport.Part diff = UsageReport.Part.NONE;
         UsageReport.Part log = UsageReport.Part.NONE;
+        UsageReport.Part ltr = UsageReport.Part.NONE;
+        Instant windowStart = now.minus(java.time.Duration.ofDays(record.retentionDays()));
         Set<String> counted = new HashSet<>();
         LogSource logs = engines.get(record.engine()).logs();
         for (ObjectInfo o : objects) {
@@ -62,6 +64,9 @@ public record UsageService(ControlDb db, Repository repository, Engines engines,
                 boolean first = counted.add(backupId);
                 if (backup.kind() == BackupKind.DIFF) {
                     diff = diff.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
+                } else if (backup.ltr() != null && backup.finishedAt() != null
+                        && backup.finishedAt().isBefore(windowStart)) {
+                    ltr = ltr.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
                 } else {
                     full = full.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
                 }
@@ -75,8 +80,22 @@ public record UsageService(ControlDb db, Repository repository, Engines engines,
         }
         long allowance = record.storageSizeGib() != null ? record.storageSizeGib() * Usage.GIB
                 : Usage.defaultAllowance(directorySize(host.dataDir()));
-        return Usage.report(full, diff, log, allowance,
+        return Usage.report(full, diff, log, ltr, allowance,
                 db.usageSamples(record.id()), now);
+    }
+
+    /**
+     * The hourly samples of a server's storage use, oldest first, and the use now as the last
+     * point: what the console's storage chart draws.
+     */
+    public List<UsagePoint> history(String name) throws IOException {
+        ServerRecord record = lookup.live(name);
+        UsageReport now = usage(name);
+        List<UsagePoint> points = new java.util.ArrayList<>(db.usageSamples(record.id()).stream().map(UsagePoint::of)
+                .toList());
+        points.add(UsagePoint.of(new Usage.Sample(clock.instant(), now.totalStoredBytes(), now.allowanceBytes(),
+                Usage.ByType.of(now))));
+        return points;
     }
 
     /** Records one sample per server for the current hour. */
@@ -87,7 +106,7 @@ public record UsageService(ControlDb db, Repository repository, Engines engines,
                 ServerRecord record = lookup.live(host.name());
                 UsageReport r = report(record, host, now);
                 db.insertUsageSample(record.id(), new Usage.Sample(now.truncatedTo(ChronoUnit.HOURS),
-                        r.totalStoredBytes(), r.allowanceBytes()));
+                        r.totalStoredBytes(), r.allowanceBytes(), Usage.ByType.of(r)));
             } catch (IOException | RuntimeException e) {
                 log.warn("Could not sample the storage usage of {}: {}", host.name(), e.getMessage());
             }

@@ -99,6 +99,7 @@ public final class Daemon implements AutoCloseable {
                 : null);
         Metrics metrics = new Metrics(control.views(), control.usage(), db, repository.healer(), clock);
         metrics.refresh();
+        control.operations().onFinished(metrics::recordOperation);
         api = new ApiServer(control, metrics, "127.0.0.1", apiPort, remote,
                 clock).start();
         writeOwnerOnly(home.token(), token);

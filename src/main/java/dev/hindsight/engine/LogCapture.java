@@ -17,6 +17,12 @@ public interface LogCapture extends AutoCloseable {
      */
     Optional<Instant> caughtUpAt();
 
+    /**
+     * Bytes of log the capture has received from the server but not yet made durable in every
+     * synchronous copy: what a crash of the host would lose now. Empty before it has streamed.
+     */
+    Optional<Long> pendingBytes();
+
     /** Waits until the log up to {@code position} (one of this engine's) is durable; false on timeout. */
     boolean awaitDurable(Position position, Duration timeout) throws InterruptedException;
 

@@ -3,6 +3,45 @@
 document.addEventListener('alpine:init', () => {
   const RANK = {reader: 1, operator: 2, admin: 3};
   const TOKEN_KEY = 'hindsight.token';
+  const USAGE_EVERY_TICKS = 15; // the history lists the repository: every 30 s, not every 2 s
+  let chart = null; // uPlot's instance stays out of Alpine's reactive proxies
+
+  // The fulls, differentials, log and LTR fulls stacked (each series is the sum of those below
+  // it, drawn top first so the lower ones paint over), the allowance line and the billable part.
+  function drawUsage(el, points, bytes) {
+    const parts = ['full', 'differential', 'log', 'ltr'];
+    const colors = {full: '#1d3557', differential: '#457b9d', log: '#a8dadc', ltr: '#e9c46a'};
+    const xs = points.map(p => Date.parse(p.at) / 1000);
+    const raw = {};
+    parts.forEach(t => raw[t] = points.map(p => p.byType ? p.byType[t] : null));
+    const stacked = parts.map((t, i) => points.map((p, k) => p.byType
+      ? parts.slice(0, i + 1).reduce((sum, u) => sum + p.byType[u], 0) : null));
+    const series = [{}];
+    const data = [xs];
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const t = parts[i];
+      series.push({label: t, stroke: colors[t], fill: colors[t], width: 1,
+        value: (u, v, si, idx) => idx == null || raw[t][idx] == null ? '—' : bytes(raw[t][idx])});
+      data.push(stacked[i]);
+    }
+    series.push({label: 'total', stroke: '#1d2733', width: 1, value: (u, v) => v == null ? '—' : bytes(v)});
+    data.push(points.map(p => p.storedBytes));
+    series.push({label: 'free allowance', stroke: '#2a9d8f', width: 2, dash: [6, 4],
+      value: (u, v) => v == null ? '—' : bytes(v)});
+    data.push(points.map(p => p.allowanceBytes));
+    series.push({label: 'billable', stroke: '#b42318', width: 2, value: (u, v) => v == null ? '—' : bytes(v)});
+    data.push(points.map(p => p.billableBytes));
+    const options = {width: Math.max(480, el.clientWidth || 900), height: 260, series,
+      axes: [{}, {values: (u, ticks) => ticks.map(v => bytes(v)), size: 80}],
+      // at least the last six hours: a new server's first sample is not stretched over years
+      scales: {x: {time: true, range: (u, min, max) => [Math.min(min, max - 6 * 3600), max + 300]},
+        y: {range: (u, min, max) => [0, Math.max(1, max) * 1.1]}}};
+    if (chart) {
+      chart.destroy();
+    }
+    el.innerHTML = '';
+    chart = new uPlot(options, data, el);
+  }
 
   // An API error as one line: the problem's detail and its hint.
   class ApiError extends Error {
@@ -29,13 +68,38 @@ document.addEventListener('alpine:init', () => {
     createForm: {open: false, engine: 'postgres', tier: 'general-purpose', name: '', adminUser: '', storageSizeGib: null,
       backupRetentionDays: 7, redundancy: '', busy: false, step: '', error: ''},
     restoreForm: {},
+    usageNow: null,
+    usageError: '',
+    ticks: 0,
     timer: null,
 
     async start() {
       window.addEventListener('hashchange', () => this.route());
+      if (location.hash.startsWith('#/link/')) {
+        await this.redeemLink(location.hash.substring('#/link/'.length));
+        return;
+      }
       const kept = sessionStorage.getItem(TOKEN_KEY);
       if (kept) {
         await this.useToken(kept);
+      }
+    },
+
+    // A one-time link from `hindsight console-url`: its code is traded for this tab's own token,
+    // and dropped from the address bar and the history at once.
+    async redeemLink(code) {
+      history.replaceState(null, '', '#/servers');
+      try {
+        const response = await fetch('/api/v1/console-links/redeem', {
+          method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({code})
+        });
+        const json = await response.json();
+        if (!response.ok) {
+          throw new ApiError(response.status, json || {});
+        }
+        await this.useToken(json.secret);
+      } catch (e) {
+        this.signInError = e.message;
       }
     },
 
@@ -81,7 +145,9 @@ document.addEventListener('alpine:init', () => {
 
     route() {
       const parts = (location.hash || '#/servers').substring(2).split('/');
-      if (parts[0] === 'servers' && parts[1]) {
+      if (parts[0] === 'link' && parts[1]) {
+        this.redeemLink(parts[1]);
+      } else if (parts[0] === 'servers' && parts[1]) {
         this.view = 'server';
         this.openServer(decodeURIComponent(parts[1]));
       } else if (parts[0] === 'activity') {
@@ -110,6 +176,9 @@ document.addEventListener('alpine:init', () => {
             this.server = shown;
             this.backups = backups.slice().reverse();
           }
+          if (++this.ticks % USAGE_EVERY_TICKS === 0) {
+            await this.loadUsage(name);
+          }
         } else if (this.view === 'activity') {
           this.operations = await this.api('GET', '/operations');
           if (this.can('admin')) {
@@ -128,16 +197,42 @@ document.addEventListener('alpine:init', () => {
       try {
         this.server = await this.api('GET', '/servers/' + encodeURIComponent(name));
         this.backups = (await this.api('GET', '/servers/' + encodeURIComponent(name) + '/backups')).slice().reverse();
+        const ltr = this.server.longTermRetention || {};
+        const period = p => !p || p === 'P0D' ? '0' : p;
         this.settings = {
           backupRetentionDays: this.server.backupRetentionDays,
           fullBackupInterval: this.server.fullBackupInterval,
           diffBackupInterval: this.server.diffBackupInterval,
+          backupRedundancy: this.server.backupRedundancy || 'local',
           tier: this.server.tier,
+          ltrWeekly: period(ltr.weekly), ltrMonthly: period(ltr.monthly), ltrYearly: period(ltr.yearly),
           error: '', errorField: '', saved: ''
         };
+        this.settings.ltrSaved = [this.settings.ltrWeekly, this.settings.ltrMonthly, this.settings.ltrYearly].join();
+        this.ticks = 0;
+        this.usageNow = null;
+        this.$nextTick(() => this.loadUsage(name));
       } catch (e) {
         this.server = null;
         this.view = 'servers';
+      }
+    },
+
+    async loadUsage(name) {
+      const el = document.getElementById('usage-chart');
+      if (!el || typeof uPlot === 'undefined') {
+        return;
+      }
+      try {
+        const points = await this.api('GET', '/servers/' + encodeURIComponent(name) + '/usage/history');
+        if (!this.server || this.server.name !== name) {
+          return;
+        }
+        this.usageError = '';
+        this.usageNow = points[points.length - 1];
+        drawUsage(el, points, n => this.bytes(n));
+      } catch (e) {
+        this.usageError = e.message;
       }
     },
 
@@ -148,23 +243,41 @@ document.addEventListener('alpine:init', () => {
       s.errorField = '';
       s.saved = '';
       const change = {};
-      for (const field of ['backupRetentionDays', 'fullBackupInterval', 'diffBackupInterval', 'tier']) {
-        if (s[field] !== this.server[field]) {
+      for (const field of ['backupRetentionDays', 'fullBackupInterval', 'diffBackupInterval', 'backupRedundancy',
+        'tier']) {
+        if (s[field] !== (this.server[field] || (field === 'backupRedundancy' ? 'local' : undefined))) {
           change[field] = s[field];
         }
       }
-      if (Object.keys(change).length === 0) {
+      const ltr = [s.ltrWeekly, s.ltrMonthly, s.ltrYearly].join();
+      if (Object.keys(change).length === 0 && ltr === s.ltrSaved) {
         s.saved = 'Nothing to save.';
         return;
       }
+      const path = '/servers/' + encodeURIComponent(this.server.name);
       try {
-        this.server = await this.api('PATCH', '/servers/' + encodeURIComponent(this.server.name), change);
-        s.saved = 'Saved.';
+        if (Object.keys(change).length > 0) {
+          this.server = await this.api('PATCH', path, change);
+        }
       } catch (e) {
         s.error = e.message;
         s.errorField = Object.keys(change).find(f => e.message.toLowerCase().includes(f.toLowerCase())
           || (f === 'backupRetentionDays' && /retention/i.test(e.message))) || '';
+        return;
       }
+      if (ltr !== s.ltrSaved) {
+        try {
+          await this.api('PUT', path + '/ltr', {weekly: s.ltrWeekly, monthly: s.ltrMonthly, yearly: s.ltrYearly,
+            weekOfYear: (this.server.longTermRetention || {}).weekOfYear});
+          s.ltrSaved = ltr;
+          this.server = await this.api('GET', path);
+        } catch (e) {
+          s.error = e.message;
+          s.errorField = 'ltr';
+          return;
+        }
+      }
+      s.saved = 'Saved.';
     },
 
     // A rule is applied by the server at once; the answer says how (reloaded, restarted).

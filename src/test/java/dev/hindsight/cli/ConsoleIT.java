@@ -102,6 +102,24 @@ class ConsoleIT {
         assertThat(browser.findElement(By.id("retention-slider")).getAttribute("value")).isEqualTo("14");
         assertThat(visible("server-tier").getText()).isEqualTo("burstable");
 
+        // long-term retention: a refused period is shown beside the LTR fields and kept out; a good one is saved
+        type("ltr-monthly", "P11Y");
+        click("save");
+        assertThat(visible("ltr-error").getText()).contains("10 years");
+        JsonNode kept = server("console-pg").path("longTermRetention");
+        assertThat(kept.isNull() || kept.isMissingNode()).as("no policy was written: " + kept).isTrue();
+        type("ltr-monthly", "P12M");
+        click("save");
+        waitFor(Duration.ofSeconds(10), d -> d.findElement(By.id("saved")).getText().equals("Saved."));
+        assertThat(server("console-pg").path("longTermRetention").path("monthly").asText()).isEqualTo("P12M");
+
+        // the storage chart: uPlot draws the stacked types, the allowance and the billable part from the history
+        waitFor(Duration.ofSeconds(20), d -> !d.findElements(By.cssSelector("#usage-chart canvas")).isEmpty());
+        String legend = visible("usage-chart").getText();
+        assertThat(legend).contains("full").contains("differential").contains("log").contains("ltr")
+                .contains("free allowance").contains("billable");
+        assertThat(visible("usage-summary").getText()).contains("stored").contains("free allowance");
+
         // a firewall rule: a bad address is refused where it was typed, a good one is applied at once
         type("rule-name", "office");
         type("rule-start", "127.0.0.300");
@@ -156,6 +174,36 @@ class ConsoleIT {
         assertThat(browser.findElement(By.id("retention")).isEnabled()).isFalse();
         assertThat(browser.findElement(By.id("firewall-form")).isDisplayed()).isFalse();
         assertThat(visible("firewall-table").getText()).contains("office");
+    }
+
+    @Test
+    void aOneTimeLinkSignsTheConsoleInOnceWithTheRoleItWasMadeFor() throws Exception {
+        String link = hs.cli("console-url", "--role", "reader").ok().out().lines().findFirst().orElseThrow();
+        assertThat(link).startsWith(console + "#/link/hl_");
+        browser.get(link);
+        assertThat(visible("whoami").getText()).startsWith("console-").endsWith("(reader)");
+        assertThat(browser.getCurrentUrl()).as("the code leaves the address bar").doesNotContain("hl_");
+        assertThat(browser.findElement(By.id("create-open")).isDisplayed()).isFalse();
+
+        // used once: the same link signs nobody in again, in this tab or another
+        click("sign-out");
+        browser.get(link);
+        assertThat(visible("sign-in-error").getText()).contains("used already");
+        assertThat(browser.findElements(By.id("whoami")).stream().noneMatch(WebElement::isDisplayed)).isTrue();
+
+        // a link cannot carry more than its maker's role, and a made one signs in as admin
+        String operatorToken = hs.cli("token", "create", "--name", "ops", "--role", "operator", "--output", "json")
+                .ok().json().path("secret").asText();
+        java.net.http.HttpResponse<String> refused = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(console + "api/v1/console-links"))
+                        .header("Authorization", "Bearer " + operatorToken).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"role\":\"admin\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("cannot make a sign-in link for the role admin");
+        browser.get(hs.cli("console-url").ok().out().lines().findFirst().orElseThrow());
+        assertThat(visible("whoami").getText()).endsWith("(admin)");
+        assertThat(hs.cli("token", "list").ok().out()).contains("console-");
     }
 
     private void signIn(String token) {

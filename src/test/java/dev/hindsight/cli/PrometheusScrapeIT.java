@@ -36,6 +36,8 @@ class PrometheusScrapeIT {
         try (HindsightFixture hs = new HindsightFixture()) {
             hs.cli("server", "create", "--name", "scraped").ok();
             hs.awaitBackups("scraped", HindsightFixture::anyCompleted, Duration.ofMinutes(2));
+            long diffBytes = hs.cli("backup", "create", "--server", "scraped", "--type", "diff", "--output", "json")
+                    .ok().json().path("logicalBytes").asLong();
             String reader = hs.cli("token", "create", "--name", "prometheus", "--role", "reader", "--output", "json")
                     .ok().json().path("secret").asText();
             Path dir = Files.createTempDirectory(Path.of("/tmp"), "hindsight-prometheus-");
@@ -73,6 +75,18 @@ class PrometheusScrapeIT {
                         .hasSize(1);
                 assertThat(awaitResult(base, "hindsight_api_requests_total{route=\"/metrics\",status=\"200\"} > 0"))
                         .hasSize(1);
+
+                // the first full and the differential asked for: durations and bytes by kind, per server
+                assertThat(value(awaitResult(base, "hindsight_operation_duration_seconds_count{kind=\"backup\","
+                        + "result=\"succeeded\",server=\"scraped\"}"))).isEqualTo(2.0);
+                assertThat(value(awaitResult(base, "hindsight_operation_duration_seconds_sum{kind=\"backup\","
+                        + "result=\"succeeded\",server=\"scraped\"}"))).isGreaterThan(0.0);
+                assertThat(value(awaitResult(base, "hindsight_operation_bytes_sum{kind=\"backup\",server=\"scraped\"}")))
+                        .as("the full's and the differential's data bytes").isGreaterThan(diffBytes);
+                assertThat(value(awaitResult(base, "hindsight_last_differential_backup_age_seconds{server=\"scraped\"}")))
+                        .isBetween(0.0, 120.0);
+                assertThat(value(awaitResult(base, "hindsight_log_capture_pending_bytes{server=\"scraped\"}")))
+                        .as("an idle server's capture has everything durable").isEqualTo(0.0);
 
                 // what the alerts and the dashboard ask for exists
                 String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hs.daemon().port()

@@ -35,6 +35,18 @@ class UsageTest {
     }
 
     @Test
+    void longTermFullsCountInTheTotalAndTheBillablePart() {
+        UsageReport r = Usage.report(new UsageReport.Part(1, GIB, 4 * GIB), new UsageReport.Part(2, GIB / 4, GIB),
+                new UsageReport.Part(9, GIB / 4, GIB), new UsageReport.Part(3, 3 * GIB, 12 * GIB), 2 * GIB,
+                List.of(), NOW);
+        assertThat(r.ltr().count()).isEqualTo(3);
+        assertThat(r.totalStoredBytes()).isEqualTo(GIB + GIB / 2 + 3 * GIB);
+        assertThat(r.totalLogicalBytes()).isEqualTo(18 * GIB);
+        assertThat(r.billableBytes()).isEqualTo(GIB / 2 + 2 * GIB);
+        assertThat(Usage.ByType.of(r)).isEqualTo(new Usage.ByType(GIB, GIB / 4, GIB / 4, 3 * GIB));
+    }
+
+    @Test
     void gbMonthIsTheAverageOfThisMonthsHourlyBillableUsage() {
         List<Usage.Sample> samples = new ArrayList<>();
         samples.add(new Usage.Sample(Instant.parse("2026-10-31T23:00:00Z"), 100 * GIB, GIB)); // last month

@@ -406,6 +406,23 @@ public final class BinlogCapture implements LogCapture {
     }
 
 
+    /** Only within the open file: a sealed file is durable whole, and the next starts empty. */
+    @Override
+    public Optional<Long> pendingBytes() {
+        synchronized (lock) {
+            if (writer == null) {
+                return Optional.empty();
+            }
+            Optional<BinlogPosition> received = writer.received();
+            Optional<BinlogPosition> durable = writer.durable();
+            if (received.isEmpty() || durable.isEmpty()) {
+                return Optional.of(0L);
+            }
+            return Optional.of(received.get().file().equals(durable.get().file())
+                    ? Math.max(0, received.get().offset() - durable.get().offset()) : 0L);
+        }
+    }
+
     @Override
     public Optional<Instant> caughtUpAt() {
         synchronized (lock) {

@@ -47,6 +47,14 @@ final class PgLogCapture implements LogCapture {
     }
 
     @Override
+    public Optional<Long> pendingBytes() {
+        Lsn received = capture.receivedLsn();
+        Lsn durable = capture.durableLsn();
+        return received == null || durable == null ? Optional.empty()
+                : Optional.of(Math.max(0, received.value() - durable.value()));
+    }
+
+    @Override
     public boolean awaitDurable(Position position, Duration timeout) throws InterruptedException {
         return capture.awaitDurable(Lsn.of(position), timeout);
     }

@@ -1,0 +1,91 @@
+package dev.hindsight.control;
+
+import dev.hindsight.util.HindsightException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConsoleLinksTest {
+    private Instant now = Instant.parse("2026-12-07T10:00:00Z");
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+
+    @TempDir
+    Path dir;
+    private ControlDb db;
+    private Tokens tokens;
+    private ConsoleLinks links;
+
+    @BeforeEach
+    void open() {
+        db = new ControlDb(dir.resolve("control.db"));
+        tokens = new Tokens(db, clock);
+        links = new ConsoleLinks(tokens, clock);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        db.close();
+    }
+
+    @Test
+    void aLinkSignsInOnceWithItsRoleAndATokenThatLastsHalfADay() {
+        ConsoleLinks.Link link = links.issue(Role.OPERATOR, Role.ADMIN);
+        assertThat(link.code()).matches("hl_[A-Za-z0-9_-]{43}");
+        assertThat(link.expiresAt()).isEqualTo(now.plus(Duration.ofMinutes(5)));
+
+        IssuedToken session = links.redeem(link.code());
+        assertThat(session.token().role()).isEqualTo(Role.OPERATOR);
+        assertThat(session.token().name()).startsWith("console-");
+        assertThat(session.token().expiresAt()).isEqualTo(now.plus(Duration.ofHours(12)));
+        assertThat(tokens.find(session.secret())).isPresent();
+
+        assertThatThrownBy(() -> links.redeem(link.code())).isInstanceOf(HindsightException.class)
+                .hasMessageContaining("used already")
+                .satisfies(e -> assertThat(((HindsightException) e).kind())
+                        .isEqualTo(HindsightException.Kind.UNAUTHENTICATED));
+    }
+
+    @Test
+    void anExpiredOrUnknownCodeSignsNobodyIn() {
+        ConsoleLinks.Link link = links.issue(null, Role.READER);
+        assertThat(link.role()).as("the caller's role by default").isEqualTo(Role.READER);
+        now = now.plus(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> links.redeem(link.code())).hasMessageContaining("expired");
+        assertThatThrownBy(() -> links.redeem("hl_made-up")).hasMessageContaining("was made before the daemon restarted");
+        assertThatThrownBy(() -> links.redeem(null)).hasMessageContaining("was made before the daemon restarted");
+        assertThat(tokens.list()).isEmpty();
+    }
+
+    @Test
+    void aLinkNeverCarriesMoreThanTheRoleOfWhoeverAskedForIt() {
+        assertThatThrownBy(() -> links.issue(Role.ADMIN, Role.OPERATOR)).isInstanceOf(HindsightException.class)
+                .hasMessageContaining("cannot make a sign-in link for the role admin")
+                .satisfies(e -> assertThat(((HindsightException) e).kind()).isEqualTo(HindsightException.Kind.FORBIDDEN));
+    }
+}
