@@ -114,6 +114,8 @@ final class ApiRoutes {
                     ctx.status(202).json(operations.submit("verify", server == null ? "repository" : server,
                             Access.actor(ctx), progress -> control.verifier().verify(record, progress)));
                 }),
+                get("/events", Needs.READER, new io.javalin.http.sse.SseHandler(client -> ActivityStream.open(client,
+                        control.activity()))),
                 get("/operations", Needs.READER, ctx -> ctx.json(control.db().recentOperations(limit(ctx)))),
                 get("/operations/{id}", Needs.READER, ctx -> ctx.json(control.db().operation(ctx.pathParam("id"))
                         .orElseThrow(() -> HindsightException.notFound("no operation " + ctx.pathParam("id"),

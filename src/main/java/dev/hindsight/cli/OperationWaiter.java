@@ -2,36 +2,44 @@ package dev.hindsight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hindsight.util.HindsightException;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 
 import java.io.PrintWriter;
 
-/** Follows an operation until it ends, drawing its progress on one line of stderr. */
+/**
+ * Follows an operation until it ends: on a terminal with a progress bar per step, otherwise
+ * (a pipe, a log, a test) with one plain line per step.
+ */
 final class OperationWaiter {
     private OperationWaiter() {
     }
 
     /** Returns the operation's result once it succeeded; throws its error if it failed. */
     static JsonNode await(ApiClient client, String operationId, PrintWriter err) {
-        boolean terminal = System.console() != null;
-        String lastLine = "";
+        if (System.console() == null) {
+            return await(client, operationId, err, null);
+        }
+        try (TerminalProgress bars = new TerminalProgress(() -> new ConsoleProgressBarConsumer(System.err))) {
+            return await(client, operationId, err, bars);
+        }
+    }
+
+    static JsonNode await(ApiClient client, String operationId, PrintWriter err, TerminalProgress bars) {
         String lastPhase = "";
         while (true) {
             JsonNode op = client.get("/api/v1/operations/" + operationId);
             String status = op.path("status").asText();
-            String line = describe(op);
             String phase = op.path("step").asText("");
-            if (terminal && !line.equals(lastLine)) {
-                err.print("\r\033[K" + line);
-                err.flush();
-                lastLine = line;
-            } else if (!terminal && !phase.equals(lastPhase)) {
+            if (bars != null) {
+                bars.show(phase, op.path("done").asLong(), op.path("total").asLong(-1), op.path("unit").asText("bytes"));
+            } else if (!phase.equals(lastPhase)) {
                 err.println(phase);
                 err.flush();
                 lastPhase = phase;
             }
             if (!"running".equals(status)) {
-                if (terminal) {
-                    err.println();
+                if (bars != null) {
+                    bars.end("succeeded".equals(status));
                 }
                 err.flush();
                 if ("succeeded".equals(status)) {
@@ -48,18 +56,6 @@ final class OperationWaiter {
                         + operationId + " goes on in the daemon", null);
             }
         }
-    }
-
-    static String describe(JsonNode op) {
-        String phase = op.path("step").asText("");
-        long done = op.path("done").asLong();
-        long total = op.path("total").asLong(-1);
-        if (total > 0) {
-            int percent = (int) Math.min(100, done * 100 / total);
-            String bar = "#".repeat(percent / 4) + ".".repeat(25 - percent / 4);
-            return String.format("%s [%s] %3d%% %s / %s", phase, bar, percent, bytes(done), bytes(total));
-        }
-        return phase;
     }
 
     static String bytes(long n) {

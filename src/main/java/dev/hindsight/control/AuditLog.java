@@ -7,16 +7,20 @@ import java.util.List;
 /** Who asked the API for which change, when, and how it ended: kept in the control database. */
 public final class AuditLog {
     private final ControlDb db;
+    private final ActivityFeed feed;
     private final Clock clock;
 
-    public AuditLog(ControlDb db, Clock clock) {
+    public AuditLog(ControlDb db, ActivityFeed feed, Clock clock) {
         this.db = db;
+        this.feed = feed;
         this.clock = clock;
     }
 
     public void record(String actor, String action, String target, int status, String detail) {
-        db.change("INSERT INTO audit(at, actor, action, target, status, detail) VALUES (?,?,?,?,?,?)",
-                clock.instant().toString(), actor, action, target, status, detail);
+        Instant at = clock.instant();
+        long seq = db.insert("INSERT INTO audit(at, actor, action, target, status, detail) VALUES (?,?,?,?,?,?)",
+                at.toString(), actor, action, target, status, detail);
+        feed.publish(ActivityFeed.Kind.AUDIT, new AuditEntry(seq, at, actor, action, target, status, detail));
     }
 
     /** The newest entries first, at most {@code limit}. */

@@ -2,6 +2,7 @@ package dev.hindsight.control;
 
 import dev.hindsight.plan.Usage;
 import dev.hindsight.util.HindsightException;
+import dev.hindsight.util.Progress;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,6 +43,7 @@ public final class ControlDb implements AutoCloseable {
                           phase TEXT, done INTEGER, total INTEGER, error TEXT, hint TEXT, result TEXT,
                           started_at TEXT NOT NULL, finished_at TEXT)""");
                 addColumnIfMissing(s, "operations", "requested_by", "TEXT");
+                addColumnIfMissing(s, "operations", "unit", "TEXT");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS tokens (
                           id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
@@ -124,8 +126,9 @@ public final class ControlDb implements AutoCloseable {
                 op.total(), op.startedAt().toString(), op.requestedBy());
     }
 
-    public synchronized void progress(String id, String step, long done, long total) {
-        update("UPDATE operations SET phase = ?, done = ?, total = ? WHERE id = ?", step, done, total, id);
+    public synchronized void progress(String id, String step, long done, long total, String unit) {
+        update("UPDATE operations SET phase = ?, done = ?, total = ?, unit = ? WHERE id = ?", step, done, total, unit,
+                id);
     }
 
     public synchronized void finishOperation(String id, String status, String error, String hint, String result) {
@@ -164,7 +167,7 @@ public final class ControlDb implements AutoCloseable {
         String finished = rs.getString("finished_at");
         return new Operation(rs.getString("id"), rs.getString("kind"), rs.getString("server"),
                 rs.getString("status"), rs.getString("phase"), rs.getLong("done"), rs.getLong("total"),
-                rs.getString("error"), rs.getString("hint"), rs.getString("result"),
+                Progress.Unit.of(rs.getString("unit")).text(), rs.getString("error"), rs.getString("hint"), rs.getString("result"),
                 Instant.parse(rs.getString("started_at")), finished == null ? null : Instant.parse(finished),
                 rs.getString("requested_by"));
     }
@@ -209,6 +212,19 @@ public final class ControlDb implements AutoCloseable {
                 out.add(row.read(rs));
             }
             return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Inserts one row and returns its rowid. */
+    synchronized long insert(String sql, Object... args) {
+        try (PreparedStatement ps = prepare(sql, args)) {
+            ps.executeUpdate();
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+                rs.next();
+                return rs.getLong(1);
+            }
         } catch (SQLException e) {
             throw failure(e);
         }

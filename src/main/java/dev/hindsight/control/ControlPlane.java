@@ -29,6 +29,7 @@ public final class ControlPlane {
     private final AuditLog audit;
     private final FirewallService firewall;
     private final Restarts restarts = new Restarts();
+    private final ActivityFeed activity = new ActivityFeed();
 
     public ControlPlane(Home home, ControlDb db, Repository repository, PlacedStore placed, StorageService storage,
                         Engines engines, CaptureManager captures, Operations operations, Clock clock) {
@@ -49,7 +50,8 @@ public final class ControlPlane {
         verifier = new RepositoryVerifier(repository, placed);
         tokens = new Tokens(db, clock);
         consoleLinks = new ConsoleLinks(tokens, clock);
-        audit = new AuditLog(db, clock);
+        audit = new AuditLog(db, activity, clock);
+        operations.onChange(op -> activity.publish(ActivityFeed.Kind.OPERATION, op));
         firewall = new FirewallService(repository, engines, lookup, backups);
     }
 
@@ -59,6 +61,10 @@ public final class ControlPlane {
 
     public ConsoleLinks consoleLinks() {
         return consoleLinks;
+    }
+
+    public ActivityFeed activity() {
+        return activity;
     }
 
     public Restarts restarts() {

@@ -10,13 +10,14 @@ import java.time.Instant;
  *
  * @param target      the server it works on (the new server's name for a restore), or "repository"
  * @param step        what it is doing now, in words
- * @param done        units of work done so far (bytes, usually), with {@code total} the units expected
+ * @param done        units of work done so far, with {@code total} the units expected
  * @param total       -1 while unknown
+ * @param unit        what done and total count: bytes, objects or steps
  * @param result      JSON of what the operation produced, once it succeeded
  * @param requestedBy the name of the token whose request started it
  */
 public record Operation(String id, String kind, String target, String status, String step,
-                        long done, long total, String error, String hint, @JsonRawValue String result,
+                        long done, long total, String unit, String error, String hint, @JsonRawValue String result,
                         Instant startedAt, Instant finishedAt, String requestedBy) {
     public static final String RUNNING = "running";
     public static final String SUCCEEDED = "succeeded";

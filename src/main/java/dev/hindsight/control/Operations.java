@@ -39,6 +39,8 @@ public final class Operations implements AutoCloseable {
     private final ControlDb db;
     private final Clock clock;
     private final java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<java.util.function.Consumer<Operation>> watchers
+            = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "operation");
         t.setDaemon(true);
@@ -55,25 +57,55 @@ public final class Operations implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** Adds a watcher told of every change of every operation, as the database now has it; it must be quick. */
+    public void onChange(java.util.function.Consumer<Operation> watcher) {
+        watchers.add(watcher);
+    }
+
+    private void changed(String id) {
+        if (watchers.isEmpty()) {
+            return;
+        }
+        try {
+            db.operation(id).ifPresent(op -> watchers.forEach(w -> w.accept(op)));
+        } catch (RuntimeException e) {
+            log.debug("could not tell of a change of operation {}: {}", id, e.toString());
+        }
+    }
+
     public Operation submit(String kind, String target, String requestedBy, Work work) {
         Operation op = new Operation(UUID.randomUUID().toString(), kind, target, Operation.RUNNING, "starting",
-                0, -1, null, null, null, clock.instant(), null, requestedBy);
+                0, -1, Progress.Unit.BYTES.text(), null, null, null, clock.instant(), null, requestedBy);
         db.insertOperation(op);
+        changed(op.id());
         pool.submit(() -> execute(op, work));
         return op;
     }
 
     private void execute(Operation op, Work work) {
-        long[] last = {0};
-        Progress progress = (phase, done, total) -> {
-            long now = System.currentTimeMillis();
-            synchronized (last) {
-                if (now - last[0] < PROGRESS_EVERY_MILLIS) {
-                    return;
-                }
-                last[0] = now;
+        Progress progress = new Progress() {
+            private long last;
+            private String lastPhase;
+
+            @Override
+            public void update(String phase, long done, long total) {
+                update(phase, done, total, Unit.BYTES);
             }
-            db.progress(op.id(), phase, done, total);
+
+            /** A new step is written at once (a short one is seen too); the same step a few times a second. */
+            @Override
+            public void update(String phase, long done, long total, Unit unit) {
+                long now = System.currentTimeMillis();
+                synchronized (this) {
+                    if (phase.equals(lastPhase) && now - last < PROGRESS_EVERY_MILLIS) {
+                        return;
+                    }
+                    last = now;
+                    lastPhase = phase;
+                }
+                db.progress(op.id(), phase, done, total, unit.text());
+                changed(op.id());
+            }
         };
         Object result = null;
         try {
@@ -92,6 +124,7 @@ public final class Operations implements AutoCloseable {
     }
 
     private void tell(String id, Object result) {
+        changed(id);
         try {
             db.operation(id).ifPresent(done -> listeners.forEach(l -> l.finished(done,
                     Operation.SUCCEEDED.equals(done.status()) ? result : null)));

@@ -85,7 +85,7 @@ public final class RepositoryVerifier {
         List<VerifyReport.Finding> findings = new ArrayList<>();
         int done = 0;
         for (String key : everyKey) {
-            progress.update("verifying " + key, done++, everyKey.size());
+            progress.update("verifying objects", done++, everyKey.size(), Progress.Unit.OBJECTS);
             verifyKey(key, storage, geo, geoServers, held, tallies, findings);
         }
         List<VerifyReport.CopySummary> summaries = new ArrayList<>();

@@ -102,26 +102,31 @@ public final class ServerService {
             this.engine = engine;
         }
 
+        /** A create's steps; the first full backup runs on as an operation of its own. */
+        private static final int CREATE_STEPS = 4;
+
         ServerView provision(Progress progress) throws IOException {
             try {
-                progress.update("reserving the port and directory", 0, -1);
+                progress.update("reserving the port and directory", 0, CREATE_STEPS, Progress.Unit.STEPS);
                 ManagedServer host = newServers.begin(request.name(), engine, request.port(), ServerState.PROVISIONING);
                 Credentials agent = new Credentials(ServerRecords.AGENT_USER, Secrets.newPassword());
                 ServerRecord record;
                 try {
-                    progress.update("initializing the " + engine.name() + " server", 0, -1);
+                    progress.update("initializing the " + engine.name() + " server", 1, CREATE_STEPS,
+                            Progress.Unit.STEPS);
                     Identity identity = engine.lifecycle().provision(host.spec(ServerProfile.of(tier, List.of())),
                             admin, agent);
                     record = ServerRecords.newServer(host.id(), request.name(), engine.name(), identity,
                             clock.instant(), admin, agent, settings, redundancy.redundancy(), null, null, tier,
                             List.of());
-                    progress.update("recording the server in the catalog", 0, -1);
+                    progress.update("recording the server in the catalog", 2, CREATE_STEPS, Progress.Unit.STEPS);
                     newServers.record(record);
                 } catch (IOException | RuntimeException e) {
                     newServers.discard(engine, host);
                     throw e;
                 }
-                progress.update("starting log capture and the first full backup", 0, -1);
+                progress.update("starting log capture and the first full backup", 3, CREATE_STEPS,
+                        Progress.Unit.STEPS);
                 newServers.running(engine, record, host);
                 return shown(request.name(), redundancy);
             } finally {

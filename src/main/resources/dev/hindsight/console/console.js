@@ -5,6 +5,18 @@ document.addEventListener('alpine:init', () => {
   const TOKEN_KEY = 'hindsight.token';
   const USAGE_EVERY_TICKS = 15; // the history lists the repository: every 30 s, not every 2 s
   let chart = null; // uPlot's instance stays out of Alpine's reactive proxies
+  let stream = null; // the AbortController of the open activity stream
+
+  // One server-sent event ("event: kind", "data: json" lines) as [kind, object], or null.
+  function parseEvent(block) {
+    let kind = 'message';
+    let data = '';
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) kind = line.substring(6).trim();
+      else if (line.startsWith('data:')) data += line.substring(5).trim();
+    }
+    return data ? [kind, JSON.parse(data)] : null;
+  }
 
   // The fulls, differentials, log and LTR fulls stacked (each series is the sum of those below
   // it, drawn top first so the lower ones paint over), the allowance line and the billable part.
@@ -68,6 +80,7 @@ document.addEventListener('alpine:init', () => {
     createForm: {open: false, engine: 'postgres', tier: 'general-purpose', name: '', adminUser: '', storageSizeGib: null,
       backupRetentionDays: 7, redundancy: '', busy: false, step: '', error: ''},
     restoreForm: {},
+    live: false,
     usageNow: null,
     usageError: '',
     ticks: 0,
@@ -126,6 +139,7 @@ document.addEventListener('alpine:init', () => {
     },
 
     signOut() {
+      this.closeStream();
       sessionStorage.removeItem(TOKEN_KEY);
       clearInterval(this.timer);
       this.role = null;
@@ -144,6 +158,7 @@ document.addEventListener('alpine:init', () => {
     },
 
     route() {
+      this.closeStream();
       const parts = (location.hash || '#/servers').substring(2).split('/');
       if (parts[0] === 'link' && parts[1]) {
         this.redeemLink(parts[1]);
@@ -179,7 +194,9 @@ document.addEventListener('alpine:init', () => {
           if (++this.ticks % USAGE_EVERY_TICKS === 0) {
             await this.loadUsage(name);
           }
-        } else if (this.view === 'activity') {
+        } else if (this.view === 'activity' && !stream) {
+          // the lists once, then the stream keeps them current; polled again only if it broke
+          this.openStream();
           this.operations = await this.api('GET', '/operations');
           if (this.can('admin')) {
             this.audit = await this.api('GET', '/audit');
@@ -190,6 +207,62 @@ document.addEventListener('alpine:init', () => {
           this.signOut();
           this.signInError = e.message;
         }
+      }
+    },
+
+    // The activity, live: fetch reads the event stream, as EventSource cannot send the token.
+    openStream() {
+      const controller = new AbortController();
+      stream = controller;
+      fetch('/api/v1/events', {
+        headers: {'Authorization': 'Bearer ' + sessionStorage.getItem(TOKEN_KEY), 'Accept': 'text/event-stream'},
+        signal: controller.signal
+      }).then(async response => {
+        if (!response.ok) {
+          throw new Error('HTTP ' + response.status);
+        }
+        this.live = true;
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        while (true) {
+          const {value, done} = await reader.read();
+          if (done) {
+            break;
+          }
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const event = parseEvent(buffer.substring(0, end));
+            buffer = buffer.substring(end + 2);
+            if (event) {
+              this.onActivity(event[0], event[1]);
+            }
+          }
+        }
+      }).catch(() => {}).finally(() => {
+        if (stream === controller) {
+          stream = null;
+          this.live = false;
+        }
+      });
+    },
+
+    closeStream() {
+      if (stream) {
+        const open = stream;
+        stream = null;
+        open.abort();
+      }
+      this.live = false;
+    },
+
+    onActivity(kind, data) {
+      if (kind === 'operation') {
+        const i = this.operations.findIndex(o => o.id === data.id);
+        if (i >= 0) this.operations.splice(i, 1, data);
+        else this.operations.unshift(data);
+      } else if (kind === 'audit' && !this.audit.some(e => e.seq === data.seq)) {
+        this.audit.unshift(data);
       }
     },
 

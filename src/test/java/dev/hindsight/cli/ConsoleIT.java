@@ -204,6 +204,17 @@ class ConsoleIT {
         browser.get(hs.cli("console-url").ok().out().lines().findFirst().orElseThrow());
         assertThat(visible("whoami").getText()).endsWith("(admin)");
         assertThat(hs.cli("token", "list").ok().out()).contains("console-");
+
+        // the Activity page is live: while its event stream is open it does not poll, and changes made
+        // elsewhere (here by the CLI) appear in it as they happen
+        browser.get(console + "#/activity");
+        visible("activity-live");
+        hs.cli("token", "create", "--name", "live-check", "--role", "reader").ok();
+        waitFor(Duration.ofSeconds(10), d -> d.findElement(By.id("audit-table")).getText()
+                .contains("POST /api/v1/tokens live-check"));
+        hs.cli("repository", "verify").ok();
+        waitFor(Duration.ofSeconds(10), d -> d.findElement(By.id("operation-table")).getText().contains("verify")
+                && d.findElement(By.id("operation-table")).getText().contains("succeeded"));
     }
 
     private void signIn(String token) {
