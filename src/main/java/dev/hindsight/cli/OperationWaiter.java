@@ -19,7 +19,10 @@ final class OperationWaiter {
         if (System.console() == null) {
             return await(client, operationId, err, null);
         }
-        try (TerminalProgress bars = new TerminalProgress(() -> new ConsoleProgressBarConsumer(System.err))) {
+        try (TerminalProgress bars = new TerminalProgress(() -> new ConsoleProgressBarConsumer(System.err), line -> {
+            err.println(line);
+            err.flush();
+        })) {
             return await(client, operationId, err, bars);
         }
     }

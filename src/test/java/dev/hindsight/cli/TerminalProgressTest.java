@@ -10,9 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class TerminalProgressTest {
     private final List<String> drawn = new CopyOnWriteArrayList<>();
+    private final List<String> lines = new CopyOnWriteArrayList<>();
 
     private TerminalProgress bars() {
-        return new TerminalProgress(() -> new DelegatingProgressBarConsumer(drawn::add, 120));
+        return new TerminalProgress(() -> new DelegatingProgressBarConsumer(drawn::add, 120), lines::add);
     }
 
     @Test
@@ -28,6 +29,20 @@ class TerminalProgressTest {
         assertThat(drawn).anySatisfy(line -> assertThat(line).contains("verifying objects").contains("100%")
                 .contains("12/12"));
         assertThat(drawn).noneSatisfy(line -> assertThat(line).contains("verifying objects").contains("MiB"));
+    }
+
+    @Test
+    void aStepWithNoKnownAmountIsOnePlainLine() {
+        try (TerminalProgress bars = bars()) {
+            bars.show("checkpoint", 0, -1, "bytes");
+            bars.show("checkpoint", 0, -1, "bytes");
+            bars.show("copying files", 1, 2, "bytes");
+            bars.show("waiting for the log up to 0/3000100", 0, -1, "bytes");
+            bars.end(true);
+        }
+        assertThat(lines).containsExactly("checkpoint", "waiting for the log up to 0/3000100");
+        assertThat(drawn).allSatisfy(line -> assertThat(line).doesNotContain("? %").contains("copying files"));
+        assertThat(drawn).anySatisfy(line -> assertThat(line).contains("50%"));
     }
 
     @Test
