@@ -47,8 +47,8 @@ public final class ConsoleLinks {
     public Link issue(Role asked, Role caller) {
         Role role = asked == null ? caller : asked;
         if (!caller.allows(role)) {
-            throw new HindsightException(HindsightException.Kind.FORBIDDEN, "a " + caller.text()
-                    + " token cannot make a sign-in link for the role " + role.text(),
+            throw new HindsightException(HindsightException.Kind.FORBIDDEN, "a token with the role " + caller.text()
+                    + " cannot make a sign-in link for the role " + role.text(),
                     "ask for " + caller.text() + " or lower, or use a token with the role " + role.text());
         }
         Instant now = clock.instant();

@@ -21,6 +21,11 @@ document.addEventListener('alpine:init', () => {
   // The fulls, differentials, log and LTR fulls stacked (each series is the sum of those below
   // it, drawn top first so the lower ones paint over), the allowance line and the billable part.
   function drawUsage(el, points, bytes) {
+    if (points.length === 1) {
+      // uPlot widens a lone point's time axis by years; an empty point six hours before keeps it to hours
+      points = [{at: new Date(Date.parse(points[0].at) - 6 * 3600 * 1000).toISOString(), storedBytes: null,
+        allowanceBytes: null, billableBytes: null, byType: null}, points[0]];
+    }
     const parts = ['full', 'differential', 'log', 'ltr'];
     const colors = {full: '#1d3557', differential: '#457b9d', log: '#a8dadc', ltr: '#e9c46a'};
     const xs = points.map(p => Date.parse(p.at) / 1000);

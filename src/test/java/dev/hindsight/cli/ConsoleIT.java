@@ -215,6 +215,7 @@ class ConsoleIT {
         hs.cli("repository", "verify").ok();
         waitFor(Duration.ofSeconds(10), d -> d.findElement(By.id("operation-table")).getText().contains("verify")
                 && d.findElement(By.id("operation-table")).getText().contains("succeeded"));
+        screenshot("console-activity.png");
     }
 
     private void signIn(String token) {
