@@ -19,6 +19,7 @@ import java.util.Optional;
 final class Access {
     static final String ACTOR = "hindsight.actor";
     static final String ROLE = "hindsight.role";
+    static final String TOKEN = "hindsight.token";
     static final String ANONYMOUS = "anonymous";
     static final String UNMATCHED = "unmatched";
 
@@ -38,6 +39,7 @@ final class Access {
         ApiToken token = authenticate(ctx.header("Authorization"));
         ctx.attribute(ACTOR, token.name());
         ctx.attribute(ROLE, token.role());
+        ctx.attribute(TOKEN, token);
         if (!token.role().allows(needs.role())) {
             throw new HindsightException(HindsightException.Kind.FORBIDDEN, "token '" + token.name() + "' has the role "
                     + token.role().text() + "; " + ctx.method() + " " + routeOf(ctx) + " needs "

@@ -1,47 +1,79 @@
 package dev.hindsight.api;
 
 import dev.hindsight.control.ActivityFeed;
+import dev.hindsight.control.ApiToken;
 import dev.hindsight.control.Role;
+import dev.hindsight.control.Tokens;
 import dev.hindsight.util.Json;
 import io.javalin.http.sse.SseClient;
 
-import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code GET /api/v1/events}: the activity feed as server-sent events, "operation" and (for
- * admins, as the audit log is theirs) "audit", each with the resource as JSON. Changes come from
- * many threads; one event is written at a time.
+ * admins, as the audit log is theirs) "audit", each with the resource as JSON. The threads that
+ * make changes (a backup's, a request's) only queue an event: each client has a writer thread of
+ * its own, so a stalled browser never holds up a backup or the other clients. A client that falls
+ * a whole queue behind is closed (the console reconnects and reads the lists again). Every
+ * {@link #HEARTBEAT} with nothing to send, a comment keeps proxies from dropping the connection,
+ * finds clients that went away, and the token is checked again: revoked or expired, the stream ends.
  */
 final class ActivityStream {
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    private static final int QUEUE = 256;
+
     private ActivityStream() {
     }
 
-    static void open(SseClient client, ActivityFeed feed) {
-        Role role = client.ctx().attribute(Access.ROLE);
-        boolean audit = role != null && role.allows(Role.ADMIN);
+    static void open(SseClient client, ActivityFeed feed, Tokens tokens) {
+        ApiToken token = client.ctx().attribute(Access.TOKEN);
+        boolean audit = token.role().allows(Role.ADMIN);
+        BlockingQueue<ActivityFeed.Event> queue = new ArrayBlockingQueue<>(QUEUE);
+        AtomicBoolean behind = new AtomicBoolean();
         client.keepAlive();
-        Runnable[] stop = new Runnable[1];
-        stop[0] = feed.listen(event -> {
-            if (event.kind() == ActivityFeed.Kind.AUDIT && !audit) {
-                return;
-            }
-            synchronized (client) {
-                if (client.terminated()) {
-                    if (stop[0] != null) {
-                        stop[0].run();
-                    }
-                    return;
-                }
-                try {
-                    client.sendEvent(event.kind().text(), Json.MAPPER.writeValueAsString(event.data()));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new UncheckedIOException(e);
-                }
+        Runnable stopListening = feed.listen(event -> {
+            if ((event.kind() != ActivityFeed.Kind.AUDIT || audit) && !queue.offer(event)) {
+                behind.set(true);
             }
         });
-        client.onClose(stop[0]);
-        synchronized (client) {
-            client.sendComment("connected");
+        Thread writer = new Thread(() -> {
+            try {
+                write(client, queue, behind, token, tokens);
+            } finally {
+                stopListening.run();
+                client.close();
+            }
+        }, "activity-stream-" + token.name());
+        writer.setDaemon(true);
+        client.onClose(() -> {
+            stopListening.run();
+            writer.interrupt();
+        });
+        writer.start();
+    }
+
+    private static void write(SseClient client, BlockingQueue<ActivityFeed.Event> queue, AtomicBoolean behind,
+                              ApiToken token, Tokens tokens) {
+        client.sendComment("connected");
+        try {
+            while (!client.terminated() && !behind.get()) {
+                ActivityFeed.Event event = queue.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+                if (event != null) {
+                    client.sendEvent(event.kind().text(), Json.MAPPER.writeValueAsString(event.data()));
+                } else if (tokens.stillValid(token.id())) {
+                    client.sendComment("still here");
+                } else {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

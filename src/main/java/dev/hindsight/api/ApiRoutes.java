@@ -79,7 +79,7 @@ final class ApiRoutes {
                         control.firewall().delete(name(ctx), ctx.pathParam("rule")))),
                 get("/servers/{name}/usage", Needs.READER, ctx -> ctx.json(control.usage().usage(name(ctx)))),
                 get("/servers/{name}/usage/history", Needs.READER,
-                        ctx -> ctx.json(control.usage().history(name(ctx)))),
+                        ctx -> ctx.json(control.usage().history(name(ctx), historyDays(ctx)))),
                 get("/servers/{name}/backups", Needs.READER, ctx -> ctx.json(control.backups().list(name(ctx)))),
                 post("/servers/{name}/backups", Needs.OPERATOR, ctx -> ctx.status(202).json(control.backups()
                         .start(name(ctx), BackupType.parse(ctx.body().isBlank() ? null
@@ -115,7 +115,7 @@ final class ApiRoutes {
                             Access.actor(ctx), progress -> control.verifier().verify(record, progress)));
                 }),
                 get("/events", Needs.READER, new io.javalin.http.sse.SseHandler(client -> ActivityStream.open(client,
-                        control.activity()))),
+                        control.activity(), control.tokens()))),
                 get("/operations", Needs.READER, ctx -> ctx.json(control.db().recentOperations(limit(ctx)))),
                 get("/operations/{id}", Needs.READER, ctx -> ctx.json(control.db().operation(ctx.pathParam("id"))
                         .orElseThrow(() -> HindsightException.notFound("no operation " + ctx.pathParam("id"),
@@ -136,7 +136,7 @@ final class ApiRoutes {
                     ConsoleLinkRequest request = ctx.body().isBlank() ? new ConsoleLinkRequest(null)
                             : body(ctx, ConsoleLinkRequest.class);
                     ctx.status(201).json(control.consoleLinks().issue(request.role() == null ? null
-                            : Role.parse(request.role()), ctx.attribute(Access.ROLE)));
+                            : Role.parse(request.role()), ctx.attribute(Access.TOKEN)));
                 }),
                 post("/console-links/redeem", Needs.NOTHING, ctx -> {
                     IssuedToken issued = control.consoleLinks().redeem(body(ctx, ConsoleLinkRedeem.class).code());
@@ -177,6 +177,24 @@ final class ApiRoutes {
         Operation op = control.operations().submit(kind, request.name(), Access.actor(ctx), (Progress progress) ->
                 geo ? restores.geoRestore(request, progress) : restores.restore(request, progress));
         ctx.status(202).json(op);
+    }
+
+    /** How far back the storage history goes: ?days=, 1 to 3660 (ten years of LTR), 35 (the longest window) if absent. */
+    private static java.time.Duration historyDays(Context ctx) {
+        String given = ctx.queryParam("days");
+        if (given == null) {
+            return java.time.Duration.ofDays(35);
+        }
+        try {
+            int n = Integer.parseInt(given);
+            if (n >= 1 && n <= 3660) {
+                return java.time.Duration.ofDays(n);
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw HindsightException.invalid("days=" + given + " is not a number of days from 1 to 3660",
+                "leave it out for the last 35 days");
     }
 
     private static int limit(Context ctx) {

@@ -48,6 +48,7 @@ public final class ControlDb implements AutoCloseable {
                         CREATE TABLE IF NOT EXISTS tokens (
                           id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
                           created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT, last_used_at TEXT)""");
+                addColumnIfMissing(s, "tokens", "issued_by", "TEXT");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS audit (
                           seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,

@@ -241,17 +241,19 @@ public final class ServerService {
         PlacementPlanner.Choice redundancy = request.backupRedundancy() == null
                 ? new PlacementPlanner.Choice(record.backupRedundancy(), null)
                 : storage.choose(request.backupRedundancy(), null);
+        if (tier != record.tier()) {
+            // applied before it is recorded: a tier the server could not take is not kept
+            var applied = engines.get(record.engine()).lifecycle().reconfigure(
+                    host.spec(ServerProfile.of(record.withTier(tier))),
+                    new Credentials(record.adminUser(), record.adminPassword()),
+                    new Credentials(record.agentUser(), record.agentPassword()));
+            log.info("Server {}: tier {}: {}", name, tier, applied.describe());
+        }
         Catalog written = repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow()
                 .withBackupSettings(s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib())
                 .withRedundancy(redundancy.redundancy()).withTier(tier)));
         ServerRecord updated = written.server(record.id()).orElseThrow();
         storage.assign(updated);
-        if (tier != record.tier()) {
-            var applied = engines.get(record.engine()).lifecycle().reconfigure(host.spec(ServerProfile.of(updated)),
-                    new Credentials(record.adminUser(), record.adminPassword()),
-                    new Credentials(record.agentUser(), record.agentPassword()));
-            log.info("Server {}: tier {}: {}", name, tier, applied.describe());
-        }
         log.info("Server {}: backup retention {} days, full every {}, differential every {}, storage {} GiB", name,
                 s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib());
         return views.show(name);

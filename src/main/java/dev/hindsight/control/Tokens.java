@@ -56,19 +56,54 @@ public final class Tokens {
             throw HindsightException.conflict("a token named '" + name + "' exists already",
                     "revoke it first (`hindsight token revoke " + name + "`) or choose another name");
         }
-        return insert(name, role, now, expiresAt);
+        return insert(name, role, now, expiresAt, null);
     }
 
-    private IssuedToken insert(String name, Role role, Instant now, Instant expiresAt) {
+    /**
+     * A token made from another one (a console sign-in link's): never past its issuer's end, and
+     * revoked with it.
+     */
+    IssuedToken createFor(ApiToken issuer, String name, Role role, Duration lifetime) {
+        Instant now = clock.instant();
+        Optional<ApiToken> current = byId(issuer.id()).filter(t -> t.valid(now));
+        if (current.isEmpty()) {
+            throw new HindsightException(HindsightException.Kind.UNAUTHENTICATED, "the token '" + issuer.name()
+                    + "' this link was made with is no longer valid", "sign in with a valid token");
+        }
+        Instant expiresAt = now.plus(lifetime);
+        if (current.get().expiresAt() != null && current.get().expiresAt().isBefore(expiresAt)) {
+            expiresAt = current.get().expiresAt();
+        }
+        return insert(name, role, now, expiresAt, issuer.id());
+    }
+
+    /** Revokes a token and the console sessions it signed in, which end with it. */
+    private void revokeWithSessions(String id, Instant now) {
+        db.change("UPDATE tokens SET revoked_at = ? WHERE id = ?", now.toString(), id);
+        db.change("UPDATE tokens SET revoked_at = ? WHERE issued_by = ? AND revoked_at IS NULL", now.toString(), id);
+    }
+
+    /** Whether the token with this id still lets requests in (not revoked, not expired). */
+    public boolean stillValid(String id) {
+        Instant now = clock.instant();
+        return byId(id).map(t -> t.valid(now)).orElse(false);
+    }
+
+    private Optional<ApiToken> byId(String id) {
+        return db.query("SELECT * FROM tokens WHERE id = ?", Tokens::tokenOf, id).stream().findFirst();
+    }
+
+    private IssuedToken insert(String name, Role role, Instant now, Instant expiresAt, String issuedBy) {
         byte[] secretBytes = new byte[32];
         random.nextBytes(secretBytes);
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
         byte[] idBytes = new byte[6];
         random.nextBytes(idBytes);
         String id = HexFormat.of().formatHex(idBytes);
-        db.change("INSERT INTO tokens(id, name, role, hash, created_at, expires_at) VALUES (?,?,?,?,?,?)",
-                id, name, role.text(), hash(secret), now.toString(), expiresAt == null ? null : expiresAt.toString());
-        return new IssuedToken(new ApiToken(id, name, role, now, expiresAt, null, null), secret);
+        db.change("INSERT INTO tokens(id, name, role, hash, created_at, expires_at, issued_by) VALUES (?,?,?,?,?,?,?)",
+                id, name, role.text(), hash(secret), now.toString(), expiresAt == null ? null : expiresAt.toString(),
+                issuedBy);
+        return new IssuedToken(new ApiToken(id, name, role, now, expiresAt, null, null, issuedBy), secret);
     }
 
     static Duration lifetime(String text) {
@@ -103,9 +138,9 @@ public final class Tokens {
                 .findFirst().orElseThrow(() -> HindsightException.notFound("no valid token with id or name '"
                         + idOrName + "'", "see `hindsight token list`"));
         Instant now = clock.instant();
-        db.change("UPDATE tokens SET revoked_at = ? WHERE id = ?", now.toString(), token.id());
+        revokeWithSessions(token.id(), now);
         return new ApiToken(token.id(), token.name(), token.role(), token.createdAt(), token.expiresAt(), now,
-                token.lastUsedAt());
+                token.lastUsedAt(), token.issuedBy());
     }
 
     /** The token this secret is, valid or not (the caller says why one is refused); empty if none is. */
@@ -134,16 +169,16 @@ public final class Tokens {
         }
         for (ApiToken old : active()) {
             if (old.name().equals(HOME_TOKEN)) {
-                db.change("UPDATE tokens SET revoked_at = ? WHERE id = ?", now.toString(), old.id());
+                revokeWithSessions(old.id(), now);
             }
         }
-        return insert(HOME_TOKEN, Role.ADMIN, now, null).secret();
+        return insert(HOME_TOKEN, Role.ADMIN, now, null, null).secret();
     }
 
     private static ApiToken tokenOf(ResultSet rs) throws SQLException {
         return new ApiToken(rs.getString("id"), rs.getString("name"), Role.parse(rs.getString("role")),
                 instant(rs.getString("created_at")), instant(rs.getString("expires_at")),
-                instant(rs.getString("revoked_at")), instant(rs.getString("last_used_at")));
+                instant(rs.getString("revoked_at")), instant(rs.getString("last_used_at")), rs.getString("issued_by"));
     }
 
     private static Instant instant(String text) {

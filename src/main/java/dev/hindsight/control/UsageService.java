@@ -2,6 +2,8 @@ package dev.hindsight.control;
 
 import dev.hindsight.engine.Engines;
 import dev.hindsight.engine.LogSource;
+import dev.hindsight.plan.RetentionPlanner;
+import dev.hindsight.plan.RetentionPolicy;
 import dev.hindsight.plan.Usage;
 import dev.hindsight.plan.UsageReport;
 import dev.hindsight.repo.Layout;
@@ -20,26 +22,69 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
  * Storage usage per server, measured from the repository's real objects (not from what the
  * catalog says they should take), and the hourly samples a monthly GB-month figure is made of.
  */
-public record UsageService(ControlDb db, Repository repository, Engines engines, ServerLookup lookup,
-                           Clock clock) {
+public final class UsageService {
+    /** How old a figure the storage chart and the metrics may show: measuring lists every object. */
+    public static final Duration RECENT = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(UsageService.class);
 
+    private record Measured(Instant at, UsageReport report) {
+    }
+
+    private final ControlDb db;
+    private final Repository repository;
+    private final Engines engines;
+    private final ServerLookup lookup;
+    private final Clock clock;
+    private final Map<String, Measured> recent = new ConcurrentHashMap<>();
+
+    public UsageService(ControlDb db, Repository repository, Engines engines, ServerLookup lookup, Clock clock) {
+        this.db = db;
+        this.repository = repository;
+        this.engines = engines;
+        this.lookup = lookup;
+        this.clock = clock;
+    }
+
+    /** Measures now (what `server usage` shows). */
     public UsageReport usage(String name) throws IOException {
+        return measure(name).report();
+    }
+
+    /** The last measure if it is younger than {@link #RECENT}, else a new one. */
+    public UsageReport recentUsage(String name) throws IOException {
+        return recentMeasure(name).report();
+    }
+
+    private Measured recentMeasure(String name) throws IOException {
+        Measured last = recent.get(name);
+        if (last != null && Duration.between(last.at(), clock.instant()).compareTo(RECENT) < 0) {
+            return last;
+        }
+        return measure(name);
+    }
+
+    private Measured measure(String name) throws IOException {
         ServerRecord record = lookup.live(name);
         ManagedServer host = lookup.managed(name);
-        return report(record, host, clock.instant());
+        Instant now = clock.instant();
+        Measured m = new Measured(now, report(record, host, now));
+        recent.put(name, m);
+        return m;
     }
 
     private UsageReport report(ServerRecord record, ManagedServer host, Instant now) throws IOException {
@@ -50,7 +95,8 @@ public record UsageService(ControlDb db, Repository repository, Engines engines,
         UsageReport.Part diff = UsageReport.Part.NONE;
         UsageReport.Part log = UsageReport.Part.NONE;
         UsageReport.Part ltr = UsageReport.Part.NONE;
-        Instant windowStart = now.minus(java.time.Duration.ofDays(record.retentionDays()));
+        Set<String> longTermOnly = RetentionPlanner.keptForLongTermOnly(catalog.backupsOf(record.id()),
+                new RetentionPolicy(record.retentionDays()), now);
         Set<String> counted = new HashSet<>();
         LogSource logs = engines.get(record.engine()).logs();
         for (ObjectInfo o : objects) {
@@ -64,8 +110,7 @@ public record UsageService(ControlDb db, Repository repository, Engines engines,
                 boolean first = counted.add(backupId);
                 if (backup.kind() == BackupKind.DIFF) {
                     diff = diff.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
-                } else if (backup.ltr() != null && backup.finishedAt() != null
-                        && backup.finishedAt().isBefore(windowStart)) {
+                } else if (longTermOnly.contains(backupId)) {
                     ltr = ltr.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
                 } else {
                     full = full.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
@@ -88,20 +133,24 @@ public record UsageService(ControlDb db, Repository repository, Engines engines,
      * The hourly samples of a server's storage use, oldest first, and the use now as the last
      * point: what the console's storage chart draws.
      */
-    public List<UsagePoint> history(String name) throws IOException {
+    public List<UsagePoint> history(String name, Duration span) throws IOException {
         ServerRecord record = lookup.live(name);
-        UsageReport now = usage(name);
-        List<UsagePoint> points = new java.util.ArrayList<>(db.usageSamples(record.id()).stream().map(UsagePoint::of)
-                .toList());
-        points.add(UsagePoint.of(new Usage.Sample(clock.instant(), now.totalStoredBytes(), now.allowanceBytes(),
-                Usage.ByType.of(now))));
+        Measured now = recentMeasure(name);
+        Instant since = clock.instant().minus(span);
+        List<UsagePoint> points = new java.util.ArrayList<>(db.usageSamples(record.id()).stream()
+                .filter(s -> !s.at().isBefore(since)).map(UsagePoint::of).toList());
+        UsageReport r = now.report();
+        points.add(UsagePoint.of(new Usage.Sample(now.at(), r.totalStoredBytes(), r.allowanceBytes(),
+                Usage.ByType.of(r))));
         return points;
     }
 
     /** Records one sample per server for the current hour. */
     public void sample() {
         Instant now = clock.instant();
-        for (ManagedServer host : db.servers()) {
+        List<ManagedServer> servers = db.servers();
+        recent.keySet().retainAll(servers.stream().map(ManagedServer::name).toList());
+        for (ManagedServer host : servers) {
             try {
                 ServerRecord record = lookup.live(host.name());
                 UsageReport r = report(record, host, now);

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Decides what a server's retention policy keeps and deletes, as a pure function of its
@@ -30,11 +32,7 @@ public final class RetentionPlanner {
                                                           RetentionPolicy policy, Instant now) {
         Instant windowStart = now.minus(policy.window());
         BackupChain chain = new BackupChain(backups);
-        List<BackupRecord> completed = backups.stream().filter(chain::restorable)
-                .sorted(Comparator.comparing(BackupRecord::consistentAt)).toList();
-        Optional<BackupRecord> anchor = completed.stream()
-                .filter(b -> !b.consistentAt().isAfter(windowStart)).reduce((a, b) -> b)
-                .or(() -> completed.stream().findFirst());
+        Optional<BackupRecord> anchor = anchor(backups, chain, windowStart);
 
         List<RetentionPlan.Decision<BackupRecord>> keep = new ArrayList<>();
         List<RetentionPlan.Decision<BackupRecord>> delete = new ArrayList<>();
@@ -88,6 +86,29 @@ public final class RetentionPlanner {
         }
         return new RetentionPlan(windowStart, anchor, keep, delete, deleteLogs,
                 anchor.map(BackupRecord::consistentAt));
+    }
+
+    /** The newest restorable backup consistent before the window starts, or the oldest if none is. */
+    private static Optional<BackupRecord> anchor(List<BackupRecord> backups, BackupChain chain, Instant windowStart) {
+        List<BackupRecord> completed = backups.stream().filter(chain::restorable)
+                .sorted(Comparator.comparing(BackupRecord::consistentAt)).toList();
+        return completed.stream().filter(b -> !b.consistentAt().isAfter(windowStart)).reduce((a, b) -> b)
+                .or(() -> completed.stream().findFirst());
+    }
+
+    /**
+     * The ids of the backups a plan keeps for long-term retention alone: held fulls older than the
+     * anchor (the window does not need them). Storage use counts them apart.
+     */
+    public static Set<String> keptForLongTermOnly(List<BackupRecord> backups, RetentionPolicy policy, Instant now) {
+        BackupChain chain = new BackupChain(backups);
+        Optional<BackupRecord> anchor = anchor(backups, chain, now.minus(policy.window()));
+        if (anchor.isEmpty()) {
+            return Set.of();
+        }
+        return backups.stream().filter(b -> b.isCompleted() && chain.restorable(b) && b.heldAt(now)
+                        && b.consistentAt().isBefore(anchor.get().consistentAt()))
+                .map(BackupRecord::id).collect(Collectors.toSet());
     }
 
     /**

@@ -4,8 +4,8 @@ package dev.hindsight.plan;
  * What a server's backups take, by kind, as stored (compressed and encrypted) and as logical
  * size, and what of it is billable beyond the free allowance (the provisioned storage size).
  *
- * @param ltr              fulls past the retention window that a long-term hold keeps (within the
- *                         window a full with a hold counts as a full)
+ * @param ltr              fulls that a long-term hold alone keeps, older than every backup the
+ *                         window needs (within it, a full with a hold counts as a full)
  * @param gbMonthThisMonth average billable GiB over this month's hourly samples (Azure's method:
  *                         the sum of hourly usage divided by the hours sampled); null without samples
  */

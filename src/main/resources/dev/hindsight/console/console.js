@@ -7,11 +7,15 @@ document.addEventListener('alpine:init', () => {
   let chart = null; // uPlot's instance stays out of Alpine's reactive proxies
   let stream = null; // the AbortController of the open activity stream
 
-  // One server-sent event ("event: kind", "data: json" lines) as [kind, object], or null.
+  const ACTIVITY_ROWS = 50; // as many as GET /operations and /audit give by default
+
+  // One server-sent event ("event: kind", "data: json" lines) as [kind, object]; a comment
+  // (": text") as ['comment', text].
   function parseEvent(block) {
     let kind = 'message';
     let data = '';
     for (const line of block.split('\n')) {
+      if (line.startsWith(':')) return ['comment', line.substring(1).trim()];
       if (line.startsWith('event:')) kind = line.substring(6).trim();
       else if (line.startsWith('data:')) data += line.substring(5).trim();
     }
@@ -200,12 +204,9 @@ document.addEventListener('alpine:init', () => {
             await this.loadUsage(name);
           }
         } else if (this.view === 'activity' && !stream) {
-          // the lists once, then the stream keeps them current; polled again only if it broke
+          // the stream first, then the lists (once it listens, so nothing falls between them);
+          // events that come before the lists are applied on top of them
           this.openStream();
-          this.operations = await this.api('GET', '/operations');
-          if (this.can('admin')) {
-            this.audit = await this.api('GET', '/audit');
-          }
         }
       } catch (e) {
         if (e.status === 401) {
@@ -215,10 +216,18 @@ document.addEventListener('alpine:init', () => {
       }
     },
 
+    async loadActivity() {
+      const [operations, audit] = await Promise.all([this.api('GET', '/operations'),
+        this.can('admin') ? this.api('GET', '/audit') : Promise.resolve([])]);
+      this.operations = operations;
+      this.audit = audit;
+    },
+
     // The activity, live: fetch reads the event stream, as EventSource cannot send the token.
     openStream() {
       const controller = new AbortController();
       stream = controller;
+      let early = []; // events before the lists came; null once they are in
       fetch('/api/v1/events', {
         headers: {'Authorization': 'Bearer ' + sessionStorage.getItem(TOKEN_KEY), 'Accept': 'text/event-stream'},
         signal: controller.signal
@@ -239,7 +248,20 @@ document.addEventListener('alpine:init', () => {
           while ((end = buffer.indexOf('\n\n')) >= 0) {
             const event = parseEvent(buffer.substring(0, end));
             buffer = buffer.substring(end + 2);
-            if (event) {
+            if (!event) {
+              continue;
+            }
+            if (event[0] === 'comment') {
+              if (event[1] === 'connected') {
+                this.loadActivity().then(() => {
+                  const held = early;
+                  early = null;
+                  held.forEach(e => this.onActivity(e[0], e[1]));
+                }, () => controller.abort());
+              }
+            } else if (early) {
+              early.push(event);
+            } else {
               this.onActivity(event[0], event[1]);
             }
           }
@@ -266,8 +288,10 @@ document.addEventListener('alpine:init', () => {
         const i = this.operations.findIndex(o => o.id === data.id);
         if (i >= 0) this.operations.splice(i, 1, data);
         else this.operations.unshift(data);
+        this.operations.splice(ACTIVITY_ROWS);
       } else if (kind === 'audit' && !this.audit.some(e => e.seq === data.seq)) {
         this.audit.unshift(data);
+        this.audit.splice(ACTIVITY_ROWS);
       }
     },
 

@@ -195,6 +195,15 @@ class ApiContractIT {
         }
         assertThat(api.send(admin, "PATCH", "/api/v1/servers/api-pg", "{\"backupRetentionDays\":36}").json()
                 .path("hint").asText()).contains("1", "35");
+        // the storage history: a span out of range is refused, a good one ends with the use now
+        for (String days : new String[]{"0", "3661", "week"}) {
+            ApiClientHttp.Exchange bad = api.get(admin, "/api/v1/servers/api-pg/usage/history?days=" + days);
+            assertThat(bad.status()).as(days).isEqualTo(400);
+            assertThat(bad.json().path("detail").asText()).contains("1 to 3660");
+        }
+        JsonNode history = api.get(admin, "/api/v1/servers/api-pg/usage/history?days=2").json();
+        assertThat(history).isNotEmpty();
+        assertThat(history.get(history.size() - 1).path("byType").path("full").asLong()).isPositive();
         // a restore time in the future, before the window, and a source that does not exist
         String future = Instant.now().plus(Duration.ofHours(1)).toString();
         for (String body : new String[]{

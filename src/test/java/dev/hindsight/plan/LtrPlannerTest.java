@@ -76,6 +76,23 @@ class LtrPlannerTest {
     }
 
     @Test
+    void storageCountsAsLongTermOnlyTheHeldFullsTheWindowDoesNotNeed() {
+        // weekly holds: the newest ones fall inside the window or are its anchor, and stay "full"
+        Map<String, LtrHold> holds = LtrPlanner.holds(dailyFulls(),
+                new LtrPolicy(Period.ofWeeks(6), Period.ZERO, Period.ZERO, 1), NOW);
+        List<BackupRecord> backups = dailyFulls().stream()
+                .map(b -> holds.containsKey(b.id()) ? b.heldFor(holds.get(b.id())) : b).toList();
+        RetentionPlan plan = RetentionPlanner.plan(backups, new WalChain(List.of()), new RetentionPolicy(7), NOW);
+        String anchor = plan.anchor().orElseThrow().id();
+        assertThat(holds).containsKey("2026-03-23");
+        java.util.Set<String> ltr = RetentionPlanner.keptForLongTermOnly(backups, new RetentionPolicy(7), NOW);
+        assertThat(ltr).isNotEmpty().doesNotContain(anchor, "2026-03-30", "2026-03-31")
+                .allSatisfy(id -> assertThat(id).isLessThan(anchor));
+        assertThat(ltr).isEqualTo(plan.keepBackups().stream().filter(d -> d.reason().startsWith("long-term"))
+                .map(d -> d.item().id()).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
     void holdsAreNeverShortened() {
         BackupRecord b = dailyFulls().get(0).heldFor(new LtrHold("yearly", Instant.parse("2030-01-01T00:00:00Z")));
         assertThat(b.heldFor(new LtrHold("weekly", Instant.parse("2026-02-01T00:00:00Z"))).ltr().kind())

@@ -41,17 +41,22 @@ final class MariaDbLifecycle implements ServerLifecycle {
 
     /**
      * The tier and bind-address are read at start: a change restarts the server. The logins'
-     * hosts follow the firewall rules through the administrator's login, so the server must be
-     * running; they are narrowed before it listens on every address and widened only after it
-     * is back on 127.0.0.1, so no moment admits a client the rules do not.
+     * hosts follow the firewall rules through the administrator's login, so a change of where the
+     * server listens needs it running; they are narrowed before it listens on every address and
+     * widened only after it is back on 127.0.0.1, so no moment admits a client the rules do not.
+     * A stopped server can still change tier (say, one that does not start with its memory).
      */
     @Override
     public Reconfigured reconfigure(ServerSpec server, Credentials admin, Credentials agent) {
         MariaDbCluster cluster = MariaDbEngine.cluster(server);
         if (!cluster.isRunning()) {
-            throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
-                    "the MariaDB server in " + server.dataDir() + " is not running: its logins cannot be changed",
-                    "the daemon starts a managed server again within seconds; try again then");
+            if (listensBeyondLoopbackNow(server) != server.profileOrDefaults().listensBeyondLoopback()) {
+                throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
+                        "the MariaDB server in " + server.dataDir() + " is not running: its logins cannot be changed",
+                        "the daemon starts a managed server again within seconds; try again then");
+            }
+            return cluster.writeProfile(server.profileOrDefaults()) ? Reconfigured.AT_NEXT_START
+                    : Reconfigured.UNCHANGED;
         }
         boolean widens = server.profileOrDefaults().listensBeyondLoopback();
         if (widens) {
@@ -66,6 +71,15 @@ final class MariaDbLifecycle implements ServerLifecycle {
             applyFirewall(cluster, server, admin, agent);
         }
         return settings ? Reconfigured.RESTARTED : Reconfigured.RELOADED;
+    }
+
+    private static boolean listensBeyondLoopbackNow(ServerSpec server) {
+        try {
+            return MariaDbProfileSettings.listensBeyondLoopback(server.runDir());
+        } catch (java.io.IOException e) {
+            throw new HindsightException(HindsightException.Kind.FAILED, "could not read the server's settings in "
+                    + server.runDir() + ": " + e.getMessage(), "check that the directory is readable", e);
+        }
     }
 
     static void applyFirewall(MariaDbCluster cluster, ServerSpec server, Credentials admin, Credentials agent) {

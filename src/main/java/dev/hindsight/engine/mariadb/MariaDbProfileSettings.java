@@ -40,6 +40,11 @@ final class MariaDbProfileSettings {
         return changed;
     }
 
+    /** Whether the profile written last lets the server listen beyond 127.0.0.1. */
+    static boolean listensBeyondLoopback(Path runDir) throws IOException {
+        return read(runDir).contains("bind-address=0.0.0.0");
+    }
+
     /** The lines written last, or none (a server from before tiers: MariaDB's defaults, 127.0.0.1). */
     static List<String> read(Path runDir) throws IOException {
         Path file = runDir.resolve(FILE);
