@@ -61,10 +61,11 @@ final class ApiRoutes {
                 get("/servers/{name}", Needs.READER, ctx -> ctx.json(views.show(name(ctx)))),
                 route(HandlerType.PATCH, "/servers/{name}", Needs.ADMIN, ctx -> ctx.json(servers.update(name(ctx),
                         body(ctx, UpdateRequest.class)))),
-                route(HandlerType.DELETE, "/servers/{name}", Needs.ADMIN, ctx -> {
-                    servers.delete(name(ctx));
-                    ctx.status(204);
-                }),
+                route(HandlerType.DELETE, "/servers/{name}", Needs.ADMIN, ctx -> ctx.json(servers.delete(name(ctx),
+                        flag(ctx, "force")))),
+                get("/deleted-servers", Needs.READER, ctx -> ctx.json(control.deletedServers().list())),
+                get("/deleted-servers/{name}", Needs.READER, ctx -> ctx.json(control.deletedServers().show(name(ctx),
+                        instantParam(ctx, "deletedAt")))),
                 get("/servers/{name}/connection-string", Needs.READER, ctx -> ctx.json(Map.of("connectionString",
                         views.connectionString(name(ctx), ConnectionFormat.parse(ctx.queryParam("format")))))),
                 route(HandlerType.PUT, "/servers/{name}/ltr", Needs.ADMIN, ctx -> ctx.json(control.retention()
@@ -195,6 +196,32 @@ final class ApiRoutes {
         }
         throw HindsightException.invalid("days=" + given + " is not a number of days from 1 to 3660",
                 "leave it out for the last 35 days");
+    }
+
+    /** An optional ISO-8601 instant query parameter. */
+    private static java.time.Instant instantParam(Context ctx, String name) {
+        String given = ctx.queryParam(name);
+        if (given == null) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(given);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw HindsightException.invalid(name + "=" + given + " is not an ISO-8601 instant",
+                    "give it as `hindsight server list --deleted` prints it, e.g. 2026-12-07T10:15:30.123Z");
+        }
+    }
+
+    /** A yes/no query parameter: absent or "false" is no, "true" yes, anything else a 400. */
+    private static boolean flag(Context ctx, String name) {
+        String given = ctx.queryParam(name);
+        if (given == null || given.equals("false")) {
+            return false;
+        }
+        if (given.equals("true")) {
+            return true;
+        }
+        throw HindsightException.invalid(name + "=" + given + " is neither true nor false", "give ?" + name + "=true");
     }
 
     private static int limit(Context ctx) {

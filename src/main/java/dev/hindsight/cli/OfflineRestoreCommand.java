@@ -48,6 +48,11 @@ final class OfflineRestoreCommand implements Callable<Integer> {
     Path storageConfig;
     @Option(names = "--server", required = true, description = "the server's name in the repository")
     String server;
+    @Option(names = "--deleted", description = "the server was deleted: restore it up to its final log backup")
+    boolean deleted;
+    @Option(names = "--deleted-at", paramLabel = "TIME", description = "which deleted server of that name, when there "
+            + "are several: its deletion time")
+    Instant deletedAt;
     @Option(names = "--target-dir", required = true, paramLabel = "DIR", description = "new data directory (must not exist or be empty)")
     Path targetDir;
     @Option(names = "--port", defaultValue = "5432", description = "port the restored server will listen on (default: ${DEFAULT-VALUE})")
@@ -67,15 +72,21 @@ final class OfflineRestoreCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Repository repo = open();
-        List<ServerRecord> named = repo.catalog().serversNamed(server);
-        if (named.isEmpty()) {
-            throw HindsightException.notFound("the repository has no server named " + server,
-                    "servers in it: " + String.join(", ", repo.catalog().servers().stream().map(ServerRecord::name).toList()));
+        ServerRecord source;
+        if (deleted || deletedAt != null) {
+            source = dev.hindsight.control.DeletedServers.find(repo.catalog(), server, deletedAt);
+        } else {
+            List<ServerRecord> named = repo.catalog().serversNamed(server);
+            if (named.isEmpty()) {
+                throw HindsightException.notFound("the repository has no server named " + server, "servers in it: "
+                        + String.join(", ", repo.catalog().servers().stream().map(ServerRecord::name).toList()));
+            }
+            source = named.get(0);
         }
-        ServerRecord source = named.get(0);
         Engine engine = Engines.all().get(source.engine());
         RestoreRequest request = target.request();
-        RestorePlan plan = ServerPlans.restore(engine, repo, source, request, null, Instant.now());
+        // a deleted server's final log backup held everything it committed up to then
+        RestorePlan plan = ServerPlans.restore(engine, repo, source, request, source.finalLogAt(), Instant.now());
         Path staging = targetDir.toAbsolutePath().resolveSibling(targetDir.getFileName() + "-wal");
         err.println("Restoring " + server + " to " + plan.pointInTime() + " from backup " + plan.backup().id()
                 + engine.restorer().logToStage(plan).map(log -> " with " + log).orElse(""));

@@ -20,6 +20,11 @@ class ServerRestoreCommand extends DaemonCommand {
     @Option(names = "--backup-redundancy", paramLabel = "R",
             description = "the new server's backup redundancy (default: the source's)")
     String redundancy;
+    @Option(names = "--deleted", description = "the source is a deleted server (see `server list --deleted`)")
+    boolean deleted;
+    @Option(names = "--deleted-at", paramLabel = "TIME", description = "which deleted server of that name, when there "
+            + "are several: its deletion time")
+    java.time.Instant deletedAt;
     @Option(names = "--no-wait", description = "return at once with the operation id")
     boolean noWait;
     @Mixin
@@ -30,7 +35,7 @@ class ServerRestoreCommand extends DaemonCommand {
         target.checkExactlyOne();
         ApiClient client = client();
         JsonNode op = client.post(path(), new RestoreRequestBody(source, name, target.time(), target.latest,
-                target.earliest, port, target.fromBackup, redundancy));
+                target.earliest, port, target.fromBackup, redundancy, deleted || deletedAt != null, deletedAt));
         if (noWait) {
             OutputOption.printJson(out(), op);
             return ExitCodes.OK;
@@ -39,7 +44,7 @@ class ServerRestoreCommand extends DaemonCommand {
         if (output.json()) {
             OutputOption.printJson(out(), result);
         } else {
-            out().println("Restored " + source + what() + " to " + result.path("pointInTime").asText() + " as new server "
+            out().println("Restored " + (deleted ? "deleted server " : "") + source + what() + " to " + result.path("pointInTime").asText() + " as new server "
                     + name + " (from backup " + result.path("backupId").asText() + ").");
             out().println("Note: " + result.path("note").asText());
             out().println(result.path("connectionString").asText());

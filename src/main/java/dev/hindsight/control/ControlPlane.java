@@ -26,6 +26,7 @@ public final class ControlPlane {
     private final RepositoryVerifier verifier;
     private final Tokens tokens;
     private final ConsoleLinks consoleLinks;
+    private final DeletedServers deletedServers;
     private final AuditLog audit;
     private final FirewallService firewall;
     private final Restarts restarts = new Restarts();
@@ -50,6 +51,7 @@ public final class ControlPlane {
         verifier = new RepositoryVerifier(repository, placed);
         tokens = new Tokens(db, clock);
         consoleLinks = new ConsoleLinks(tokens, clock);
+        deletedServers = new DeletedServers(repository, engines);
         audit = new AuditLog(db, activity, clock);
         operations.onChange(op -> activity.publish(ActivityFeed.Kind.OPERATION, op));
         firewall = new FirewallService(repository, engines, lookup, backups);
@@ -57,6 +59,10 @@ public final class ControlPlane {
 
     public ControlDb db() {
         return db;
+    }
+
+    public DeletedServers deletedServers() {
+        return deletedServers;
     }
 
     public ConsoleLinks consoleLinks() {

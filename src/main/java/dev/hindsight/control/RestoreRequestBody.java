@@ -7,7 +7,14 @@ import java.time.Instant;
  * (a time, latest, earliest, or {@code fromBackup}: one backup's consistent point, e.g. from LTR).
  *
  * @param backupRedundancy the new server's; null: the source's
+ * @param deleted          the source is a deleted server of that name (its final log backup is its latest point)
+ * @param deletedAt        which one, when several servers of that name were deleted (their deletion time)
  */
 public record RestoreRequestBody(String sourceServer, String name, Instant restoreTime, boolean latest,
-                                 boolean earliest, Integer port, String fromBackup, String backupRedundancy) {
+                                 boolean earliest, Integer port, String fromBackup, String backupRedundancy,
+                                 boolean deleted, Instant deletedAt) {
+    public RestoreRequestBody(String sourceServer, String name, Instant restoreTime, boolean latest, boolean earliest,
+                              Integer port, String fromBackup, String backupRedundancy) {
+        this(sourceServer, name, restoreTime, latest, earliest, port, fromBackup, backupRedundancy, false, null);
+    }
 }

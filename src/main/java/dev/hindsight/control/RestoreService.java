@@ -67,12 +67,28 @@ public final class RestoreService {
 
     /** Checks the request and plans it; throws before anything is created if it cannot be done. */
     public RestorePlan check(RestoreRequestBody body) throws IOException {
-        return check(body, source(body.sourceServer(), false));
+        return check(body, source(body, false));
     }
 
     /** Checks a geo-restore and plans it against the geo copy alone. */
     public RestorePlan checkGeo(RestoreRequestBody body) throws IOException {
-        return check(body, source(body.sourceServer(), true));
+        return check(body, source(body, true));
+    }
+
+    private Source source(RestoreRequestBody body, boolean geo) throws IOException {
+        if (body.deleted()) {
+            Repository from = geo ? storage.geoRepository() : repository;
+            ServerRecord record = DeletedServers.find(from.catalog(), body.sourceServer(), body.deletedAt());
+            if (geo) {
+                StorageService.requireGeo(record);
+            }
+            return new Source(from, record, geo);
+        }
+        if (body.deletedAt() != null) {
+            throw HindsightException.invalid("deletedAt names a deleted server, but deleted is not set",
+                    "add --deleted (\"deleted\": true) to restore a deleted server");
+        }
+        return source(body.sourceServer(), geo);
     }
 
     private Source source(String name, boolean geo) throws IOException {
@@ -145,9 +161,10 @@ public final class RestoreService {
 
     private RestorePlan plan(Source source, RestoreRequest request) throws IOException {
         Engine engine = engines.get(source.record().engine());
-        // the geo copy's latest point is what it holds, whatever the live capture has
-        java.time.Instant caughtUp = source.geo() ? null : captures.capture(source.record().id())
-                .flatMap(LogCapture::caughtUpAt).orElse(null);
+        // the geo copy's latest point is what it holds, whatever the live capture has; a deleted
+        // server's is its final log backup
+        java.time.Instant caughtUp = source.geo() ? null : source.record().deleted() ? source.record().finalLogAt()
+                : captures.capture(source.record().id()).flatMap(LogCapture::caughtUpAt).orElse(null);
         return ServerPlans.restore(engine, source.repository(), source.record(), request, caughtUp,
                 clock.instant());
     }
@@ -162,12 +179,12 @@ public final class RestoreService {
     }
 
     public RestoreOutcome restore(RestoreRequestBody body, dev.hindsight.util.Progress progress) throws IOException {
-        return restore(body, source(body.sourceServer(), false), progress);
+        return restore(body, source(body, false), progress);
     }
 
     /** Restores from the paired region's copy only: for when the primary region's sites are gone. */
     public RestoreOutcome geoRestore(RestoreRequestBody body, dev.hindsight.util.Progress progress) throws IOException {
-        return restore(body, source(body.sourceServer(), true), progress);
+        return restore(body, source(body, true), progress);
     }
 
     private RestoreOutcome restore(RestoreRequestBody body, Source from, dev.hindsight.util.Progress progress)

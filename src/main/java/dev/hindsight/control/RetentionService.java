@@ -44,6 +44,24 @@ public record RetentionService(Repository repository, Engines engines, ServerLoo
     }
 
     /**
+     * Applies the retention of every deleted server as of {@code now}, as if it were online: kept
+     * while its window reaches its deletion, then gone but for the fulls long-term retention
+     * holds (no new holds are made: it takes no new backups). Returns the outcome per server.
+     */
+    public Map<String, PurgeExecutor.Outcome> purgeDeleted(Instant now) throws IOException {
+        Map<String, PurgeExecutor.Outcome> outcomes = new java.util.LinkedHashMap<>();
+        for (ServerRecord record : repository.catalog().deletedServers()) {
+            if (repository.catalog().backupsOf(record.id()).isEmpty()) {
+                continue;
+            }
+            RetentionPlan plan = ServerPlans.retentionOfDeleted(engines.get(record.engine()), repository, record, now);
+            outcomes.put(record.name() + " (deleted " + record.deletedAt() + ")", PurgeExecutor.execute(repository,
+                    engines.get(record.engine()).logs(), record.id(), plan));
+        }
+        return outcomes;
+    }
+
+    /**
      * Marks the full backups the server's LTR policy chooses at {@code now} (holds only grow:
      * a policy change never shortens what an earlier policy promised).
      */

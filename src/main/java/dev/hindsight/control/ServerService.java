@@ -5,6 +5,7 @@ import dev.hindsight.engine.Credentials;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
 import dev.hindsight.engine.Identity;
+import dev.hindsight.engine.LogCapture;
 import dev.hindsight.engine.ServerProfile;
 import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.repo.Repository;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -267,17 +269,39 @@ public final class ServerService {
         }
     }
 
-    /** Stops and removes a server from this host; its backups stay in the repository. */
-    public void delete(String name) throws IOException {
+    /**
+     * Takes the server's final log backup, then stops and removes it from this host; its backups
+     * stay in the repository for its retention period, restorable to any point up to the final
+     * log. Without a final log backup (storage or server down) it is refused, unless
+     * {@code force}: then the outcome says from when commits may be missing.
+     */
+    public DeletedServer delete(String name, boolean force) throws IOException {
         ManagedServer host = lookup.managed(name);
         names.lock(name);
         try {
             Optional<ServerRecord> known = repository.catalog().server(host.id());
             if (known.isEmpty()) {
                 removeUnknown(host);
-                return;
+                return new DeletedServer(name, host.id(), clock.instant(), null,
+                        "the repository had no record of it: removed from this host only");
             }
             ServerRecord record = known.get();
+            Engine engine = engines.get(record.engine());
+            Instant finalLog = null;
+            String note;
+            try {
+                finalLog = FinalLogBackup.take(engine, record, host, captures, clock);
+                note = "final log backup taken: restorable to any point up to " + finalLog;
+            } catch (HindsightException e) {
+                if (!force) {
+                    throw e;
+                }
+                String latest = captures.capture(record.id()).flatMap(LogCapture::caughtUpAt).map(Instant::toString)
+                        .orElse("the end of the stored log");
+                note = "deleted without a final log backup (" + e.getMessage() + "): commits after " + latest
+                        + " may be missing";
+                log.warn("Server {}: {}", name, note);
+            }
             captures.stop(record.id());
             db.setServerState(name, ServerState.DELETING);
             if (host.attached()) {
@@ -285,10 +309,14 @@ public final class ServerService {
             } else {
                 engines.get(record.engine()).lifecycle().stop(host.spec());
             }
-            repository.updateCatalog(c -> c.withServer(record.withDeletedAt(clock.instant())));
+            Instant deletedAt = clock.instant();
+            Instant held = finalLog;
+            repository.updateCatalog(c -> c.withServer(record.withDeletedAt(deletedAt, held)));
             FileTrees.deleteRecursively(host.dir());
             db.deleteServer(name);
-            log.info("Deleted server {} ({}); its backups stay in the repository", name, record.id());
+            log.info("Deleted server {} ({}); {}; its backups stay in the repository for {} days", name, record.id(),
+                    note, record.retentionDays());
+            return new DeletedServer(name, record.id(), deletedAt, finalLog, note);
         } finally {
             names.release(name);
         }

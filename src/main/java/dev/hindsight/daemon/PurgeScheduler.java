@@ -32,5 +32,15 @@ public record PurgeScheduler(ServerLookup lookup, RetentionService retention, Cl
                 log.error("Purge of {} failed; it runs again next hour", host.name(), e);
             }
         }
+        try {
+            retention.purgeDeleted(now).forEach((server, outcome) -> {
+                if (outcome.backups() + outcome.walObjects() + outcome.leftovers() > 0) {
+                    log.info("Retention of deleted server {}: purged {} backups, {} WAL objects, {} leftovers", server,
+                            outcome.backups(), outcome.walObjects(), outcome.leftovers());
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            log.error("Purge of the deleted servers failed; it runs again next hour", e);
+        }
     }
 }

@@ -46,6 +46,14 @@ public interface ServerLifecycle {
         }
     }
 
+    /**
+     * Ends the log the server is writing, for a final log backup before it is deleted: the engine
+     * switches to a new WAL segment or binary log file where the login may, so that what was
+     * committed is whole in units the capture seals. Returns the position every commit made
+     * before the call lies before, for {@link LogCapture#awaitDurable}.
+     */
+    dev.hindsight.plan.Position endLog(ServerSpec server, Credentials agent);
+
     void start(ServerSpec server);
 
     void stop(ServerSpec server);

@@ -40,6 +40,14 @@ public final class ServerPlans {
                 engine.logs().chain(repository, record.id()), caughtUpAt, request, now);
     }
 
+    /** What a deleted server's retention keeps and deletes at {@code now}. */
+    public static RetentionPlan retentionOfDeleted(Engine engine, Repository repository, ServerRecord record,
+                                                   Instant now) throws IOException {
+        return RetentionPlanner.planDeleted(repository.catalog().backupsOf(record.id()),
+                engine.logs().chain(repository, record.id()), new RetentionPolicy(record.retentionDays()),
+                record.deletedAt(), now);
+    }
+
     /** What the server's retention policy keeps and deletes at {@code now}. */
     public static RetentionPlan retention(Engine engine, Repository repository, ServerRecord record, Instant now)
             throws IOException {

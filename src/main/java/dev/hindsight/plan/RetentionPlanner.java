@@ -88,6 +88,44 @@ public final class RetentionPlanner {
                 anchor.map(BackupRecord::consistentAt));
     }
 
+    /**
+     * The plan for a deleted server: while its window [now − retention, now] still reaches its
+     * deletion, what a live server's plan keeps (every point from the window's start to the
+     * deletion stays restorable); once it has passed, nothing restores any more but the fulls
+     * long-term retention holds, which stay with their own log until their holds end.
+     */
+    public static <P extends Position> RetentionPlan planDeleted(List<BackupRecord> backups, LogChain<P> log,
+                                                                 RetentionPolicy policy, Instant deletedAt,
+                                                                 Instant now) {
+        Instant windowStart = now.minus(policy.window());
+        if (!windowStart.isAfter(deletedAt)) {
+            return plan(backups, log, policy, now);
+        }
+        List<RetentionPlan.Decision<BackupRecord>> keep = new ArrayList<>();
+        List<RetentionPlan.Decision<BackupRecord>> delete = new ArrayList<>();
+        for (BackupRecord b : backups.stream().sorted(Comparator.comparing(BackupRecord::startedAt)).toList()) {
+            if (b.isCompleted() && b.heldAt(now)) {
+                keep.add(new RetentionPlan.Decision<>(b, "long-term retention (" + b.ltr().kind() + ") until "
+                        + b.ltr().until() + "; the server was deleted at " + deletedAt));
+            } else {
+                delete.add(new RetentionPlan.Decision<>(b, "the server was deleted at " + deletedAt
+                        + " and its retention window has passed it (it starts at " + windowStart + ")"));
+            }
+        }
+        List<long[]> heldRanges = keep.stream().map(RetentionPlan.Decision::item)
+                .map(b -> new long[]{log.unitOf(log.position(b.startPosition())),
+                        log.unitOf(log.position(b.stopPosition()))})
+                .toList();
+        List<RetentionPlan.Decision<StoredLog>> deleteLogs = new ArrayList<>();
+        for (StoredLog f : log.objects()) {
+            long unit = f.unit();
+            if (heldRanges.stream().noneMatch(r -> unit >= r[0] && unit <= r[1])) {
+                deleteLogs.add(new RetentionPlan.Decision<>(f, "the server was deleted and its window has passed"));
+            }
+        }
+        return new RetentionPlan(windowStart, Optional.empty(), keep, delete, deleteLogs, Optional.empty());
+    }
+
     /** The newest restorable backup consistent before the window starts, or the oldest if none is. */
     private static Optional<BackupRecord> anchor(List<BackupRecord> backups, BackupChain chain, Instant windowStart) {
         List<BackupRecord> completed = backups.stream().filter(chain::restorable)

@@ -256,7 +256,15 @@ class ApiContractIT {
                         throw new AssertionError(path, e);
                     }
                 });
-        assertThat(api.send(admin, "DELETE", "/api/v1/servers/api-pg", null).status()).isEqualTo(204);
+        ApiClientHttp.Exchange deleted = api.send(admin, "DELETE", "/api/v1/servers/api-pg", null);
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+        assertThat(deleted.json().path("note").asText()).contains("final log backup taken");
+        assertThat(api.send(admin, "DELETE", "/api/v1/servers/api-pg?force=maybe", null).status()).isEqualTo(400);
+        assertThat(api.get(admin, "/api/v1/deleted-servers").json()).anySatisfy(d ->
+                assertThat(d.path("name").asText()).isEqualTo("api-pg"));
+        assertThat(api.get(admin, "/api/v1/deleted-servers/api-pg").json().path("finalLogBackup").asBoolean()).isTrue();
+        assertThat(api.get(admin, "/api/v1/deleted-servers/api-pg?deletedAt=yesterday").status()).isEqualTo(400);
+        assertThat(api.get(admin, "/api/v1/deleted-servers/nope").status()).isEqualTo(404);
         assertThat(api.get(admin, "/api/v1/servers").json()).isEmpty();
         assertThat(new OpenApiResponses().mismatches(exchanges)).isEmpty();
     }

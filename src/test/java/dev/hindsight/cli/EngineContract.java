@@ -233,6 +233,70 @@ abstract class EngineContract {
     }
 
     /** Makes the table if it is missing and gives it exactly the rows {@code select} returns. */
+    /**
+     * A deleted server restores to any point of its window, the moment of deletion included: its
+     * final log backup holds the commit made just before the delete, with no pause between them.
+     */
+    @Test
+    void aDeletedServerRestoresToAPointAndToItsLastCommitFromItsFinalLogBackup() throws Exception {
+        String gone = server() + "-gone";
+        hs.cli("server", "create", "--name", gone, "--engine", engine, "--admin-user", "app",
+                "--admin-password", "s3cret-pw").ok();
+        hs.awaitBackups(gone, HindsightFixture::anyCompleted, Duration.ofMinutes(3));
+        Map<String, String> atT;
+        Map<String, String> last;
+        Instant t;
+        try (Connection c = hs.connect(gone); Statement s = c.createStatement()) {
+            createLoadTablesIfMissing(s);
+            s.execute("INSERT INTO orders(customer, amount) SELECT n % 7, n FROM " + numbers(1, 300));
+            atT = checksumsOf(c);
+            Thread.sleep(1200);
+            t = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            Thread.sleep(1200);
+            s.execute("DELETE FROM orders WHERE amount > 100");
+            s.execute("UPDATE accounts SET balance = 7 WHERE id < 10");
+            last = checksumsOf(c);
+        }
+        assertThat(last).isNotEqualTo(atT);
+        JsonNode deleted = hs.cli("server", "delete", "--name", gone, "--output", "json").ok().json();
+        assertThat(deleted.path("finalLogAt").asText()).isNotEmpty();
+        assertThat(deleted.path("note").asText()).contains("final log backup taken");
+        assertThat(hs.cli("server", "show", "--name", gone).exit()).isEqualTo(ExitCodes.NOT_FOUND);
+
+        assertThat(hs.cli("server", "list", "--deleted").ok().out()).contains(gone).contains("yes");
+        JsonNode shown = hs.cli("server", "show-deleted", "--name", gone, "--output", "json").ok().json();
+        assertThat(shown.path("finalLogBackup").asBoolean()).isTrue();
+        assertThat(Instant.parse(shown.path("latestRestorePoint").asText())).as("the final log backup, or the log"
+                + " it stored if that reaches later").isAfterOrEqualTo(Instant.parse(deleted.path("finalLogAt").asText()))
+                .isBeforeOrEqualTo(Instant.parse(shown.path("deletedAt").asText()));
+        assertThat(Instant.parse(shown.path("windowEndsAt").asText()))
+                .isEqualTo(Instant.parse(shown.path("deletedAt").asText()).plus(Duration.ofDays(7)));
+
+        // its last commit, taken by the final log backup alone, and a point before the damage
+        hs.cli("server", "restore", "--source-server", gone, "--deleted", "--latest", "--name", gone + "-last").ok();
+        try (Connection r = hs.connect(gone + "-last")) {
+            assertThat(checksumsOf(r)).isEqualTo(last);
+        }
+        hs.cli("server", "restore", "--source-server", gone, "--deleted", "--restore-time", t.toString(),
+                "--name", gone + "-at-t").ok();
+        try (Connection r = hs.connect(gone + "-at-t")) {
+            assertThat(checksumsOf(r)).isEqualTo(atT);
+        }
+
+        // what cannot be: a live name as a deleted one, a deletion time it does not have, a point after the deletion
+        assertThat(hs.cli("server", "restore", "--source-server", server(), "--deleted", "--latest", "--name",
+                gone + "-x").err()).contains("no deleted server named " + server());
+        assertThat(hs.cli("server", "restore", "--source-server", gone, "--deleted-at", "2020-01-01T00:00:00Z",
+                "--latest", "--name", gone + "-x").err()).contains("was deleted at " + shown.path("deletedAt").asText());
+        HindsightFixture.Result after = hs.cli("server", "restore", "--source-server", gone, "--deleted",
+                "--restore-time", Instant.now().minusMillis(200).toString(), "--name", gone + "-x");
+        assertThat(after.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(after.err()).contains("outside the restore window");
+        assertThat(hs.cli("server", "show", "--name", gone + "-x").exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        hs.cli("server", "delete", "--name", gone + "-last").ok();
+        hs.cli("server", "delete", "--name", gone + "-at-t").ok();
+    }
+
     private static void refill(Statement s, String tableAndColumns, String select) throws SQLException {
         String table = tableAndColumns.substring(0, tableAndColumns.indexOf('('));
         s.execute("CREATE TABLE IF NOT EXISTS " + tableAndColumns);

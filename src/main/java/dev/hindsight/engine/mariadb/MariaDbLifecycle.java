@@ -94,6 +94,35 @@ final class MariaDbLifecycle implements ServerLifecycle {
         }
     }
 
+    /**
+     * FLUSH BINARY LOGS closes the file being written (the agent has RELOAD); everything
+     * committed is then before the new file's start. Without it, before the open file's end.
+     */
+    @Override
+    public BinlogPosition endLog(ServerSpec server, Credentials agent) {
+        try (Connection c = MariaDbEngine.cluster(server).connect(agent.user(), agent.password());
+             Statement s = c.createStatement()) {
+            boolean flushed;
+            try {
+                s.execute("FLUSH BINARY LOGS");
+                flushed = true;
+            } catch (SQLException noReload) {
+                flushed = false;
+            }
+            try (ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+                if (!rs.next()) {
+                    throw new HindsightException(HindsightException.Kind.FAILED, "MariaDB of " + server.name()
+                            + " writes no binary log", "the binary log is what restores to a point; turn it on");
+                }
+                return new BinlogPosition(rs.getString(1), flushed ? 0 : rs.getLong(2), null);
+            }
+        } catch (SQLException e) {
+            throw new HindsightException(HindsightException.Kind.UNAVAILABLE, "cannot reach MariaDB of "
+                    + server.name() + " to end its binary log: " + e.getMessage(),
+                    "start the server (the daemon restarts a managed one within seconds), or delete with --force", e);
+        }
+    }
+
     @Override
     public Attachable checkAttachable(String connectionUri, Path dataDir) {
         return MariaDbAttachCheck.check(connectionUri, dataDir);

@@ -64,6 +64,31 @@ final class PgLifecycle implements ServerLifecycle {
         return Reconfigured.UNCHANGED;
     }
 
+    /** The agent may run pg_switch_wal(); an attached server's own login may not, and streaming needs no switch. */
+    @Override
+    public Lsn endLog(ServerSpec server, Credentials agent) {
+        try (Connection c = PostgresEngine.cluster(server).connect(agent.user(), agent.password(), "postgres")) {
+            try {
+                return lsn(c, "SELECT pg_switch_wal()");
+            } catch (SQLException noSwitch) {
+                log.info("Server {}: no WAL switch for the final log backup ({}); waiting for the current end",
+                        server.name(), noSwitch.getMessage());
+                return lsn(c, "SELECT pg_current_wal_lsn()");
+            }
+        } catch (SQLException e) {
+            throw new HindsightException(HindsightException.Kind.UNAVAILABLE, "cannot reach PostgreSQL of "
+                    + server.name() + " to end its log: " + e.getMessage(),
+                    "start the server (the daemon restarts a managed one within seconds), or delete with --force", e);
+        }
+    }
+
+    private static Lsn lsn(Connection c, String query) throws SQLException {
+        try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return Lsn.parse(rs.getString(1));
+        }
+    }
+
     @Override
     public Attachable checkAttachable(String connectionUri, Path dataDir) {
         return PgAttachCheck.check(connectionUri, dataDir);

@@ -34,6 +34,12 @@ public record Catalog(int format, long sequence, Instant writtenAt,
         return servers.stream().filter(s -> s.name().equals(name) && !s.deleted()).findFirst();
     }
 
+    /** The deleted servers, the most recently deleted first. */
+    public List<ServerRecord> deletedServers() {
+        return servers.stream().filter(ServerRecord::deleted)
+                .sorted(Comparator.comparing(ServerRecord::deletedAt).reversed()).toList();
+    }
+
     /** Every server that ever had this name, newest first (deleted ones included). */
     public List<ServerRecord> serversNamed(String name) {
         return servers.stream().filter(s -> s.name().equals(name))

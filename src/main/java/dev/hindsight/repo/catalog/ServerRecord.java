@@ -25,6 +25,8 @@ import java.util.List;
  * @param tier             the compute tier its memory and connection settings follow (older catalogs:
  *                         general-purpose)
  * @param firewallRules    client address ranges allowed beyond 127.0.0.1, by name; empty for none
+ * @param finalLogAt       for a deleted server, when its final log backup held everything it had
+ *                         committed (its latest restore point); null if it was deleted without one
  */
 public record ServerRecord(
         String id,
@@ -46,7 +48,8 @@ public record ServerRecord(
         Integer storageSizeGib,
         Redundancy backupRedundancy,
         Tier tier,
-        List<FirewallRule> firewallRules) {
+        List<FirewallRule> firewallRules,
+        Instant finalLogAt) {
 
     public static final Duration DEFAULT_FULL_INTERVAL = Duration.ofDays(7);
     public static final Duration DEFAULT_DIFF_INTERVAL = Duration.ofHours(12);
@@ -64,46 +67,47 @@ public record ServerRecord(
         return deletedAt != null;
     }
 
-    public ServerRecord withDeletedAt(Instant when) {
+    /** Marked deleted at {@code when}; {@code finalLog} as in {@link #finalLogAt}. */
+    public ServerRecord withDeletedAt(Instant when, Instant finalLog) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, when,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLog);
     }
 
     public ServerRecord withBackupSettings(int retention, Duration fullInterval, Duration diffInterval,
                                            Integer storageGib) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom, ltr,
-                diffInterval, storageGib, backupRedundancy, tier, firewallRules);
+                diffInterval, storageGib, backupRedundancy, tier, firewallRules, finalLogAt);
     }
 
     public ServerRecord withRedundancy(Redundancy redundancy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules);
+                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules, finalLogAt);
     }
 
     public ServerRecord withLtr(LtrPolicy policy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom,
-                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules);
+                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt);
     }
 
     public ServerRecord withSystemIdentifier(String system, String version) {
         return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt);
     }
 
     public ServerRecord withTier(Tier next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules);
+                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules, finalLogAt);
     }
 
     public ServerRecord withFirewallRules(List<FirewallRule> rules) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules, finalLogAt);
     }
 }
