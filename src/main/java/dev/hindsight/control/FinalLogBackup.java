@@ -21,12 +21,15 @@ import java.time.Instant;
  */
 final class FinalLogBackup {
     static final Duration WAIT = Duration.ofSeconds(60);
+    /** With --force the user has said a missing final log is acceptable: a shorter try. */
+    static final Duration FORCED_WAIT = Duration.ofSeconds(10);
 
     private FinalLogBackup() {
     }
 
     /** Takes it; returns the moment everything committed before is held. Throws, changing nothing, if it cannot. */
-    static Instant take(Engine engine, ServerRecord record, ManagedServer host, CaptureManager captures, Clock clock) {
+    static Instant take(Engine engine, ServerRecord record, ManagedServer host, CaptureManager captures, Clock clock,
+                        Duration wait) {
         LogCapture capture = captures.capture(record.id()).orElseThrow(() -> new HindsightException(
                 HindsightException.Kind.UNAVAILABLE, "no log capture runs for server " + record.name()
                 + ", so its final log backup cannot be taken", "wait for the daemon to resume it, or delete with --force"));
@@ -34,7 +37,7 @@ final class FinalLogBackup {
         Position end = engine.lifecycle().endLog(host.spec(), new Credentials(record.agentUser(), record.agentPassword()));
         boolean durable;
         try {
-            durable = capture.awaitDurable(end, WAIT);
+            durable = capture.awaitDurable(end, wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HindsightException(HindsightException.Kind.FAILED, "interrupted while waiting for the final log "
@@ -42,7 +45,7 @@ final class FinalLogBackup {
         }
         if (!durable) {
             throw new HindsightException(HindsightException.Kind.UNAVAILABLE, "the final log backup of server "
-                    + record.name() + " did not become durable within " + WAIT.toSeconds() + " s (the log up to "
+                    + record.name() + " did not become durable within " + wait.toSeconds() + " s (the log up to "
                     + end.text() + capture.lastError().map(e -> "; the capture reports: " + e).orElse("") + ")",
                     "make the storage reachable and delete again; `server delete --force` deletes without it, and"
                             + " commits after the latest restore point shown by `server show` may then be missing");

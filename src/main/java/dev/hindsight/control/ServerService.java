@@ -290,7 +290,8 @@ public final class ServerService {
             Instant finalLog = null;
             String note;
             try {
-                finalLog = FinalLogBackup.take(engine, record, host, captures, clock);
+                finalLog = FinalLogBackup.take(engine, record, host, captures, clock,
+                        force ? FinalLogBackup.FORCED_WAIT : FinalLogBackup.WAIT);
                 note = "final log backup taken: restorable to any point up to " + finalLog;
             } catch (HindsightException e) {
                 if (!force) {

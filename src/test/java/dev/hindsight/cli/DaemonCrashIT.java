@@ -39,7 +39,7 @@ class DaemonCrashIT {
             startDaemon();
         }
         for (String name : List.of("crash", "crash-latest", "crash-at-kill")) {
-            cli("server", "delete", "--name", name);
+            cli("server", "delete", "--name", name, "--force");
         }
         daemon.destroy();
         daemon.waitFor();

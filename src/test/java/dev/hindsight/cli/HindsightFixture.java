@@ -210,7 +210,7 @@ final class HindsightFixture implements AutoCloseable {
             startDaemon();
         }
         for (String name : created) {
-            cli("server", "delete", "--name", name);
+            cli("server", "delete", "--name", name, "--force"); // a test may have left it stopped or its storage down
         }
         daemon.close();
         dev.hindsight.util.FileTrees.deleteRecursively(home);
