@@ -78,6 +78,14 @@ final class ApiRoutes {
                 }),
                 route(HandlerType.DELETE, "/servers/{name}/firewall-rules/{rule}", Needs.ADMIN, ctx -> ctx.json(
                         control.firewall().delete(name(ctx), ctx.pathParam("rule")))),
+                get("/servers/{name}/locks", Needs.READER, ctx -> ctx.json(control.locks().list(name(ctx)))),
+                route(HandlerType.PUT, "/servers/{name}/locks/{lock}", Needs.ADMIN, ctx -> {
+                    LockRequest lock = body(ctx, LockRequest.class);
+                    ctx.status(201).json(control.locks().create(name(ctx), ctx.pathParam("lock"), lock.type(),
+                            lock.notes(), Access.actor(ctx)));
+                }),
+                route(HandlerType.DELETE, "/servers/{name}/locks/{lock}", Needs.ADMIN, ctx -> ctx.json(
+                        control.locks().delete(name(ctx), ctx.pathParam("lock")))),
                 get("/servers/{name}/usage", Needs.READER, ctx -> ctx.json(control.usage().usage(name(ctx)))),
                 get("/servers/{name}/usage/history", Needs.READER,
                         ctx -> ctx.json(control.usage().history(name(ctx), historyDays(ctx)))),

@@ -27,6 +27,7 @@ public final class ControlPlane {
     private final Tokens tokens;
     private final ConsoleLinks consoleLinks;
     private final DeletedServers deletedServers;
+    private final LockService locks;
     private final AuditLog audit;
     private final FirewallService firewall;
     private final Restarts restarts = new Restarts();
@@ -52,6 +53,7 @@ public final class ControlPlane {
         tokens = new Tokens(db, clock);
         consoleLinks = new ConsoleLinks(tokens, clock);
         deletedServers = new DeletedServers(repository, engines);
+        locks = new LockService(repository, lookup, clock);
         audit = new AuditLog(db, activity, clock);
         operations.onChange(op -> activity.publish(ActivityFeed.Kind.OPERATION, op));
         firewall = new FirewallService(repository, engines, lookup, backups);
@@ -59,6 +61,10 @@ public final class ControlPlane {
 
     public ControlDb db() {
         return db;
+    }
+
+    public LockService locks() {
+        return locks;
     }
 
     public DeletedServers deletedServers() {

@@ -65,6 +65,7 @@ public final class FirewallService {
     }
 
     private FirewallChange apply(String server, ServerRecord record, List<FirewallRule> rules) throws IOException {
+        LockService.requireChangeable(record);
         ManagedServer host = lookup.managed(server);
         if (host.attached()) {
             throw HindsightException.invalid("server " + server + " is attached: Hindsight does not configure its access",

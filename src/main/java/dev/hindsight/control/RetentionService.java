@@ -27,6 +27,7 @@ public record RetentionService(Repository repository, Engines engines, ServerLoo
     /** Sets the long-term retention policy and puts its holds on the backups it chooses now. */
     public ServerView setLtr(String name, LtrPolicy policy) throws IOException {
         ServerRecord record = lookup.live(name);
+        LockService.requireChangeable(record);
         repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow().withLtr(policy)));
         applyLtr(repository, record.id(), clock.instant());
         log.info("Server {}: long-term retention {}", name, policy);

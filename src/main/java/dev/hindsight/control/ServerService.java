@@ -209,6 +209,7 @@ public final class ServerService {
      */
     public ServerView update(String name, UpdateRequest request) throws IOException {
         ServerRecord record = lookup.live(name);
+        LockService.requireChangeable(record);
         if (request.isEmpty()) {
             throw HindsightException.invalid("nothing to update", "give --backup-retention DAYS, --full-interval,"
                     + " --diff-interval, --storage-size GIB, --backup-redundancy and/or --tier");
@@ -286,6 +287,7 @@ public final class ServerService {
                         "the repository had no record of it: removed from this host only");
             }
             ServerRecord record = known.get();
+            LockService.requireDeletable(record);
             Engine engine = engines.get(record.engine());
             Instant finalLog = null;
             String note;

@@ -17,6 +17,7 @@ import java.time.Instant;
  * @param storageNote          what the redundancy lacks, or why it is not what was asked for
  * @param tier                 the compute tier its memory and connection settings follow
  * @param firewallRules        client ranges allowed beyond 127.0.0.1
+ * @param locks                management locks (delete, read-only)
  */
 public record ServerView(
         String name,
@@ -52,7 +53,8 @@ public record ServerView(
         String geoError,
         String storageNote,
         String tier,
-        java.util.List<dev.hindsight.repo.catalog.FirewallRule> firewallRules) {
+        java.util.List<dev.hindsight.repo.catalog.FirewallRule> firewallRules,
+        java.util.List<dev.hindsight.repo.catalog.ManagementLock> locks) {
 
     /** The same view with a note about the redundancy chosen (at create: why it is not what the preset asks). */
     public ServerView withStorageNote(String note) {
@@ -61,6 +63,6 @@ public record ServerView(
                 lastFullBackupAt, lastBackupId, lastBackupKind, lastBackupAt, lastDifferentialBackupAt, logCaptureLagSeconds,
                 logCapturePosition, logCapturePendingBytes,
                 logCaptureError, restoredFrom, createdAt, longTermRetention, backupRedundancy, backupCopies, geoSite,
-                geoLagSeconds, geoBehindBytes, geoError, note, tier, firewallRules);
+                geoLagSeconds, geoBehindBytes, geoError, note, tier, firewallRules, locks);
     }
 }

@@ -75,7 +75,7 @@ public record ServerViews(Repository repository, StorageService storage, Engines
                 storage.geoSite(record).orElse(null),
                 geo.map(GeoCopier.Status::syncedUpTo).map(this::secondsSince).orElse(null),
                 geo.map(GeoCopier.Status::behindBytes).orElse(null), geo.map(GeoCopier.Status::error).orElse(null),
-                storage.note(record).orElse(null), record.tier().text(), record.firewallRules());
+                storage.note(record).orElse(null), record.tier().text(), record.firewallRules(), record.locks());
     }
 
     private double secondsSince(Instant t) {

@@ -27,6 +27,8 @@ import java.util.List;
  * @param firewallRules    client address ranges allowed beyond 127.0.0.1, by name; empty for none
  * @param finalLogAt       for a deleted server, when its final log backup held everything it had
  *                         committed (its latest restore point); null if it was deleted without one
+ * @param locks            management locks: a delete lock stops its deletion, a read-only one also
+ *                         every settings change
  */
 public record ServerRecord(
         String id,
@@ -49,7 +51,8 @@ public record ServerRecord(
         Redundancy backupRedundancy,
         Tier tier,
         List<FirewallRule> firewallRules,
-        Instant finalLogAt) {
+        Instant finalLogAt,
+        List<ManagementLock> locks) {
 
     public static final Duration DEFAULT_FULL_INTERVAL = Duration.ofDays(7);
     public static final Duration DEFAULT_DIFF_INTERVAL = Duration.ofHours(12);
@@ -60,6 +63,7 @@ public record ServerRecord(
         backupRedundancy = backupRedundancy == null ? Redundancy.LOCAL : backupRedundancy; // catalogs before issue 5
         tier = tier == null ? Tier.DEFAULT : tier; // catalogs before tiers
         firewallRules = firewallRules == null ? List.of() : List.copyOf(firewallRules);
+        locks = locks == null ? List.of() : List.copyOf(locks); // catalogs before locks
     }
 
     @JsonIgnore
@@ -71,43 +75,49 @@ public record ServerRecord(
     public ServerRecord withDeletedAt(Instant when, Instant finalLog) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, when,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLog);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLog, locks);
     }
 
     public ServerRecord withBackupSettings(int retention, Duration fullInterval, Duration diffInterval,
                                            Integer storageGib) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom, ltr,
-                diffInterval, storageGib, backupRedundancy, tier, firewallRules, finalLogAt);
+                diffInterval, storageGib, backupRedundancy, tier, firewallRules, finalLogAt, locks);
     }
 
     public ServerRecord withRedundancy(Redundancy redundancy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules, finalLogAt);
+                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules, finalLogAt, locks);
     }
 
     public ServerRecord withLtr(LtrPolicy policy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom,
-                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt);
+                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks);
     }
 
     public ServerRecord withSystemIdentifier(String system, String version) {
         return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks);
     }
 
     public ServerRecord withTier(Tier next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules, finalLogAt);
+                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules, finalLogAt, locks);
     }
 
     public ServerRecord withFirewallRules(List<FirewallRule> rules) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules, finalLogAt);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules, finalLogAt, locks);
+    }
+
+    public ServerRecord withLocks(List<ManagementLock> next) {
+        return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, next);
     }
 }
