@@ -25,6 +25,9 @@ class ServerRestoreCommand extends DaemonCommand {
     @Option(names = "--deleted-at", paramLabel = "TIME", description = "which deleted server of that name, when there "
             + "are several: its deletion time")
     java.time.Instant deletedAt;
+    @Option(names = "--check", description = "run the engine's integrity check on the new server before reporting "
+            + "success (pg_amcheck --heapallindexed, mariadb-check --extended); a failure removes it")
+    boolean check;
     @Option(names = "--no-wait", description = "return at once with the operation id")
     boolean noWait;
     @Mixin
@@ -35,7 +38,7 @@ class ServerRestoreCommand extends DaemonCommand {
         target.checkExactlyOne();
         ApiClient client = client();
         JsonNode op = client.post(path(), new RestoreRequestBody(source, name, target.time(), target.latest,
-                target.earliest, port, target.fromBackup, redundancy, deleted || deletedAt != null, deletedAt));
+                target.earliest, port, target.fromBackup, redundancy, deleted || deletedAt != null, deletedAt, check));
         if (noWait) {
             OutputOption.printJson(out(), op);
             return ExitCodes.OK;
@@ -47,6 +50,10 @@ class ServerRestoreCommand extends DaemonCommand {
             out().println("Restored " + (deleted ? "deleted server " : "") + source + what() + " to " + result.path("pointInTime").asText() + " as new server "
                     + name + " (from backup " + result.path("backupId").asText() + ").");
             out().println("Note: " + result.path("note").asText());
+            if (result.hasNonNull("check")) {
+                out().println("Integrity check passed: " + result.path("check").path("details").asText() + " ("
+                        + result.path("check").path("durationMillis").asLong() + " ms).");
+            }
             out().println(result.path("connectionString").asText());
             out().flush();
         }

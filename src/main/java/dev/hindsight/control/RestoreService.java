@@ -2,6 +2,7 @@ package dev.hindsight.control;
 
 import dev.hindsight.engine.ConnectionFormat;
 import dev.hindsight.engine.Credentials;
+import dev.hindsight.engine.IntegrityCheck;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
 import dev.hindsight.engine.Identity;
@@ -169,6 +170,25 @@ public final class RestoreService {
                 clock.instant());
     }
 
+    /**
+     * The engine's integrity check on the restored server, before it is acknowledged: one that
+     * fails fails the restore, and the new server is removed with everything else it made.
+     */
+    private static IntegrityCheck checkIntegrity(Engine engine, ManagedServer host, ServerRecord source, String name,
+                                                 dev.hindsight.util.Progress progress) {
+        progress.update("checking integrity", 0, -1);
+        IntegrityCheck check = engine.restorer().check(host.spec(),
+                new Credentials(source.adminUser(), source.adminPassword()));
+        if (!check.passed()) {
+            throw new HindsightException(HindsightException.Kind.CORRUPT, "the restored server " + name
+                    + " failed its integrity check (" + check.tool() + "): " + check.details(),
+                    "the new server was removed; restore to another point or from another backup, or without "
+                            + "--check to look at it yourself");
+        }
+        log.info("Restored server {} passed its integrity check in {} ms", name, check.durationMillis());
+        return check;
+    }
+
     /** The data a restore put back: its backup and, for a differential, the full beneath it. */
     private static long backupBytes(Repository repository, RestorePlan plan) throws IOException {
         long bytes = plan.backup().logicalBytes();
@@ -208,6 +228,7 @@ public final class RestoreService {
             engine.restorer().restoreAndPromote(from.repository(), plan, source, host.spec(profile), staging,
                     new Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT, progress);
             FileTrees.deleteRecursively(staging);
+            IntegrityCheck check = body.check() ? checkIntegrity(engine, host, source, body.name(), progress) : null;
             ServerRecord record = ServerRecords.newServer(host.id(), body.name(), source.engine(),
                     new Identity(source.engineVersion(), source.systemIdentifier()), clock.instant(),
                     new Credentials(source.adminUser(), source.adminPassword()),
@@ -217,7 +238,7 @@ public final class RestoreService {
             String uri = engine.lifecycle().connectionString(host.spec(),
                     new Credentials(source.adminUser(), source.adminPassword()), ConnectionFormat.URI);
             return new RestoreOutcome(body.name(), source.name(), plan.pointInTime(), plan.backup().id(),
-                    backupBytes(from.repository(), plan), uri, engine.restorer().restoredAccessNote());
+                    backupBytes(from.repository(), plan), uri, engine.restorer().restoredAccessNote(), check);
         } catch (IOException | RuntimeException e) {
             if (host != null) {
                 newServers.discard(engine, host);

@@ -37,6 +37,12 @@ public interface Restorer {
     /** What a restored server keeps of its source's client access settings, for the user to read. */
     String restoredAccessNote();
 
+    /**
+     * Runs the engine's integrity check over every database of a running server, as the login
+     * given (the restored server's administrator). It leaves nothing behind on the server.
+     */
+    IntegrityCheck check(ServerSpec server, Credentials admin);
+
     /** Whether a restored server keeps its source's firewall rules (MariaDB, as in the managed service) or starts without. */
     boolean inheritsFirewallRules();
 

@@ -119,8 +119,8 @@ abstract class EngineContract {
         assertThat(atT).containsKeys("accounts", "orders");
         Thread.sleep(2500);
         HindsightFixture.Result restored = hs.cli("server", "restore", "--source-server", server(), "--name",
-                server() + "-at-t", "--restore-time", t.toString()).ok();
-        assertThat(restored.out()).contains(uriPrefix).contains(accessNote);
+                server() + "-at-t", "--restore-time", t.toString(), "--check").ok();
+        assertThat(restored.out()).contains(uriPrefix).contains(accessNote).contains("Integrity check passed");
         try (Connection r = hs.connect(server() + "-at-t")) {
             assertThat(checksumsOf(r)).isEqualTo(atT);
         }

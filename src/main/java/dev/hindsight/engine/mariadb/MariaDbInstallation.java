@@ -39,7 +39,7 @@ public final class MariaDbInstallation {
         Path server = find(search, "mariadbd");
         Map<String, Path> tools = new java.util.HashMap<>();
         for (String tool : List.of("mariadb-install-db", "mariadb-admin", "mariadb-backup", "mbstream",
-                "mariadb-binlog", "mariadb")) {
+                "mariadb-binlog", "mariadb", "mariadb-check")) {
             tools.put(tool, find(search, tool));
         }
         return new MariaDbInstallation(server, Map.copyOf(tools));

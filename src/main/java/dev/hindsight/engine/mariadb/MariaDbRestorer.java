@@ -92,6 +92,11 @@ final class MariaDbRestorer implements Restorer {
     }
 
     @Override
+    public dev.hindsight.engine.IntegrityCheck check(ServerSpec server, Credentials admin) {
+        return MariaDbIntegrity.run(server, admin);
+    }
+
+    @Override
     public boolean inheritsFirewallRules() {
         return true;
     }

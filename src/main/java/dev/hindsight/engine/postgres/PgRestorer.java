@@ -103,6 +103,11 @@ final class PgRestorer implements Restorer {
     }
 
     @Override
+    public dev.hindsight.engine.IntegrityCheck check(ServerSpec server, Credentials admin) {
+        return PgIntegrity.run(server, admin);
+    }
+
+    @Override
     public boolean inheritsFirewallRules() {
         return false;
     }
