@@ -78,6 +78,8 @@ final class ApiRoutes {
                 }),
                 route(HandlerType.DELETE, "/servers/{name}/firewall-rules/{rule}", Needs.ADMIN, ctx -> ctx.json(
                         control.firewall().delete(name(ctx), ctx.pathParam("rule")))),
+                post("/servers/{name}/rehearsals", Needs.OPERATOR, ctx -> ctx.status(202).json(control.rehearsals()
+                        .start(name(ctx), Access.actor(ctx)))),
                 get("/servers/{name}/locks", Needs.READER, ctx -> ctx.json(control.locks().list(name(ctx)))),
                 route(HandlerType.PUT, "/servers/{name}/locks/{lock}", Needs.ADMIN, ctx -> {
                     LockRequest lock = body(ctx, LockRequest.class);

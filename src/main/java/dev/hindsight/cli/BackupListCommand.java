@@ -29,7 +29,7 @@ final class BackupListCommand extends DaemonCommand {
             return ExitCodes.OK;
         }
         Table table = new Table("ID", "KIND", "BASE", "STATUS", "STARTED", "CONSISTENT AT", "FILES", "DATA", "STORED",
-                "LTR", "NOTE");
+                "LTR", "REHEARSAL", "NOTE");
         for (JsonNode b : backups) {
             table.row(b.path("id").asText(), b.path("kind").asText(), b.path("baseBackupId").asText("-"),
                     b.path("status").asText(),
@@ -37,9 +37,19 @@ final class BackupListCommand extends DaemonCommand {
                     OperationWaiter.bytes(b.path("logicalBytes").asLong()),
                     OperationWaiter.bytes(b.path("storedBytes").asLong()),
                     b.hasNonNull("ltr") ? b.path("ltr").path("kind").asText() + " until " + b.path("ltr").path("until").asText()
-                            : "-", b.path("reason").asText(""));
+                            : "-", rehearsal(b.path("verification")), b.path("reason").asText(""));
         }
         table.print(out());
         return ExitCodes.OK;
+    }
+
+    /** "VERIFIED 2026-12-07T… (41 s)", or FAILED with its reason; "-" before any rehearsal. */
+    private static String rehearsal(JsonNode v) {
+        if (v.isMissingNode() || v.isNull()) {
+            return "-";
+        }
+        String line = v.path("status").asText() + " " + v.path("at").asText() + " (" + v.path("duration").asLong() / 1000
+                + " s)";
+        return "FAILED".equals(v.path("status").asText()) ? line + ": " + v.path("detail").asText() : line;
     }
 }

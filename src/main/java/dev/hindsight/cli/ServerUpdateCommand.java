@@ -14,6 +14,9 @@ final class ServerUpdateCommand extends DaemonCommand {
     BackupSettingsOptions settings;
     @Option(names = "--tier", paramLabel = "TIER", description = "burstable, general-purpose or memory-optimized")
     String tier;
+    @Option(names = "--rehearsal", paramLabel = "weekly|daily|off",
+            description = "how often the daemon rehearses a restore of the newest backup (default: weekly)")
+    String rehearsal;
     @Mixin
     OutputOption output;
 
@@ -21,7 +24,8 @@ final class ServerUpdateCommand extends DaemonCommand {
     public Integer call() {
         // the daemon checks everything (an empty update included), so the API gives the same answers
         ServerShowCommand.print(out(), client().patch("/api/v1/servers/" + name, new UpdateRequest(settings.retention,
-                settings.fullInterval, settings.diffInterval, settings.storageSizeGib, settings.redundancy, tier)), output);
+                settings.fullInterval, settings.diffInterval, settings.storageSizeGib, settings.redundancy, tier,
+                rehearsal)), output);
         return ExitCodes.OK;
     }
 }

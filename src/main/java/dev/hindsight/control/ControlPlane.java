@@ -28,6 +28,7 @@ public final class ControlPlane {
     private final ConsoleLinks consoleLinks;
     private final DeletedServers deletedServers;
     private final LockService locks;
+    private final RehearsalService rehearsals;
     private final AuditLog audit;
     private final FirewallService firewall;
     private final Restarts restarts = new Restarts();
@@ -54,6 +55,7 @@ public final class ControlPlane {
         consoleLinks = new ConsoleLinks(tokens, clock);
         deletedServers = new DeletedServers(repository, engines);
         locks = new LockService(repository, lookup, clock);
+        rehearsals = new RehearsalService(home, repository, engines, captures, lookup, operations, clock);
         audit = new AuditLog(db, activity, clock);
         operations.onChange(op -> activity.publish(ActivityFeed.Kind.OPERATION, op));
         firewall = new FirewallService(repository, engines, lookup, backups);
@@ -61,6 +63,10 @@ public final class ControlPlane {
 
     public ControlDb db() {
         return db;
+    }
+
+    public RehearsalService rehearsals() {
+        return rehearsals;
     }
 
     public LockService locks() {

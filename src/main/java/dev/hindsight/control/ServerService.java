@@ -11,6 +11,7 @@ import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.repo.catalog.Rehearsal;
 import dev.hindsight.repo.catalog.Tier;
 import dev.hindsight.storage.PlacementPlanner;
 import dev.hindsight.util.FileTrees;
@@ -212,9 +213,12 @@ public final class ServerService {
         LockService.requireChangeable(record);
         if (request.isEmpty()) {
             throw HindsightException.invalid("nothing to update", "give --backup-retention DAYS, --full-interval,"
-                    + " --diff-interval, --storage-size GIB, --backup-redundancy and/or --tier");
+                    + " --diff-interval, --storage-size GIB, --backup-redundancy, --tier and/or --rehearsal");
         }
         Tier tier = request.tier() == null ? record.tier() : Tier.parse(request.tier());
+        if (request.rehearsal() != null) {
+            Rehearsal.parse(request.rehearsal()); // checked before anything is written
+        }
         ManagedServer host = lookup.managed(name);
         if (tier != record.tier() && host.attached()) {
             throw HindsightException.invalid("server " + name + " is attached: Hindsight does not configure it",
@@ -254,7 +258,9 @@ public final class ServerService {
         }
         Catalog written = repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow()
                 .withBackupSettings(s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib())
-                .withRedundancy(redundancy.redundancy()).withTier(tier)));
+                .withRedundancy(redundancy.redundancy()).withTier(tier)
+                .withRehearsal(request.rehearsal() == null ? c.server(record.id()).orElseThrow().rehearsal()
+                        : Rehearsal.parse(request.rehearsal()))));
         ServerRecord updated = written.server(record.id()).orElseThrow();
         storage.assign(updated);
         log.info("Server {}: backup retention {} days, full every {}, differential every {}, storage {} GiB", name,

@@ -18,6 +18,7 @@ import java.time.Instant;
  * @param tier                 the compute tier its memory and connection settings follow
  * @param firewallRules        client ranges allowed beyond 127.0.0.1
  * @param locks                management locks (delete, read-only)
+ * @param rehearsal            how often a restore of the newest backup is rehearsed
  */
 public record ServerView(
         String name,
@@ -54,7 +55,8 @@ public record ServerView(
         String storageNote,
         String tier,
         java.util.List<dev.hindsight.repo.catalog.FirewallRule> firewallRules,
-        java.util.List<dev.hindsight.repo.catalog.ManagementLock> locks) {
+        java.util.List<dev.hindsight.repo.catalog.ManagementLock> locks,
+        String rehearsal) {
 
     /** The same view with a note about the redundancy chosen (at create: why it is not what the preset asks). */
     public ServerView withStorageNote(String note) {
@@ -63,6 +65,6 @@ public record ServerView(
                 lastFullBackupAt, lastBackupId, lastBackupKind, lastBackupAt, lastDifferentialBackupAt, logCaptureLagSeconds,
                 logCapturePosition, logCapturePendingBytes,
                 logCaptureError, restoredFrom, createdAt, longTermRetention, backupRedundancy, backupCopies, geoSite,
-                geoLagSeconds, geoBehindBytes, geoError, note, tier, firewallRules, locks);
+                geoLagSeconds, geoBehindBytes, geoError, note, tier, firewallRules, locks, rehearsal);
     }
 }

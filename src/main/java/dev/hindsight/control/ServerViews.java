@@ -75,7 +75,8 @@ public record ServerViews(Repository repository, StorageService storage, Engines
                 storage.geoSite(record).orElse(null),
                 geo.map(GeoCopier.Status::syncedUpTo).map(this::secondsSince).orElse(null),
                 geo.map(GeoCopier.Status::behindBytes).orElse(null), geo.map(GeoCopier.Status::error).orElse(null),
-                storage.note(record).orElse(null), record.tier().text(), record.firewallRules(), record.locks());
+                storage.note(record).orElse(null), record.tier().text(), record.firewallRules(), record.locks(),
+                record.rehearsal().text());
     }
 
     private double secondsSince(Instant t) {

@@ -118,6 +118,13 @@ public final class Daemon implements AutoCloseable {
         loops.scheduleWithFixedDelay(guard("metrics", metrics::refresh), METRICS_EVERY.toMillis(),
                 METRICS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(guard("usage sample", control.usage()::sample), 1, 60, TimeUnit.MINUTES);
+        loops.scheduleWithFixedDelay(guard("rehearsals", () -> {
+            try {
+                control.rehearsals().pass();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), 10, 10, TimeUnit.MINUTES);
         PurgeScheduler purge = new PurgeScheduler(control.lookup(), control.retention(), clock);
         loops.scheduleWithFixedDelay(guard("purge", purge::pass), 10, 60, TimeUnit.MINUTES);
         geoLoop.scheduleWithFixedDelay(guard("geo copy", geo::pass), 1, GEO_COPY_EVERY.toMillis(), TimeUnit.MILLISECONDS);

@@ -21,6 +21,7 @@ import java.time.Instant;
  *                      differential was due); null if none
  * @param ltr           the long-term retention hold on this backup, or null; once set it is never
  *                      shortened, whatever later policy changes say
+ * @param verification  the last restore rehearsal of it, or null if none ran
  */
 public record BackupRecord(
         String id,
@@ -38,7 +39,8 @@ public record BackupRecord(
         long logicalBytes,
         long storedBytes,
         String reason,
-        LtrHold ltr) {
+        LtrHold ltr,
+        Verification verification) {
 
     public BackupRecord {
         if (kind == BackupKind.DIFF && baseBackupId == null) {
@@ -55,31 +57,37 @@ public record BackupRecord(
     public static BackupRecord running(String id, String serverId, BackupKind kind, String baseBackupId,
                                        Instant startedAt, String note) {
         return new BackupRecord(id, serverId, kind, kind == BackupKind.DIFF ? baseBackupId : null,
-                BackupStatus.RUNNING, startedAt, null, null, null, null, 0, 0, 0, 0, note, null);
+                BackupStatus.RUNNING, startedAt, null, null, null, null, 0, 0, 0, 0, note, null, null);
     }
 
     public BackupRecord failed(Instant when, String why) {
         return new BackupRecord(id, serverId, kind, baseBackupId, BackupStatus.FAILED, startedAt, consistentAt, when,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, why, ltr);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, why, ltr, verification);
     }
 
     public BackupRecord completed(Instant when, Instant consistent, String start, String stop, int tli,
                                   long fileCount, long logical, long stored) {
         return new BackupRecord(id, serverId, kind, baseBackupId, BackupStatus.COMPLETED, startedAt, consistent,
-                when, start, stop, tli, fileCount, logical, stored, reason, ltr);
+                when, start, stop, tli, fileCount, logical, stored, reason, ltr, verification);
     }
 
     /** The differential this was meant to be became a full, for the reason {@code note}. */
     public BackupRecord fullInstead(String note) {
         return new BackupRecord(id, serverId, BackupKind.FULL, null, status, startedAt, consistentAt, finishedAt,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, note, ltr);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, note, ltr, verification);
     }
 
     /** This backup held until {@code hold.until()}, unless an existing hold already lasts longer. */
     public BackupRecord heldFor(LtrHold hold) {
         LtrHold kept = ltr != null && !ltr.until().isBefore(hold.until()) ? ltr : hold;
         return new BackupRecord(id, serverId, kind, baseBackupId, status, startedAt, consistentAt, finishedAt,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, kept);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, kept, verification);
+    }
+
+    /** The outcome of a restore rehearsal of this backup. */
+    public BackupRecord verified(Verification outcome) {
+        return new BackupRecord(id, serverId, kind, baseBackupId, status, startedAt, consistentAt, finishedAt,
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, ltr, outcome);
     }
 
     /** Whether long-term retention keeps this backup at {@code now}. */

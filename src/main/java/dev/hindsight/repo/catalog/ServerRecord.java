@@ -29,6 +29,7 @@ import java.util.List;
  *                         committed (its latest restore point); null if it was deleted without one
  * @param locks            management locks: a delete lock stops its deletion, a read-only one also
  *                         every settings change
+ * @param rehearsal        how often a restore of its newest backup is rehearsed (older catalogs: weekly)
  */
 public record ServerRecord(
         String id,
@@ -52,7 +53,8 @@ public record ServerRecord(
         Tier tier,
         List<FirewallRule> firewallRules,
         Instant finalLogAt,
-        List<ManagementLock> locks) {
+        List<ManagementLock> locks,
+        Rehearsal rehearsal) {
 
     public static final Duration DEFAULT_FULL_INTERVAL = Duration.ofDays(7);
     public static final Duration DEFAULT_DIFF_INTERVAL = Duration.ofHours(12);
@@ -64,6 +66,7 @@ public record ServerRecord(
         tier = tier == null ? Tier.DEFAULT : tier; // catalogs before tiers
         firewallRules = firewallRules == null ? List.of() : List.copyOf(firewallRules);
         locks = locks == null ? List.of() : List.copyOf(locks); // catalogs before locks
+        rehearsal = rehearsal == null ? Rehearsal.DEFAULT : rehearsal;
     }
 
     @JsonIgnore
@@ -75,49 +78,55 @@ public record ServerRecord(
     public ServerRecord withDeletedAt(Instant when, Instant finalLog) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, when,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLog, locks);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLog, locks, rehearsal);
     }
 
     public ServerRecord withBackupSettings(int retention, Duration fullInterval, Duration diffInterval,
                                            Integer storageGib) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom, ltr,
-                diffInterval, storageGib, backupRedundancy, tier, firewallRules, finalLogAt, locks);
+                diffInterval, storageGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal);
     }
 
     public ServerRecord withRedundancy(Redundancy redundancy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules, finalLogAt, locks);
+                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules, finalLogAt, locks, rehearsal);
     }
 
     public ServerRecord withLtr(LtrPolicy policy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom,
-                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks);
+                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal);
     }
 
     public ServerRecord withSystemIdentifier(String system, String version) {
         return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal);
     }
 
     public ServerRecord withTier(Tier next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules, finalLogAt, locks);
+                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules, finalLogAt, locks, rehearsal);
     }
 
     public ServerRecord withFirewallRules(List<FirewallRule> rules) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules, finalLogAt, locks);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules, finalLogAt, locks, rehearsal);
     }
 
     public ServerRecord withLocks(List<ManagementLock> next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, next);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, next, rehearsal);
+    }
+
+    public ServerRecord withRehearsal(Rehearsal next) {
+        return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, next);
     }
 }
