@@ -17,7 +17,7 @@ class AlertRulesTest {
     void theRulesAreValid() throws Exception {
         Result r = promtool("check", "rules", "hindsight-alerts.yml");
         assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.output()).contains("SUCCESS: 7 rules found");
+        assertThat(r.output()).contains("SUCCESS: 8 rules found");
     }
 
     @Test
