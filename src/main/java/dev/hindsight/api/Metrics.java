@@ -48,6 +48,8 @@ public final class Metrics {
     /** Storage use means summing every object's size: a few times an hour is plenty for a figure billed monthly. */
     static final Duration USAGE_EVERY = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(Metrics.class);
+    /** Operation kinds whose failures alerts watch. */
+    private static final List<String> FAILURES_WATCHED = List.of("backup", "rehearsal", "restore", "verify");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ServerViews views;
@@ -69,6 +71,21 @@ public final class Metrics {
                 .description("damaged or missing object copies repaired from a good copy").register(registry);
         FunctionCounter.builder("hindsight_repair_failures", healer, Healer::failedCount)
                 .description("damaged or missing object copies that could not be repaired").register(registry);
+        // failures exist as series from the start, at 0: else the first one would appear already at
+        // 1 and increase() in the alert rules would not see it
+        for (String kind : FAILURES_WATCHED) {
+            if (operations.putIfAbsent(kind + " failed", 0L) == null) {
+                registerOperationCounter(kind + " failed");
+            }
+        }
+    }
+
+    private void registerOperationCounter(String kindStatus) {
+        String[] parts = kindStatus.split(" ", 2);
+        FunctionCounter.builder("hindsight_operations", operations, m -> m.getOrDefault(kindStatus, 0L))
+                .tag("kind", parts[0]).tag("result", parts[1])
+                .description("finished operations (backups, restores, verify, creates) by result")
+                .register(registry);
     }
 
     /** Reads the state the figures come from; the daemon calls it on its loop. */
@@ -101,11 +118,7 @@ public final class Metrics {
             }
             db.operationCounts().forEach((kindStatus, n) -> {
                 if (operations.put(kindStatus, n) == null) {
-                    String[] parts = kindStatus.split(" ", 2);
-                    FunctionCounter.builder("hindsight_operations", operations, m -> m.getOrDefault(kindStatus, 0L))
-                            .tag("kind", parts[0]).tag("result", parts[1])
-                            .description("finished operations (backups, restores, verify, creates) by result")
-                            .register(registry);
+                    registerOperationCounter(kindStatus);
                 }
             });
         } catch (java.io.IOException | RuntimeException e) {
@@ -189,6 +202,10 @@ public final class Metrics {
                     .description("backup storage used, as stored (compressed, every copy counted once)")
                     .register(registry));
         }
+        // a server's first failed rehearsal must be an increase the alert sees, not a series born at 1
+        list.add(Timer.builder("hindsight_operation_duration_seconds").tag("kind", "rehearsal").tag("result", "failed")
+                .tag("server", server).description("how long operations took, by kind and result, since the daemon started")
+                .register(registry));
         list.add(usageGauge("hindsight_backup_storage_allowance_bytes", server, UsageReport::allowanceBytes,
                 "backup storage included free (the server's provisioned storage size)"));
         list.add(usageGauge("hindsight_backup_storage_billable_bytes", server, UsageReport::billableBytes,

@@ -55,7 +55,7 @@ public final class ControlPlane {
         consoleLinks = new ConsoleLinks(tokens, clock);
         deletedServers = new DeletedServers(repository, engines);
         locks = new LockService(repository, lookup, clock);
-        rehearsals = new RehearsalService(home, repository, engines, captures, lookup, operations, clock);
+        rehearsals = new RehearsalService(home, repository, engines, captures, lookup, operations, ports, clock);
         audit = new AuditLog(db, activity, clock);
         operations.onChange(op -> activity.publish(ActivityFeed.Kind.OPERATION, op));
         firewall = new FirewallService(repository, engines, lookup, backups);

@@ -30,16 +30,17 @@ public record LockService(Repository repository, ServerLookup lookup, Clock cloc
             throws IOException {
         ManagementLock lock = ManagementLock.of(name, type, notes, clock.instant(), actor);
         ServerRecord record = lookup.live(server);
-        if (record.locks().stream().anyMatch(l -> l.name().equals(name))) {
-            throw HindsightException.conflict("server " + server + " has a lock named " + name + " already",
-                    "choose another name, or delete that lock first");
-        }
-        if (record.locks().size() >= MOST_LOCKS) {
-            throw HindsightException.invalid("server " + server + " has " + MOST_LOCKS + " locks already",
-                    "one delete or read-only lock is enough; delete some");
-        }
         repository.updateCatalog(c -> {
+            // checked on the record the change is made to: two creates at once cannot both pass
             ServerRecord now = c.server(record.id()).orElseThrow();
+            if (now.locks().stream().anyMatch(l -> l.name().equals(name))) {
+                throw HindsightException.conflict("server " + server + " has a lock named " + name + " already",
+                        "choose another name, or delete that lock first");
+            }
+            if (now.locks().size() >= MOST_LOCKS) {
+                throw HindsightException.invalid("server " + server + " has " + MOST_LOCKS + " locks already",
+                        "one delete or read-only lock is enough; delete some");
+            }
             List<ManagementLock> locks = new ArrayList<>(now.locks());
             locks.add(lock);
             return c.withServer(now.withLocks(locks));

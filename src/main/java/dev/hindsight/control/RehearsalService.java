@@ -16,7 +16,6 @@ import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.repo.catalog.Verification;
 import dev.hindsight.util.FileTrees;
-import dev.hindsight.util.FreePort;
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Progress;
 import org.slf4j.Logger;
@@ -49,11 +48,19 @@ public final class RehearsalService {
     private final CaptureManager captures;
     private final ServerLookup lookup;
     private final Operations operations;
+    private final Ports ports;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
+    /** What a scratch directory holds about its server, so that a daemon restart can stop and remove it. */
+    private record Marker(String engine, String id, int port) {
+    }
+
+    private static final String MARKER = "rehearsal.json";
+
     public RehearsalService(Home home, Repository repository, Engines engines, CaptureManager captures,
-                            ServerLookup lookup, Operations operations, Clock clock) {
+                            ServerLookup lookup, Operations operations, Ports ports, Clock clock) {
+        this.ports = ports;
         this.home = home;
         this.repository = repository;
         this.engines = engines;
@@ -138,12 +145,14 @@ public final class RehearsalService {
         Path dir = home.scratch().resolve(id);
         // the source's tier: PostgreSQL's recovery refuses fewer max_connections (and the like) than
         // the primary had, so a smaller tier would fail every rehearsal of a larger server
-        ServerSpec scratch = new ServerSpec(id, record.name() + "-rehearsal", FreePort.find(), dir.resolve("data"),
+        ServerSpec scratch = new ServerSpec(id, record.name() + "-rehearsal", ports.choose(null), dir.resolve("data"),
                 dir.resolve("run"), ServerProfile.of(record.tier(), List.of()));
         long started = System.nanoTime();
         Verification outcome;
         try {
             Files.createDirectories(scratch.runDir());
+            dev.hindsight.util.Json.MAPPER.writeValue(dir.resolve(MARKER).toFile(),
+                    new Marker(record.engine(), id, scratch.port()));
             engine.restorer().restoreAndPromote(repository, plan, record, scratch, dir.resolve("restore-wal"),
                     new Credentials(record.agentUser(), record.agentPassword()), RestoreService.RECOVERY_TIMEOUT,
                     progress);
@@ -170,6 +179,34 @@ public final class RehearsalService {
                     "the backup is marked FAILED in `backup list`; take a new full backup and look at the daemon's log");
         }
         return outcome;
+    }
+
+    /**
+     * Stops and removes the scratch servers a daemon that stopped meanwhile left behind (their
+     * server processes outlive it); the daemon calls it at start, before any rehearsal can run.
+     */
+    public void cleanUp() {
+        Path scratch = home.scratch();
+        if (!Files.isDirectory(scratch)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> dirs = Files.list(scratch)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("rehearsal-")).toList()) {
+                try {
+                    if (Files.exists(dir.resolve(MARKER))) {
+                        Marker m = dev.hindsight.util.Json.MAPPER.readValue(dir.resolve(MARKER).toFile(), Marker.class);
+                        stopQuietly(engines.get(m.engine()), new ServerSpec(m.id(), m.id(), m.port(), dir.resolve("data"),
+                                dir.resolve("run")));
+                    }
+                    FileTrees.deleteRecursively(dir);
+                    log.info("Removed the scratch server of an interrupted restore rehearsal: {}", dir);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("Could not remove the rehearsal scratch directory {}: {}", dir, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not list {}: {}", scratch, e.getMessage());
+        }
     }
 
     private static void stopQuietly(Engine engine, ServerSpec scratch) {

@@ -52,12 +52,18 @@ public record RetentionService(Repository repository, Engines engines, ServerLoo
     public Map<String, PurgeExecutor.Outcome> purgeDeleted(Instant now) throws IOException {
         Map<String, PurgeExecutor.Outcome> outcomes = new java.util.LinkedHashMap<>();
         for (ServerRecord record : repository.catalog().deletedServers()) {
-            if (repository.catalog().backupsOf(record.id()).isEmpty()) {
-                continue;
+            String which = record.name() + " (deleted " + record.deletedAt() + ")";
+            try {
+                var engine = engines.get(record.engine());
+                if (repository.catalog().backupsOf(record.id()).isEmpty()
+                        && engine.logs().chain(repository, record.id()).objects().isEmpty()) {
+                    continue; // purged down to nothing
+                }
+                RetentionPlan plan = ServerPlans.retentionOfDeleted(engine, repository, record, now);
+                outcomes.put(which, PurgeExecutor.execute(repository, engine.logs(), record.id(), plan));
+            } catch (IOException | RuntimeException e) {
+                log.error("Purge of deleted server {} failed; it runs again next hour", which, e);
             }
-            RetentionPlan plan = ServerPlans.retentionOfDeleted(engines.get(record.engine()), repository, record, now);
-            outcomes.put(record.name() + " (deleted " + record.deletedAt() + ")", PurgeExecutor.execute(repository,
-                    engines.get(record.engine()).logs(), record.id(), plan));
         }
         return outcomes;
     }

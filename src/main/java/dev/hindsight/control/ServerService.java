@@ -311,16 +311,23 @@ public final class ServerService {
                         + " may be missing";
                 log.warn("Server {}: {}", name, note);
             }
-            captures.stop(record.id());
+            // a lock made while the final log was taken still counts
+            LockService.requireDeletable(repository.catalog().server(record.id()).orElseThrow());
             db.setServerState(name, ServerState.DELETING);
             if (host.attached()) {
+                captures.stop(record.id()); // its slot goes only when no capture holds it
                 engines.get(record.engine()).lifecycle().detach(host.spec(), record); // not ours: only our slot goes
             } else {
+                // stopped before its capture: what it commits until it stops (a clean shutdown sends its
+                // last WAL to the capture) is stored too, not lost between the two
                 engines.get(record.engine()).lifecycle().stop(host.spec());
+                drain(record);
+                captures.stop(record.id());
             }
             Instant deletedAt = clock.instant();
             Instant held = finalLog;
-            repository.updateCatalog(c -> c.withServer(record.withDeletedAt(deletedAt, held)));
+            repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow()
+                    .withDeletedAt(deletedAt, held)));
             FileTrees.deleteRecursively(host.dir());
             db.deleteServer(name);
             log.info("Deleted server {} ({}); {}; its backups stay in the repository for {} days", name, record.id(),
@@ -328,6 +335,20 @@ public final class ServerService {
             return new DeletedServer(name, record.id(), deletedAt, finalLog, note);
         } finally {
             names.release(name);
+        }
+    }
+
+    /** Waits (a few seconds at most) until the capture has made durable all it received. */
+    private void drain(ServerRecord record) {
+        Optional<LogCapture> capture = captures.capture(record.id());
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (capture.isPresent() && capture.get().pendingBytes().orElse(0L) > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

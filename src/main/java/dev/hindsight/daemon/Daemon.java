@@ -94,6 +94,7 @@ public final class Daemon implements AutoCloseable {
         operations = new Operations(db, clock);
         control = new ControlPlane(home, db, repository, placed, storage, engines, captures, operations, clock);
         failInterruptedBackups(repository, clock);
+        control.rehearsals().cleanUp();
         resumeServers(engines, repository);
         String token = control.tokens().homeToken(Files.exists(home.token()) ? Files.readString(home.token()).strip()
                 : null);

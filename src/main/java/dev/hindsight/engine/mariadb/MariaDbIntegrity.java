@@ -22,8 +22,9 @@ final class MariaDbIntegrity {
 
     static IntegrityCheck run(ServerSpec server, Credentials admin) {
         long started = System.nanoTime();
+        // --no-defaults first: a password in my.cnf or ~/.my.cnf would win over MYSQL_PWD
         List<String> command = List.of(MariaDbInstallation.locate().tool("mariadb-check").toString(),
-                "--all-databases", "--extended", "--protocol=TCP", "-h", "127.0.0.1", "-P",
+                "--no-defaults", "--all-databases", "--extended", "--protocol=TCP", "-h", "127.0.0.1", "-P",
                 Integer.toString(server.port()), "-u", admin.user());
         Processes.Result result = Processes.runAllowingFailure(command, Map.of("MYSQL_PWD", admin.password()), TIMEOUT);
         long millis = (System.nanoTime() - started) / 1_000_000;

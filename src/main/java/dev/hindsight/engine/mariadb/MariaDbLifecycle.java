@@ -96,25 +96,30 @@ final class MariaDbLifecycle implements ServerLifecycle {
 
     /**
      * FLUSH BINARY LOGS closes the file being written (the agent has RELOAD); everything
-     * committed is then before the new file's start. Without it, before the open file's end.
+     * committed before it is then before the next file's start. Without it, before the open
+     * file's end as it was.
      */
     @Override
     public BinlogPosition endLog(ServerSpec server, Credentials agent) {
         try (Connection c = MariaDbEngine.cluster(server).connect(agent.user(), agent.password());
              Statement s = c.createStatement()) {
-            boolean flushed;
-            try {
-                s.execute("FLUSH BINARY LOGS");
-                flushed = true;
-            } catch (SQLException noReload) {
-                flushed = false;
-            }
+            // the file before the flush: another rotation in between (a backup's) must not make us
+            // wait for a file that nobody closes
+            String file;
+            long end;
             try (ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
                 if (!rs.next()) {
                     throw new HindsightException(HindsightException.Kind.FAILED, "MariaDB of " + server.name()
                             + " writes no binary log", "the binary log is what restores to a point; turn it on");
                 }
-                return new BinlogPosition(rs.getString(1), flushed ? 0 : rs.getLong(2), null);
+                file = rs.getString(1);
+                end = rs.getLong(2);
+            }
+            try {
+                s.execute("FLUSH BINARY LOGS");
+                return new BinlogPosition(BinlogPosition.nextFile(file), 0, null);
+            } catch (SQLException noReload) {
+                return new BinlogPosition(file, end, null);
             }
         } catch (SQLException e) {
             throw new HindsightException(HindsightException.Kind.UNAVAILABLE, "cannot reach MariaDB of "
