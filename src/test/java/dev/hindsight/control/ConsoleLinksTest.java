@@ -1,5 +1,6 @@
 package dev.hindsight.control;
 
+import dev.hindsight.testing.StepClock;
 import dev.hindsight.util.HindsightException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -7,33 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConsoleLinksTest {
-    private Instant now = Instant.parse("2026-12-07T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final StepClock clock = new StepClock(Instant.parse("2026-12-07T10:00:00Z"));
 
     @TempDir
     Path dir;
@@ -63,13 +45,13 @@ class ConsoleLinksTest {
     void aLinkSignsInOnceWithItsRoleAndATokenThatLastsHalfADay() {
         ConsoleLinks.Link link = links.issue(Role.OPERATOR, admin);
         assertThat(link.code()).matches("hl_[A-Za-z0-9_-]{43}");
-        assertThat(link.expiresAt()).isEqualTo(now.plus(Duration.ofMinutes(5)));
+        assertThat(link.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
 
         IssuedToken session = links.redeem(link.code());
         assertThat(session.token().role()).isEqualTo(Role.OPERATOR);
         assertThat(session.token().name()).startsWith("console-home-");
         assertThat(session.token().issuedBy()).isEqualTo(admin.id());
-        assertThat(session.token().expiresAt()).isEqualTo(now.plus(Duration.ofHours(12)));
+        assertThat(session.token().expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(12)));
         assertThat(tokens.find(session.secret())).isPresent();
 
         assertThatThrownBy(() -> links.redeem(link.code())).isInstanceOf(HindsightException.class)
@@ -82,7 +64,7 @@ class ConsoleLinksTest {
     void anExpiredOrUnknownCodeSignsNobodyIn() {
         ConsoleLinks.Link link = links.issue(null, reader);
         assertThat(link.role()).as("the caller's role by default").isEqualTo(Role.READER);
-        now = now.plus(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(5));
         assertThatThrownBy(() -> links.redeem(link.code())).hasMessageContaining("expired");
         assertThatThrownBy(() -> links.redeem("hl_made-up")).hasMessageContaining("was made before the daemon restarted");
         assertThatThrownBy(() -> links.redeem(null)).hasMessageContaining("was made before the daemon restarted");
@@ -93,13 +75,13 @@ class ConsoleLinksTest {
     void aSessionEndsWithTheTokenItCameFromAndMakesNoLinksOfItsOwn() {
         IssuedToken session = links.redeem(links.issue(null, operator).code());
         assertThat(session.token().expiresAt()).as("never past the operator token's 2 hours")
-                .isEqualTo(now.plus(Duration.ofHours(2)));
+                .isEqualTo(clock.instant().plus(Duration.ofHours(2)));
         ApiToken sessionToken = tokens.find(session.secret()).orElseThrow();
         assertThatThrownBy(() -> links.issue(null, sessionToken)).hasMessageContaining("came from a sign-in link");
 
         ConsoleLinks.Link pending = links.issue(null, operator);
         tokens.revoke("ops");
-        assertThat(tokens.find(session.secret()).orElseThrow().valid(now)).as("revoked with its issuer").isFalse();
+        assertThat(tokens.find(session.secret()).orElseThrow().valid(clock.instant())).as("revoked with its issuer").isFalse();
         assertThatThrownBy(() -> links.redeem(pending.code())).hasMessageContaining("no longer valid");
     }
 

@@ -1,5 +1,6 @@
 package dev.hindsight.control;
 
+import dev.hindsight.testing.StepClock;
 import dev.hindsight.util.HindsightException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -8,44 +9,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TokensTest {
-    /** A clock the test moves forward. */
-    private static final class StepClock extends Clock {
-        private Instant now = Instant.parse("2026-03-01T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @TempDir
     Path dir;
     private ControlDb db;
-    private final StepClock clock = new StepClock();
+    private final StepClock clock = new StepClock(Instant.parse("2026-03-01T10:00:00Z"));
     private Tokens tokens;
 
     @BeforeEach
