@@ -17,6 +17,10 @@ final class ServerUpdateCommand extends DaemonCommand {
     @Option(names = "--rehearsal", paramLabel = "weekly|daily|off",
             description = "how often the daemon rehearses a restore of the newest backup (default: weekly)")
     String rehearsal;
+    @Option(names = "--immutability-days", paramLabel = "DAYS",
+            description = "0 (off) to 3650: the storage itself refuses to delete or overwrite each new object of the "
+                    + "server for this many days after it is written; needs a site that enforces it")
+    Integer immutabilityDays;
     @Mixin
     OutputOption output;
 
@@ -25,7 +29,7 @@ final class ServerUpdateCommand extends DaemonCommand {
         // the daemon checks everything (an empty update included), so the API gives the same answers
         ServerShowCommand.print(out(), client().patch("/api/v1/servers/" + name, new UpdateRequest(settings.retention,
                 settings.fullInterval, settings.diffInterval, settings.storageSizeGib, settings.redundancy, tier,
-                rehearsal)), output);
+                rehearsal, immutabilityDays)), output);
         return ExitCodes.OK;
     }
 }

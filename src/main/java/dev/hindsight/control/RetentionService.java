@@ -5,12 +5,14 @@ import dev.hindsight.engine.ServerPlans;
 import dev.hindsight.jobs.PurgeExecutor;
 import dev.hindsight.plan.LtrPlanner;
 import dev.hindsight.plan.RetentionPlan;
+import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.LtrHold;
 import dev.hindsight.repo.catalog.LtrPolicy;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.store.ObjectInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,14 +83,37 @@ public record RetentionService(Repository repository, Engines engines, ServerLoo
         if (!changes) {
             return;
         }
+        if (!record.immutability().isZero()) {
+            protectForHolds(repository, catalog, serverId, holds);
+        }
         repository.updateCatalog(c -> {
             Catalog next = c;
             for (BackupRecord b : c.backupsOf(serverId)) {
                 if (holds.containsKey(b.id())) {
-                    next = next.withBackup(b.heldFor(holds.get(b.id())));
+                    BackupRecord held = b.heldFor(holds.get(b.id()));
+                    next = next.withBackup(record.immutability().isZero() ? held : held.immutableTo(held.ltr().until()));
                 }
             }
             return next;
         });
+    }
+
+    /**
+     * A held full of an immutable server stays immutable until its hold ends: the storage's
+     * protection of each of its objects is extended first, the catalog says so after.
+     */
+    private static void protectForHolds(Repository repository, Catalog catalog, String serverId,
+                                        Map<String, LtrHold> holds) throws IOException {
+        for (BackupRecord b : catalog.backupsOf(serverId)) {
+            LtrHold hold = holds.get(b.id());
+            if (hold == null || (b.immutableUntil() != null && !b.immutableUntil().isBefore(hold.until()))) {
+                continue;
+            }
+            for (ObjectInfo o : repository.list(Layout.backupPrefix(serverId, b.id()))) {
+                repository.store().protect(o.key(), hold.until());
+            }
+            log.info("Backup {} of server {}: immutable until its long-term hold ends, {}", b.id(), serverId,
+                    hold.until());
+        }
     }
 }

@@ -213,11 +213,15 @@ public final class ServerService {
         LockService.requireChangeable(record);
         if (request.isEmpty()) {
             throw HindsightException.invalid("nothing to update", "give --backup-retention DAYS, --full-interval,"
-                    + " --diff-interval, --storage-size GIB, --backup-redundancy, --tier and/or --rehearsal");
+                    + " --diff-interval, --storage-size GIB, --backup-redundancy, --tier, --rehearsal and/or"
+                    + " --immutability-days");
         }
         Tier tier = request.tier() == null ? record.tier() : Tier.parse(request.tier());
         if (request.rehearsal() != null) {
             Rehearsal.parse(request.rehearsal()); // checked before anything is written
+        }
+        if (request.immutabilityDays() != null) {
+            Validation.immutabilityDays(request.immutabilityDays());
         }
         ManagedServer host = lookup.managed(name);
         if (tier != record.tier() && host.attached()) {
@@ -248,6 +252,10 @@ public final class ServerService {
         PlacementPlanner.Choice redundancy = request.backupRedundancy() == null
                 ? new PlacementPlanner.Choice(record.backupRedundancy(), null)
                 : storage.choose(request.backupRedundancy(), null);
+        int immutability = request.immutabilityDays() == null ? record.immutabilityDays() : request.immutabilityDays();
+        if (immutability > 0) {
+            storage.requireImmutability(name, redundancy.redundancy());
+        }
         if (tier != record.tier()) {
             // applied before it is recorded: a tier the server could not take is not kept
             var applied = engines.get(record.engine()).lifecycle().reconfigure(
@@ -260,11 +268,13 @@ public final class ServerService {
                 .withBackupSettings(s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib())
                 .withRedundancy(redundancy.redundancy()).withTier(tier)
                 .withRehearsal(request.rehearsal() == null ? c.server(record.id()).orElseThrow().rehearsal()
-                        : Rehearsal.parse(request.rehearsal()))));
+                        : Rehearsal.parse(request.rehearsal()))
+                .withImmutabilityDays(immutability)));
         ServerRecord updated = written.server(record.id()).orElseThrow();
         storage.assign(updated);
-        log.info("Server {}: backup retention {} days, full every {}, differential every {}, storage {} GiB", name,
-                s.retentionDays(), s.fullInterval(), s.diffInterval(), s.storageSizeGib());
+        log.info("Server {}: backup retention {} days, full every {}, differential every {}, storage {} GiB, "
+                        + "immutable for {} days", name, s.retentionDays(), s.fullInterval(), s.diffInterval(),
+                s.storageSizeGib(), immutability);
         return views.show(name);
     }
 

@@ -56,6 +56,22 @@ public final class StorageService {
     /** From now on, the server's objects go where its redundancy says. */
     public void assign(ServerRecord record) {
         placed.assign(record.id(), record.backupRedundancy());
+        placed.makeImmutable(record.id(), record.immutability());
+    }
+
+    /**
+     * Refuses immutability for a server whose copies (under {@code redundancy}) cannot enforce it:
+     * protection only Hindsight kept would not stop a stolen credential or a compromised host.
+     */
+    public void requireImmutability(String server, dev.hindsight.storage.Redundancy redundancy) throws IOException {
+        Optional<String> refusal = placed.immutabilityRefusal(redundancy);
+        if (refusal.isPresent()) {
+            throw HindsightException.invalid("the storage of server " + server + " cannot hold its backups immutable: "
+                            + refusal.get(),
+                    "use sites that enforce it (S3 buckets created with Object Lock, Azure containers with "
+                            + "version-level immutability, file sites on ext4/xfs with the daemon as root), or "
+                            + "--immutability-days 0; nothing was changed");
+        }
     }
 
     /** Changes the configuration file and uses it at once; a change refused saves nothing. */

@@ -1,6 +1,7 @@
 package dev.hindsight.control;
 
 import dev.hindsight.plan.RetentionPolicy;
+import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.util.HindsightException;
 
 import java.util.regex.Pattern;
@@ -22,6 +23,13 @@ public final class Validation {
 
     public static void retentionDays(int days) {
         RetentionPolicy.check(days);
+    }
+
+    public static void immutabilityDays(int days) {
+        if (days < 0 || days > ServerRecord.MAX_IMMUTABILITY_DAYS) {
+            throw HindsightException.invalid("an immutability of " + days + " days is out of range",
+                    "give 0 (off) to " + ServerRecord.MAX_IMMUTABILITY_DAYS + " days (ten years)");
+        }
     }
 
     public static void adminUser(String user, String agentUser) {

@@ -195,7 +195,9 @@ public final class Daemon implements AutoCloseable {
                 Catalog next = c;
                 for (var b : c.backups()) {
                     if (b.status() == BackupStatus.RUNNING && ids.contains(b.serverId())) {
-                        next = next.withBackup(b.failed(clock.instant(), "interrupted: the daemon stopped during the backup"));
+                        next = next.withBackup(b.failed(clock.instant(), "interrupted: the daemon stopped during the backup")
+                                .immutableFor(c.server(b.serverId()).map(ServerRecord::immutability)
+                                        .orElse(java.time.Duration.ZERO)));
                     }
                 }
                 return next;

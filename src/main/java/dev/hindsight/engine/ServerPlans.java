@@ -44,7 +44,7 @@ public final class ServerPlans {
     public static RetentionPlan retentionOfDeleted(Engine engine, Repository repository, ServerRecord record,
                                                    Instant now) throws IOException {
         return RetentionPlanner.planDeleted(repository.catalog().backupsOf(record.id()),
-                engine.logs().chain(repository, record.id()), new RetentionPolicy(record.retentionDays()),
+                engine.logs().chain(repository, record.id()), new RetentionPolicy(record.retentionDays(), record.immutability()),
                 record.deletedAt(), now);
     }
 
@@ -52,6 +52,6 @@ public final class ServerPlans {
     public static RetentionPlan retention(Engine engine, Repository repository, ServerRecord record, Instant now)
             throws IOException {
         return RetentionPlanner.plan(repository.catalog().backupsOf(record.id()),
-                engine.logs().chain(repository, record.id()), new RetentionPolicy(record.retentionDays()), now);
+                engine.logs().chain(repository, record.id()), new RetentionPolicy(record.retentionDays(), record.immutability()), now);
     }
 }

@@ -7,6 +7,7 @@ import dev.hindsight.engine.Snapshot;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupKind;
 import dev.hindsight.repo.catalog.BackupRecord;
+import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Progress;
@@ -94,8 +95,10 @@ public final class BackupJob {
                                 + capture.lastError().map(e -> " (capture error: " + e + ")").orElse(""),
                         "check the log capture in `hindsight server show --name " + server.name() + "`");
             }
-            BackupRecord done = snapshot.completed(taken, clock.instant());
-            repository.updateCatalog(c -> c.withBackup(done));
+            BackupRecord completed = snapshot.completed(taken, clock.instant());
+            Catalog recorded = repository.updateCatalog(c -> c.withBackup(completed.immutableFor(immutability(c,
+                    server.id()))));
+            BackupRecord done = recorded.backup(backup.id()).orElse(completed);
             log.info("{} backup {} of server {} completed: {} files, {} bytes of data, {} bytes stored;"
                             + " copied in {} ms, log durable to its stop position {} ms later",
                     describe(done), backup.id(), server.name(), snapshot.files(), snapshot.logicalBytes(),
@@ -109,6 +112,11 @@ public final class BackupJob {
         }
     }
 
+    /** The objects a backup wrote are as immutable as its server's are now. */
+    static java.time.Duration immutability(Catalog catalog, String serverId) {
+        return catalog.server(serverId).map(ServerRecord::immutability).orElse(java.time.Duration.ZERO);
+    }
+
     private static String describe(BackupRecord b) {
         return b.isFull() ? "Full" : "Differential";
     }
@@ -116,7 +124,8 @@ public final class BackupJob {
     private HindsightException fail(BackupRecord backup, String why, Exception cause) {
         log.error("{} backup {} failed: {}", describe(backup), backup.id(), why, cause);
         try {
-            repository.updateCatalog(c -> c.updateBackup(backup.id(), b -> b.failed(clock.instant(), why)));
+            repository.updateCatalog(c -> c.updateBackup(backup.id(), b -> b.failed(clock.instant(), why)
+                    .immutableFor(immutability(c, backup.serverId()))));
         } catch (java.io.IOException | RuntimeException e) {
             log.error("Could not record the failure of backup {}", backup.id(), e);
         }

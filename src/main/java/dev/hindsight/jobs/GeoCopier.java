@@ -99,6 +99,10 @@ public final class GeoCopier {
                 status.put(server.id(), new Status(previous(server.id()), bytes, missing.size(), null));
                 for (ObjectInfo object : missing) {
                     copy(object.key(), target);
+                    if (!server.immutability().isZero()) {
+                        // as long as the primary copies, counted from when they were written
+                        target.protect(object.key(), object.modified().plus(server.immutability()));
+                    }
                 }
                 status.put(server.id(), new Status(start, 0, 0, null));
             } catch (IOException | RuntimeException e) {

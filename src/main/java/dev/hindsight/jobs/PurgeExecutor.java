@@ -8,6 +8,7 @@ import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.store.ObjectLockedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,15 +50,20 @@ public final class PurgeExecutor {
         }
         Set<String> swept = deleteUnreferencedBackupObjects(repository, serverId);
         swept.removeAll(doomed);
+        int locked = 0;
         for (RetentionPlan.Decision<? extends StoredLog> d : plan.deleteWal()) {
-            repository.delete(d.item().key(serverId));
+            locked += deleteUnlessLocked(repository, d.item().key(serverId)) ? 0 : 1;
+        }
+        if (!plan.keepLockedWal().isEmpty()) {
+            log.info("Keeping {} log objects of server {} the storage holds immutable ({})",
+                    plan.keepLockedWal().size(), serverId, plan.keepLockedWal().get(0).reason());
         }
         if (!plan.deleteWal().isEmpty()) {
             log.info("Purged {} log objects of server {} ({})", plan.deleteWal().size(), serverId,
                     plan.deleteWal().get(0).reason());
         }
         logs.purgeLeftovers(repository, serverId);
-        return new Outcome(doomed.size(), plan.deleteWal().size(), swept.size());
+        return new Outcome(doomed.size(), plan.deleteWal().size() - locked, swept.size());
     }
 
     /**
@@ -75,6 +81,20 @@ public final class PurgeExecutor {
         return doomed;
     }
 
+    /**
+     * Deletes an object unless the storage still holds it immutable (a protection longer than the
+     * catalog knew of): then it stays, to be tried again by a later purge once it has ended.
+     */
+    private static boolean deleteUnlessLocked(Repository repository, String key) throws IOException {
+        try {
+            repository.delete(key);
+            return true;
+        } catch (ObjectLockedException e) {
+            log.info("Not deleting {} yet: {}", key, e.getMessage());
+            return false;
+        }
+    }
+
     /** Returns the ids of the backups whose objects were removed. */
     private static Set<String> deleteUnreferencedBackupObjects(Repository repository, String serverId) throws IOException {
         // list first, catalog second: an object listed belongs to a backup registered before it
@@ -86,8 +106,7 @@ public final class PurgeExecutor {
         Set<String> removed = new HashSet<>();
         for (ObjectInfo o : objects) {
             String backupId = o.key().substring(prefix.length(), o.key().indexOf('/', prefix.length()));
-            if (catalog.backup(backupId).isEmpty()) {
-                repository.delete(o.key());
+            if (catalog.backup(backupId).isEmpty() && deleteUnlessLocked(repository, o.key())) {
                 removed.add(backupId);
             }
         }

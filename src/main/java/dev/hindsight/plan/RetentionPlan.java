@@ -12,6 +12,7 @@ import java.util.Optional;
  *
  * @param deleteWal log objects wholly before the anchor's start (WAL, binary logs), except those
  *                  long-term retention holds
+ * @param keepLockedWal log objects retention would delete but the storage still holds immutable
  * @param anchor the full backup the retention window rests on: the newest completed full that
  *               was consistent before the window started (or the oldest one, if none was)
  */
@@ -21,6 +22,7 @@ public record RetentionPlan(
         List<Decision<BackupRecord>> keepBackups,
         List<Decision<BackupRecord>> deleteBackups,
         List<Decision<StoredLog>> deleteWal,
+        List<Decision<StoredLog>> keepLockedWal,
         Optional<Instant> earliestRestorePoint) {
 
     /** One object set and why it goes or stays. */

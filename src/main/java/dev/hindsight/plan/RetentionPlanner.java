@@ -3,6 +3,7 @@ package dev.hindsight.plan;
 import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.BackupStatus;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,8 +23,13 @@ import java.util.stream.Collectors;
  * deleted once it started before the window (it restores nothing).
  * A full held by long-term retention stays until its hold ends, with the WAL from its start to its
  * stop position, so it restores to its consistent point on its own.
+ * Nothing the storage still holds immutable is deleted: such a backup, or log object, stays until
+ * its protection has ended, and the plan says so.
  */
 public final class RetentionPlanner {
+    /** Between a log object's stored time and its protection's start: its upload and commit. */
+    static final Duration IMMUTABILITY_MARGIN = Duration.ofHours(1);
+
     private RetentionPlanner() {
     }
 
@@ -64,6 +70,7 @@ public final class RetentionPlanner {
             }
         }
 
+        keepImmutable(keep, delete, now);
         keepBasesOfKeptDifferentials(keep, delete);
 
         List<RetentionPlan.Decision<StoredLog>> deleteLogs = new ArrayList<>();
@@ -84,7 +91,8 @@ public final class RetentionPlanner {
                 }
             }
         }
-        return new RetentionPlan(windowStart, anchor, keep, delete, deleteLogs,
+        List<RetentionPlan.Decision<StoredLog>> lockedLogs = keepImmutableLog(deleteLogs, policy, now);
+        return new RetentionPlan(windowStart, anchor, keep, delete, deleteLogs, lockedLogs,
                 anchor.map(BackupRecord::consistentAt));
     }
 
@@ -112,7 +120,9 @@ public final class RetentionPlanner {
                         + " and its retention window has passed it (it starts at " + windowStart + ")"));
             }
         }
-        List<long[]> heldRanges = keep.stream().map(RetentionPlan.Decision::item)
+        keepImmutable(keep, delete, now);
+        keepBasesOfKeptDifferentials(keep, delete);
+        List<long[]> heldRanges = keep.stream().map(RetentionPlan.Decision::item).filter(b -> b.heldAt(now))
                 .map(b -> new long[]{log.unitOf(log.position(b.startPosition())),
                         log.unitOf(log.position(b.stopPosition()))})
                 .toList();
@@ -123,7 +133,9 @@ public final class RetentionPlanner {
                 deleteLogs.add(new RetentionPlan.Decision<>(f, "the server was deleted and its window has passed"));
             }
         }
-        return new RetentionPlan(windowStart, Optional.empty(), keep, delete, deleteLogs, Optional.empty());
+        List<RetentionPlan.Decision<StoredLog>> lockedLogs = keepImmutableLog(deleteLogs, policy, now);
+        return new RetentionPlan(windowStart, Optional.empty(), keep, delete, deleteLogs, lockedLogs,
+                Optional.empty());
     }
 
     /** The newest restorable backup consistent before the window starts, or the oldest if none is. */
@@ -147,6 +159,40 @@ public final class RetentionPlanner {
         return backups.stream().filter(b -> b.isCompleted() && chain.restorable(b) && b.heldAt(now)
                         && b.consistentAt().isBefore(anchor.get().consistentAt()))
                 .map(BackupRecord::id).collect(Collectors.toSet());
+    }
+
+    /** Moves every backup the storage still holds immutable from delete to keep. */
+    private static void keepImmutable(List<RetentionPlan.Decision<BackupRecord>> keep,
+                                      List<RetentionPlan.Decision<BackupRecord>> delete, Instant now) {
+        for (RetentionPlan.Decision<BackupRecord> d : List.copyOf(delete)) {
+            if (d.item().immutableAt(now)) {
+                delete.remove(d);
+                keep.add(new RetentionPlan.Decision<>(d.item(), "immutable until " + d.item().immutableUntil()
+                        + ": the storage refuses to delete it before then (it would go now: " + d.reason() + ")"));
+            }
+        }
+    }
+
+    /**
+     * Takes out of {@code deleteLogs} the objects stored less than the immutability period ago
+     * (and a margin: the storage's protection began moments after the object was stored) and
+     * returns them, each with when it may go.
+     */
+    private static List<RetentionPlan.Decision<StoredLog>> keepImmutableLog(
+            List<RetentionPlan.Decision<StoredLog>> deleteLogs, RetentionPolicy policy, Instant now) {
+        List<RetentionPlan.Decision<StoredLog>> locked = new ArrayList<>();
+        if (policy.immutability().isZero()) {
+            return locked;
+        }
+        for (RetentionPlan.Decision<StoredLog> d : List.copyOf(deleteLogs)) {
+            Instant until = d.item().storedAt().plus(policy.immutability()).plus(IMMUTABILITY_MARGIN);
+            if (until.isAfter(now)) {
+                deleteLogs.remove(d);
+                locked.add(new RetentionPlan.Decision<>(d.item(), "immutable until about " + until
+                        + " (it would go now: " + d.reason() + ")"));
+            }
+        }
+        return locked;
     }
 
     /**

@@ -7,4 +7,10 @@ public interface StoredLog {
 
     /** The unit of the log the object belongs to (its WAL segment, its binary log file), in log order. */
     long unit();
+
+    /**
+     * When it was stored (at most moments before the storage's protection of it began): an
+     * immutable object's protection is counted from here.
+     */
+    java.time.Instant storedAt();
 }

@@ -4,6 +4,7 @@ import dev.hindsight.store.MirroredWriter;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectInfo;
 import dev.hindsight.store.ObjectWriter;
+import dev.hindsight.store.ProtectingWriter;
 import dev.hindsight.store.ReplicatedStore;
 import dev.hindsight.store.Store;
 import dev.hindsight.store.StoreUnavailableException;
@@ -12,6 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +37,7 @@ public final class PlacedStore implements ReplicatedStore {
     private volatile Storage storage;
     private final Function<String, Optional<String>> serverOfKey;
     private final Map<String, Redundancy> assigned = new ConcurrentHashMap<>();
+    private final Map<String, Duration> immutable = new ConcurrentHashMap<>();
 
     /** @param serverOfKey the server an object key belongs to, empty for repository-wide objects */
     public PlacedStore(Storage storage, Function<String, Optional<String>> serverOfKey) {
@@ -52,6 +57,40 @@ public final class PlacedStore implements ReplicatedStore {
     /** Says where a server's objects go from now on (objects already written stay where they are). */
     public void assign(String serverId, Redundancy redundancy) {
         assigned.put(serverId, redundancy);
+    }
+
+    /**
+     * From now on, every object of the server is held immutable by the storage for {@code period}
+     * after it is written (zero: not protected); objects already written keep their protection.
+     */
+    public void makeImmutable(String serverId, Duration period) {
+        if (period.isZero()) {
+            immutable.remove(serverId);
+        } else {
+            immutable.put(serverId, period);
+        }
+    }
+
+    /** How long the storage holds the server's new objects immutable; zero if it does not. */
+    public Duration immutabilityOf(String serverId) {
+        return immutable.getOrDefault(serverId, Duration.ZERO);
+    }
+
+    /**
+     * Empty if every copy a redundancy writes to (the geo copy included) can hold objects
+     * immutable, else the first reason one cannot.
+     */
+    public Optional<String> immutabilityRefusal(Redundancy redundancy) throws IOException {
+        Placement placement = storage.placement(redundancy);
+        List<SiteCopy> copies = new ArrayList<>(storage.syncCopies(placement));
+        storage.geoCopy(placement).ifPresent(copies::add);
+        for (SiteCopy copy : copies) {
+            Optional<String> refusal = copy.store().immutabilityRefusal();
+            if (refusal.isPresent()) {
+                return Optional.of("site copy " + copy.label() + ": " + refusal.get());
+            }
+        }
+        return Optional.empty();
     }
 
     public Redundancy redundancyOf(String serverId) {
@@ -93,7 +132,38 @@ public final class PlacedStore implements ReplicatedStore {
 
     @Override
     public ObjectWriter create(String key) throws IOException {
-        return MirroredWriter.create(key, placedCopies(key));
+        List<Store> copies = placedCopies(key);
+        ObjectWriter writer = MirroredWriter.create(key, copies);
+        Duration period = serverOfKey.apply(key).map(this::immutabilityOf).orElse(Duration.ZERO);
+        return period.isZero() ? writer : new ProtectingWriter(writer, key, copies, period, Clock.systemUTC());
+    }
+
+    /** Protects the object in every copy of the primary region that holds it (long-term retention extends it). */
+    @Override
+    public void protect(String key, Instant until) throws IOException {
+        boolean found = false;
+        for (SiteCopy copy : storage.primaryCopies()) {
+            if (copy.store().stat(key).isPresent()) {
+                copy.store().protect(key, until);
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new NoSuchObjectException(key, describe());
+        }
+    }
+
+    /** The latest protection any copy of the primary region holds the object under. */
+    @Override
+    public Optional<Instant> protectedUntil(String key) throws IOException {
+        Optional<Instant> latest = Optional.empty();
+        for (SiteCopy copy : storage.primaryCopies()) {
+            Optional<Instant> until = copy.store().protectedUntil(key);
+            if (until.isPresent() && (latest.isEmpty() || until.get().isAfter(latest.get()))) {
+                latest = until;
+            }
+        }
+        return latest;
     }
 
     @FunctionalInterface

@@ -5,7 +5,10 @@ import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobImmutabilityPolicy;
+import com.azure.storage.blob.models.BlobImmutabilityPolicyMode;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
@@ -21,6 +24,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -42,6 +46,8 @@ public final class AzureBlobStore implements Store {
 
     private final BlobContainerClient container;
     private final String prefix;
+    /** Whether the container has version-level immutability; read once, when first needed. */
+    private volatile Boolean versionLevel;
 
     /** @param prefix prepended to every key: empty, or ending in '/' */
     public AzureBlobStore(BlobContainerClient container, String prefix) {
@@ -119,14 +125,94 @@ public final class AzureBlobStore implements Store {
         return found;
     }
 
+    /**
+     * Removes the blob and, in a container with version-level immutability (versioned), the
+     * versions it leaves: those hold the bytes. A version still under its immutability policy is
+     * refused by the service.
+     */
     @Override
     public void delete(String key) throws IOException {
         Keys.requireValid(key);
         try {
             container.getBlobClient(prefix + key).deleteIfExists();
+            if (versionLevelImmutability()) {
+                for (BlobItem version : container.listBlobs(new ListBlobsOptions().setPrefix(prefix + key)
+                        .setDetails(new BlobListDetails().setRetrieveVersions(true)), null)) {
+                    if (version.getName().equals(prefix + key) && version.getVersionId() != null) {
+                        container.getBlobClient(prefix + key, version.getVersionId()).deleteIfExists();
+                    }
+                }
+            }
+        } catch (BlobStorageException e) {
+            if (BlobErrorCode.BLOB_IMMUTABLE_DUE_TO_POLICY.equals(e.getErrorCode())) {
+                throw new ObjectLockedException(key, describe(), protectedUntil(key).orElse(null));
+            }
+            throw failure(e, key, "delete");
         } catch (RuntimeException e) {
             throw failure(e, key, "delete");
         }
+    }
+
+    /**
+     * Azure enforces immutability on blob versions, in a container created with version-level
+     * immutability (immutable storage with versioning) — which only the management plane can
+     * turn on, so it is checked here, not made.
+     */
+    @Override
+    public Optional<String> immutabilityRefusal() throws IOException {
+        if (versionLevelImmutability()) {
+            return Optional.empty();
+        }
+        return Optional.of("container " + container.getBlobContainerName() + " has no version-level immutability;"
+                + " create one with it, e.g. az storage container-rm create --storage-account ACCOUNT --name "
+                + container.getBlobContainerName() + "-worm --enable-vlw (Azurite does not support it)");
+    }
+
+    @Override
+    public void protect(String key, Instant until) throws IOException {
+        Keys.requireValid(key);
+        Optional<Instant> current = protectedUntil(key);
+        if (current.isPresent() && !current.get().isBefore(until)) {
+            return; // never shortened
+        }
+        try {
+            container.getBlobClient(prefix + key).setImmutabilityPolicy(new BlobImmutabilityPolicy()
+                    .setExpiryTime(until.atOffset(ZoneOffset.UTC)).setPolicyMode(BlobImmutabilityPolicyMode.LOCKED));
+        } catch (RuntimeException e) {
+            throw failure(e, key, "make immutable");
+        }
+    }
+
+    @Override
+    public Optional<Instant> protectedUntil(String key) throws IOException {
+        Keys.requireValid(key);
+        try {
+            BlobImmutabilityPolicy policy = container.getBlobClient(prefix + key).getProperties().getImmutabilityPolicy();
+            if (policy == null || policy.getExpiryTime() == null) {
+                return Optional.empty();
+            }
+            Instant until = policy.getExpiryTime().toInstant();
+            return until.isAfter(Instant.now()) ? Optional.of(until) : Optional.empty();
+        } catch (RuntimeException e) {
+            IOException failure = failure(e, key, "read the immutability of");
+            if (failure instanceof NoSuchObjectException) {
+                return Optional.empty();
+            }
+            throw failure;
+        }
+    }
+
+    private boolean versionLevelImmutability() throws IOException {
+        Boolean known = versionLevel;
+        if (known == null) {
+            try {
+                known = Boolean.TRUE.equals(container.getProperties().isImmutableStorageWithVersioningEnabled());
+            } catch (RuntimeException e) {
+                throw failure(e, "", "read the properties of the container for");
+            }
+            versionLevel = known;
+        }
+        return known;
     }
 
     @Override

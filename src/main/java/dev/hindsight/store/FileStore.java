@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,9 +27,16 @@ public final class FileStore implements Store {
     private static final int CREATE_ATTEMPTS = 5;
 
     private final Path root;
+    private final Clock clock;
 
     public FileStore(Path root) {
+        this(root, Clock.systemUTC());
+    }
+
+    /** @param clock decides when an immutable object's protection has ended */
+    public FileStore(Path root, Clock clock) {
         this.root = root.toAbsolutePath().normalize();
+        this.clock = clock;
     }
 
     public Path root() {
@@ -134,14 +143,47 @@ public final class FileStore implements Store {
             return; // no object has this key
         }
         try {
+            Optional<Instant> until = ImmutableFiles.until(file);
+            if (until.isPresent()) {
+                if (until.get().isAfter(clock.instant())) {
+                    throw new ObjectLockedException(key, describe(), until.get());
+                }
+                ImmutableFiles.lift(file);
+            }
             if (Files.deleteIfExists(file)) {
                 removeEmptyParents(file.getParent());
             }
+        } catch (NoSuchFileException e) {
+            // gone already
         } catch (FileSystemException e) {
             if (!underAnObject(file)) {
                 throw e;
             }
         }
+    }
+
+    /** Needs root and a file system with the immutable attribute; see {@link ImmutableFiles}. */
+    @Override
+    public Optional<String> immutabilityRefusal() {
+        return ImmutableFiles.refusal(root);
+    }
+
+    @Override
+    public void protect(String key, Instant until) throws IOException {
+        Path file = resolve(key);
+        if (stat(key).isEmpty()) {
+            throw new NoSuchObjectException(key, describe());
+        }
+        ImmutableFiles.protect(file, until);
+    }
+
+    @Override
+    public Optional<Instant> protectedUntil(String key) throws IOException {
+        Path file = resolve(key);
+        if (stat(key).isEmpty()) {
+            return Optional.empty();
+        }
+        return ImmutableFiles.until(file).filter(u -> u.isAfter(clock.instant()));
     }
 
     @Override

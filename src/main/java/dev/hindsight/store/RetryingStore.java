@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -95,6 +96,24 @@ public final class RetryingStore implements Store {
             store.delete(key);
             return null;
         });
+    }
+
+    @Override
+    public Optional<String> immutabilityRefusal() throws IOException {
+        return retried("probe immutability", store::immutabilityRefusal);
+    }
+
+    @Override
+    public void protect(String key, Instant until) throws IOException {
+        retried("protect " + key, () -> {
+            store.protect(key, until);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Instant> protectedUntil(String key) throws IOException {
+        return retried("read the protection of " + key, () -> store.protectedUntil(key));
     }
 
     @Override

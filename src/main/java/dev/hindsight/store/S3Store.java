@@ -12,6 +12,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetention;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -20,6 +23,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,13 +39,18 @@ import java.util.Optional;
 public final class S3Store implements Store {
     /** Objects up to this size are one PUT; larger ones are uploaded in parts of this size. */
     static final int PART = 8 << 20;
+    private static final int BAD_REQUEST = 400;
+    private static final int FORBIDDEN = 403;
     private static final int NOT_FOUND = 404;
+    private static final int NOT_IMPLEMENTED = 501;
     private static final int PRECONDITION_FAILED = 412;
     private static final int RANGE_NOT_SATISFIABLE = 416;
 
     private final S3Client client;
     private final String bucket;
     private final String prefix;
+    /** Whether the bucket has Object Lock; read once, when first needed. */
+    private volatile Boolean objectLockEnabled;
 
     /** @param prefix prepended to every key: empty, or ending in '/' */
     public S3Store(S3Client client, String bucket, String prefix) {
@@ -120,16 +129,112 @@ public final class S3Store implements Store {
         return found;
     }
 
+    /**
+     * In a bucket with Object Lock (always versioned), a plain delete only hides the object behind
+     * a delete marker: every version of the key is deleted instead, which S3 refuses for a version
+     * whose retention has not ended.
+     */
     @Override
     public void delete(String key) throws IOException {
         Keys.requireValid(key);
         try {
-            client.deleteObject(b -> b.bucket(bucket).key(prefix + key));
+            if (objectLock()) {
+                deleteVersions(key);
+            } else {
+                client.deleteObject(b -> b.bucket(bucket).key(prefix + key));
+            }
         } catch (SdkException e) {
+            if (e instanceof S3Exception s3 && s3.statusCode() == FORBIDDEN && objectLock()) {
+                throw new ObjectLockedException(key, describe(), protectedUntil(key).orElse(null));
+            }
             if (!(e instanceof S3Exception s3) || s3.statusCode() != NOT_FOUND) {
                 throw failure(e, key, "delete");
             }
         }
+    }
+
+    private void deleteVersions(String key) {
+        String name = prefix + key;
+        var versions = client.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(name));
+        for (var v : versions.versions()) {
+            if (v.key().equals(name)) {
+                client.deleteObject(b -> b.bucket(bucket).key(name).versionId(v.versionId()));
+            }
+        }
+        for (var marker : versions.deleteMarkers()) {
+            if (marker.key().equals(name)) {
+                client.deleteObject(b -> b.bucket(bucket).key(name).versionId(marker.versionId()));
+            }
+        }
+    }
+
+    /**
+     * S3 enforces Object Lock in compliance mode: until an object version's retain-until date,
+     * nobody deletes it or shortens its retention, not even the account's root user. It needs a
+     * bucket created with Object Lock.
+     */
+    @Override
+    public Optional<String> immutabilityRefusal() throws IOException {
+        if (objectLock()) {
+            return Optional.empty();
+        }
+        return Optional.of("bucket " + bucket + " was not created with Object Lock; create one with it, e.g. "
+                + "aws s3api create-bucket --bucket " + bucket + "-worm --object-lock-enabled-for-bucket");
+    }
+
+    @Override
+    public void protect(String key, Instant until) throws IOException {
+        Keys.requireValid(key);
+        Optional<Instant> current = protectedUntil(key);
+        if (current.isPresent() && !current.get().isBefore(until)) {
+            return; // compliance mode never shortens, and neither does this
+        }
+        try {
+            client.putObjectRetention(b -> b.bucket(bucket).key(prefix + key).retention(r -> r
+                    .mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until)));
+        } catch (SdkException e) {
+            throw failure(e, key, "make immutable");
+        }
+    }
+
+    @Override
+    public Optional<Instant> protectedUntil(String key) throws IOException {
+        Keys.requireValid(key);
+        if (!objectLock()) {
+            return Optional.empty();
+        }
+        try {
+            ObjectLockRetention retention = client.getObjectRetention(b -> b.bucket(bucket).key(prefix + key))
+                    .retention();
+            if (retention == null || retention.retainUntilDate() == null
+                    || !retention.retainUntilDate().isAfter(Instant.now())) {
+                return Optional.empty();
+            }
+            return Optional.of(retention.retainUntilDate());
+        } catch (SdkException e) {
+            if (e instanceof S3Exception s3 && (s3.statusCode() == NOT_FOUND || s3.statusCode() == BAD_REQUEST)) {
+                return Optional.empty(); // no such object, or none with a retention
+            }
+            throw failure(e, key, "read the retention of");
+        }
+    }
+
+    /** Whether the bucket has Object Lock enabled; asked once, when first needed. */
+    private boolean objectLock() throws IOException {
+        Boolean known = objectLockEnabled;
+        if (known == null) {
+            try {
+                known = client.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration()
+                        .objectLockEnabled() == ObjectLockEnabled.ENABLED;
+            } catch (SdkException e) {
+                if (!(e instanceof S3Exception s3) || s3.statusCode() >= 500 && s3.statusCode() != NOT_IMPLEMENTED) {
+                    throw failure(e, "", "read the Object Lock configuration for");
+                }
+                known = false; // none configured (404), or an S3 API server without Object Lock (501)
+            }
+            objectLockEnabled = known;
+        }
+        return known;
     }
 
     @Override

@@ -39,6 +39,11 @@ public record BinlogPiece(String file, long start, long end, Instant receivedAt,
     }
 
     @Override
+    public Instant storedAt() {
+        return receivedAt;
+    }
+
+    @Override
     public long unit() {
         return sequence();
     }

@@ -26,6 +26,11 @@ public record WalFile(int timeline, long segno, long startOffset, long endOffset
     }
 
     @Override
+    public Instant storedAt() {
+        return receivedAt;
+    }
+
+    @Override
     public long unit() {
         return segno;
     }

@@ -22,6 +22,8 @@ import java.time.Instant;
  * @param ltr           the long-term retention hold on this backup, or null; once set it is never
  *                      shortened, whatever later policy changes say
  * @param verification  the last restore rehearsal of it, or null if none ran
+ * @param immutableUntil until when the storage holds every object of it immutable (the latest of
+ *                      its objects' protections), or null if it is not protected
  */
 public record BackupRecord(
         String id,
@@ -40,7 +42,8 @@ public record BackupRecord(
         long storedBytes,
         String reason,
         LtrHold ltr,
-        Verification verification) {
+        Verification verification,
+        Instant immutableUntil) {
 
     public BackupRecord {
         if (kind == BackupKind.DIFF && baseBackupId == null) {
@@ -57,37 +60,60 @@ public record BackupRecord(
     public static BackupRecord running(String id, String serverId, BackupKind kind, String baseBackupId,
                                        Instant startedAt, String note) {
         return new BackupRecord(id, serverId, kind, kind == BackupKind.DIFF ? baseBackupId : null,
-                BackupStatus.RUNNING, startedAt, null, null, null, null, 0, 0, 0, 0, note, null, null);
+                BackupStatus.RUNNING, startedAt, null, null, null, null, 0, 0, 0, 0, note, null, null, null);
     }
 
     public BackupRecord failed(Instant when, String why) {
         return new BackupRecord(id, serverId, kind, baseBackupId, BackupStatus.FAILED, startedAt, consistentAt, when,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, why, ltr, verification);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, why, ltr, verification, immutableUntil);
     }
 
     public BackupRecord completed(Instant when, Instant consistent, String start, String stop, int tli,
                                   long fileCount, long logical, long stored) {
         return new BackupRecord(id, serverId, kind, baseBackupId, BackupStatus.COMPLETED, startedAt, consistent,
-                when, start, stop, tli, fileCount, logical, stored, reason, ltr, verification);
+                when, start, stop, tli, fileCount, logical, stored, reason, ltr, verification, immutableUntil);
     }
 
     /** The differential this was meant to be became a full, for the reason {@code note}. */
     public BackupRecord fullInstead(String note) {
         return new BackupRecord(id, serverId, BackupKind.FULL, null, status, startedAt, consistentAt, finishedAt,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, note, ltr, verification);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, note, ltr, verification, immutableUntil);
     }
 
     /** This backup held until {@code hold.until()}, unless an existing hold already lasts longer. */
     public BackupRecord heldFor(LtrHold hold) {
         LtrHold kept = ltr != null && !ltr.until().isBefore(hold.until()) ? ltr : hold;
         return new BackupRecord(id, serverId, kind, baseBackupId, status, startedAt, consistentAt, finishedAt,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, kept, verification);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, kept, verification, immutableUntil);
     }
 
     /** The outcome of a restore rehearsal of this backup. */
     public BackupRecord verified(Verification outcome) {
         return new BackupRecord(id, serverId, kind, baseBackupId, status, startedAt, consistentAt, finishedAt,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, ltr, outcome);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, ltr, outcome, immutableUntil);
+    }
+
+    /**
+     * Its objects, written up to its finish with the server's immutability {@code period}, are
+     * protected until at least its finish plus the period; a later protection stays.
+     */
+    public BackupRecord immutableFor(java.time.Duration period) {
+        if (period.isZero() || finishedAt == null) {
+            return this;
+        }
+        return immutableTo(finishedAt.plus(period));
+    }
+
+    /** Protected until {@code until}, unless a later protection already stands. */
+    public BackupRecord immutableTo(Instant until) {
+        Instant kept = immutableUntil != null && !immutableUntil.isBefore(until) ? immutableUntil : until;
+        return new BackupRecord(id, serverId, kind, baseBackupId, status, startedAt, consistentAt, finishedAt,
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, ltr, verification, kept);
+    }
+
+    /** Whether the storage still refuses to delete its objects at {@code now}. */
+    public boolean immutableAt(Instant now) {
+        return immutableUntil != null && immutableUntil.isAfter(now);
     }
 
     /** Whether long-term retention keeps this backup at {@code now}. */

@@ -30,6 +30,8 @@ import java.util.List;
  * @param locks            management locks: a delete lock stops its deletion, a read-only one also
  *                         every settings change
  * @param rehearsal        how often a restore of its newest backup is rehearsed (older catalogs: weekly)
+ * @param immutabilityDays for how many days after it is written the storage holds each new object
+ *                         of the server immutable (WORM); 0 for not at all
  */
 public record ServerRecord(
         String id,
@@ -54,7 +56,11 @@ public record ServerRecord(
         List<FirewallRule> firewallRules,
         Instant finalLogAt,
         List<ManagementLock> locks,
-        Rehearsal rehearsal) {
+        Rehearsal rehearsal,
+        Integer immutabilityDays) {
+
+    /** The longest immutability a server can have: ten years, as long as long-term retention holds. */
+    public static final int MAX_IMMUTABILITY_DAYS = 3650;
 
     public static final Duration DEFAULT_FULL_INTERVAL = Duration.ofDays(7);
     public static final Duration DEFAULT_DIFF_INTERVAL = Duration.ofHours(12);
@@ -67,6 +73,7 @@ public record ServerRecord(
         firewallRules = firewallRules == null ? List.of() : List.copyOf(firewallRules);
         locks = locks == null ? List.of() : List.copyOf(locks); // catalogs before locks
         rehearsal = rehearsal == null ? Rehearsal.DEFAULT : rehearsal;
+        immutabilityDays = immutabilityDays == null ? 0 : immutabilityDays; // catalogs before immutability
     }
 
     @JsonIgnore
@@ -78,55 +85,68 @@ public record ServerRecord(
     public ServerRecord withDeletedAt(Instant when, Instant finalLog) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, when,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLog, locks, rehearsal);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLog, locks, rehearsal, immutabilityDays);
     }
 
     public ServerRecord withBackupSettings(int retention, Duration fullInterval, Duration diffInterval,
                                            Integer storageGib) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom, ltr,
-                diffInterval, storageGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal);
+                diffInterval, storageGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays);
     }
 
     public ServerRecord withRedundancy(Redundancy redundancy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules, finalLogAt, locks, rehearsal);
+                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays);
     }
 
     public ServerRecord withLtr(LtrPolicy policy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom,
-                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal);
+                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays);
     }
 
     public ServerRecord withSystemIdentifier(String system, String version) {
         return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays);
     }
 
     public ServerRecord withTier(Tier next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules, finalLogAt, locks, rehearsal);
+                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays);
     }
 
     public ServerRecord withFirewallRules(List<FirewallRule> rules) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules, finalLogAt, locks, rehearsal);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules, finalLogAt, locks, rehearsal, immutabilityDays);
     }
 
     public ServerRecord withLocks(List<ManagementLock> next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, next, rehearsal);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, next, rehearsal, immutabilityDays);
     }
 
     public ServerRecord withRehearsal(Rehearsal next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, next);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, next, immutabilityDays);
+    }
+
+    public ServerRecord withImmutabilityDays(int days) {
+        return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal,
+                days);
+    }
+
+    /** How long the storage holds each new object of the server immutable; zero if it does not. */
+    @JsonIgnore
+    public Duration immutability() {
+        return Duration.ofDays(immutabilityDays);
     }
 }
