@@ -29,7 +29,7 @@ final class BackupListCommand extends DaemonCommand {
             return ExitCodes.OK;
         }
         Table table = new Table("ID", "KIND", "BASE", "STATUS", "STARTED", "CONSISTENT AT", "FILES", "DATA", "STORED",
-                "LTR", "REHEARSAL", "NOTE");
+                "LTR", "IMMUTABLE UNTIL", "REHEARSAL", "NOTE");
         for (JsonNode b : backups) {
             table.row(b.path("id").asText(), b.path("kind").asText(), b.path("baseBackupId").asText("-"),
                     b.path("status").asText(),
@@ -37,7 +37,8 @@ final class BackupListCommand extends DaemonCommand {
                     OperationWaiter.bytes(b.path("logicalBytes").asLong()),
                     OperationWaiter.bytes(b.path("storedBytes").asLong()),
                     b.hasNonNull("ltr") ? b.path("ltr").path("kind").asText() + " until " + b.path("ltr").path("until").asText()
-                            : "-", rehearsal(b.path("verification")), b.path("reason").asText(""));
+                            : "-", b.path("immutableUntil").asText("-"), rehearsal(b.path("verification")),
+                    b.path("reason").asText(""));
         }
         table.print(out());
         return ExitCodes.OK;

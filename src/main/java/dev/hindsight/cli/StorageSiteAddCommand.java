@@ -3,6 +3,7 @@ package dev.hindsight.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hindsight.storage.SiteConfig;
 import dev.hindsight.storage.StorageConfig;
+import dev.hindsight.storage.SiteProbe;
 import dev.hindsight.storage.StorageEdit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,6 +72,6 @@ final class StorageSiteAddCommand extends StorageConfigCommand {
     String done(StorageConfig changed) {
         SiteConfig site = changed.site(name).orElseThrow();
         return "Added site " + name + " (" + type + ", region " + region + ", " + site.copies()
-                + (site.copies() == 1 ? " copy" : " copies") + ").";
+                + (site.copies() == 1 ? " copy" : " copies") + ").\n" + SiteProbe.immutability(site());
     }
 }

@@ -19,6 +19,7 @@ import java.time.Instant;
  * @param firewallRules        client ranges allowed beyond 127.0.0.1
  * @param locks                management locks (delete, read-only)
  * @param rehearsal            how often a restore of the newest backup is rehearsed
+ * @param immutabilityDays     for how many days the storage holds each new object immutable; 0: not at all
  */
 public record ServerView(
         String name,
@@ -56,7 +57,8 @@ public record ServerView(
         String tier,
         java.util.List<dev.hindsight.repo.catalog.FirewallRule> firewallRules,
         java.util.List<dev.hindsight.repo.catalog.ManagementLock> locks,
-        String rehearsal) {
+        String rehearsal,
+        int immutabilityDays) {
 
     /** The same view with a note about the redundancy chosen (at create: why it is not what the preset asks). */
     public ServerView withStorageNote(String note) {
@@ -65,6 +67,7 @@ public record ServerView(
                 lastFullBackupAt, lastBackupId, lastBackupKind, lastBackupAt, lastDifferentialBackupAt, logCaptureLagSeconds,
                 logCapturePosition, logCapturePendingBytes,
                 logCaptureError, restoredFrom, createdAt, longTermRetention, backupRedundancy, backupCopies, geoSite,
-                geoLagSeconds, geoBehindBytes, geoError, note, tier, firewallRules, locks, rehearsal);
+                geoLagSeconds, geoBehindBytes, geoError, note, tier, firewallRules, locks, rehearsal,
+                immutabilityDays);
     }
 }

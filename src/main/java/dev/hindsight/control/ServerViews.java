@@ -76,7 +76,7 @@ public record ServerViews(Repository repository, StorageService storage, Engines
                 geo.map(GeoCopier.Status::syncedUpTo).map(this::secondsSince).orElse(null),
                 geo.map(GeoCopier.Status::behindBytes).orElse(null), geo.map(GeoCopier.Status::error).orElse(null),
                 storage.note(record).orElse(null), record.tier().text(), record.firewallRules(), record.locks(),
-                record.rehearsal().text());
+                record.rehearsal().text(), record.immutabilityDays());
     }
 
     private double secondsSince(Instant t) {

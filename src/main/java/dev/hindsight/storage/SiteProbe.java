@@ -19,6 +19,23 @@ public final class SiteProbe {
         }
     }
 
+    /**
+     * Whether every copy of the site can hold objects immutable, enforced by the storage: one line
+     * for the user, naming the copies that cannot and why.
+     */
+    public static String immutability(SiteConfig site) {
+        java.util.List<String> refusals = new java.util.ArrayList<>();
+        for (SiteCopy copy : StoreFactory.copies(site)) {
+            try {
+                copy.store().immutabilityRefusal().ifPresent(r -> refusals.add(copy.label() + ": " + r));
+            } catch (IOException | RuntimeException e) {
+                refusals.add(copy.label() + ": cannot tell (" + e.getMessage() + ")");
+            }
+        }
+        return refusals.isEmpty() ? "Immutable backups: possible, the storage enforces them in every copy."
+                : "Immutable backups: not possible on this site (" + String.join("; ", refusals) + ").";
+    }
+
     private static void probe(SiteCopy copy) {
         Store store = copy.store();
         String key = "probe/" + UUID.randomUUID();

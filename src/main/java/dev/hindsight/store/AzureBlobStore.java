@@ -245,7 +245,8 @@ public final class AzureBlobStore implements Store {
     }
 
     private static IOException classified(int status, String message, RuntimeException e) {
-        if (status >= 500 || status == 429 || status == 408) {
+        // 501: the service (Azurite, say) lacks the feature; asking again will not help
+        if ((status >= 500 && status != 501) || status == 429 || status == 408) {
             return new StoreUnavailableException(message, e);
         }
         return new IOException(message, e);

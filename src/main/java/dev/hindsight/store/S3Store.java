@@ -254,10 +254,10 @@ public final class S3Store implements Store {
         }
         String message = "cannot " + what + " " + key + " in " + describe() + ": " + status + " " + errorCode(s3)
                 + " " + e.getMessage();
-        if (status >= 500 || status == 429 || status == 408) {
+        if ((status >= 500 && status != NOT_IMPLEMENTED) || status == 429 || status == 408) {
             return new StoreUnavailableException(message, e);
         }
-        return new IOException(message, e);
+        return new IOException(message, e); // 501: this S3 API server lacks the feature; asking again will not help
     }
 
     private static String errorCode(S3Exception e) {

@@ -213,6 +213,17 @@ final class HindsightFixture implements AutoCloseable {
             cli("server", "delete", "--name", name, "--force"); // a test may have left it stopped or its storage down
         }
         daemon.close();
+        liftImmutability(home);
         dev.hindsight.util.FileTrees.deleteRecursively(home);
+    }
+
+    /** A test that made backups immutable leaves files even root cannot delete before this. */
+    static void liftImmutability(Path dir) throws IOException {
+        try {
+            new ProcessBuilder("chattr", "-R", "-f", "-i", dir.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -27,7 +27,8 @@ class StorageCommandsTest {
         HindsightFixture.Result added = run("storage", "site", "add", "disks", "--type", "fs", "--path", a.toString(),
                 "--path", b.toString(), "--path", c.toString()).ok();
         assertThat(added.out()).contains("Added site disks (fs, region primary, 3 copies)",
-                "takes effect when the daemon starts");
+                "takes effect when the daemon starts",
+                "Immutable backups: possible, the storage enforces them in every copy."); // root on ext4, as in CI
         run("storage", "site", "add", "dr", "--type", "fs", "--region", "west", "--path", tmp.resolve("w").toString())
                 .ok();
         run("storage", "region", "pair", "primary", "west").ok();

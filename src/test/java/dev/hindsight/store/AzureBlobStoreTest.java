@@ -103,4 +103,22 @@ class AzureBlobStoreTest extends StoreContract {
         put("k", "v");
         assertThat(store.list("")).extracting(ObjectInfo::key).containsExactly("k");
     }
+
+    /**
+     * Azurite implements no immutability (its set-policy calls answer 501, README: "Version Level
+     * Worm" not supported): a container without version-level immutability is refused, with how
+     * to get one, and a protection that cannot be set fails for good instead of looking done.
+     */
+    @Test
+    void aContainerWithoutVersionLevelImmutabilityIsRefused() throws IOException {
+        assertThat(store.immutabilityRefusal()).hasValueSatisfying(r -> assertThat(r)
+                .contains("has no version-level immutability").contains("--enable-vlw"));
+        put("servers/s/wal/1", "log");
+        assertThatThrownBy(() -> store.protect("servers/s/wal/1", java.time.Instant.now().plusSeconds(60)))
+                .isInstanceOf(IOException.class).isNotInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("make immutable");
+        assertThat(store.protectedUntil("servers/s/wal/1")).isEmpty();
+        store.delete("servers/s/wal/1");
+        assertThat(store.stat("servers/s/wal/1")).isEmpty();
+    }
 }

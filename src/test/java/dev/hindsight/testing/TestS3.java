@@ -65,9 +65,15 @@ public final class TestS3 implements AutoCloseable {
     }
 
     public S3Client client() {
+        return client(java.util.List.of());
+    }
+
+    /** A client whose requests also pass through {@code interceptors} (to see what is sent). */
+    public S3Client client(java.util.List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
         return S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+                .overrideConfiguration(c -> c.executionInterceptors(interceptors))
                 .build();
     }
 
