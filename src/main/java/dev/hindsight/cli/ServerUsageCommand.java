@@ -33,6 +33,8 @@ final class ServerUsageCommand extends DaemonCommand {
         out().println("free allowance:      " + OperationWaiter.bytes(u.path("allowanceBytes").asLong())
                 + " (the provisioned storage size)");
         out().println("billable:            " + OperationWaiter.bytes(u.path("billableBytes").asLong()));
+        out().println("immutable now:       " + OperationWaiter.bytes(u.path("immutableBytes").asLong())
+                + " (the storage refuses to delete it yet)");
         out().println("GB-month this month: " + (u.path("gbMonthThisMonth").isNull() ? "- (no hourly sample yet)"
                 : String.format("%.3f over %d hourly samples", u.path("gbMonthThisMonth").asDouble(),
                 u.path("samplesThisMonth").asInt())));

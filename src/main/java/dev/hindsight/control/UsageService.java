@@ -98,6 +98,7 @@ public final class UsageService {
         Set<String> longTermOnly = RetentionPlanner.keptForLongTermOnly(catalog.backupsOf(record.id()),
                 new RetentionPolicy(record.retentionDays()), now);
         Set<String> counted = new HashSet<>();
+        long immutable = 0;
         LogSource logs = engines.get(record.engine()).logs();
         for (ObjectInfo o : objects) {
             String rest = o.key().substring(prefix.length());
@@ -108,6 +109,7 @@ public final class UsageService {
                     continue; // a leftover the next purge removes
                 }
                 boolean first = counted.add(backupId);
+                immutable += backup.immutableAt(now) ? o.size() : 0;
                 if (backup.kind() == BackupKind.DIFF) {
                     diff = diff.plus(first ? 1 : 0, o.size(), first ? backup.logicalBytes() : 0);
                 } else if (longTermOnly.contains(backupId)) {
@@ -121,12 +123,15 @@ public final class UsageService {
                 if (u.isPresent()) {
                     log = log.plus(u.get().objects(), o.size(), u.get().logicalBytes());
                 }
+                // written while the server was immutable: protected for the period from its write
+                immutable += o.modified().plus(record.immutability()).isAfter(now) && !record.immutability().isZero()
+                        ? o.size() : 0;
             }
         }
         long allowance = record.storageSizeGib() != null ? record.storageSizeGib() * Usage.GIB
                 : Usage.defaultAllowance(directorySize(host.dataDir()));
         return Usage.report(full, diff, log, ltr, allowance,
-                db.usageSamples(record.id()), now);
+                db.usageSamples(record.id()), now).withImmutableBytes(immutable);
     }
 
     /**

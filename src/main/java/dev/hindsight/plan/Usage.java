@@ -60,6 +60,6 @@ public final class Usage {
                 : thisMonth.stream().mapToDouble(s -> s.billable() / (double) GIB).sum() / thisMonth.size();
         return new UsageReport(full, differential, log, ltr, stored, logical,
                 stored == 0 ? 0 : logical / (double) stored, allowanceBytes, Math.max(0, stored - allowanceBytes),
-                gbMonth, thisMonth.size());
+                gbMonth, thisMonth.size(), 0);
     }
 }

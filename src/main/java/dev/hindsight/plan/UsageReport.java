@@ -8,6 +8,7 @@ package dev.hindsight.plan;
  *                         window needs (within it, a full with a hold counts as a full)
  * @param gbMonthThisMonth average billable GiB over this month's hourly samples (Azure's method:
  *                         the sum of hourly usage divided by the hours sampled); null without samples
+ * @param immutableBytes   stored bytes the storage holds immutable now: no purge can free them yet
  */
 public record UsageReport(
         Part full,
@@ -20,7 +21,14 @@ public record UsageReport(
         long allowanceBytes,
         long billableBytes,
         Double gbMonthThisMonth,
-        int samplesThisMonth) {
+        int samplesThisMonth,
+        long immutableBytes) {
+
+    /** The same report with {@code bytes} held immutable. */
+    public UsageReport withImmutableBytes(long bytes) {
+        return new UsageReport(full, differential, log, ltr, totalStoredBytes, totalLogicalBytes, compressionRatio,
+                allowanceBytes, billableBytes, gbMonthThisMonth, samplesThisMonth, bytes);
+    }
 
     /** One kind of backup: how many objects sets, stored and logical bytes. */
     public record Part(long count, long storedBytes, long logicalBytes) {

@@ -70,6 +70,9 @@ class ImmutableBackupsIT {
             assertThat(secondUntil).isBetween(madeImmutable.plus(Duration.ofDays(1)),
                     Instant.now().plus(Duration.ofDays(1)));
 
+            JsonNode usage = hs.cli("server", "usage", "--name", "worm", "--output", "json").ok().json();
+            assertThat(usage.path("immutableBytes").asLong()).isPositive()
+                    .isLessThanOrEqualTo(usage.path("totalStoredBytes").asLong());
             Repository repo = hs.daemon().repository();
             String serverId = hs.daemon().control().lookup().live("worm").id();
             Path objects = hs.home.resolve("repository");
