@@ -135,7 +135,7 @@ public final class AzureBlobStore implements Store {
         Keys.requireValid(key);
         try {
             container.getBlobClient(prefix + key).deleteIfExists();
-            if (versionLevelImmutability()) {
+            if (versionsToDelete()) {
                 for (BlobItem version : container.listBlobs(new ListBlobsOptions().setPrefix(prefix + key)
                         .setDetails(new BlobListDetails().setRetrieveVersions(true)), null)) {
                     if (version.getName().equals(prefix + key) && version.getVersionId() != null) {
@@ -199,6 +199,18 @@ public final class AzureBlobStore implements Store {
                 return Optional.empty();
             }
             throw failure;
+        }
+    }
+
+    /**
+     * Whether a delete must also remove versions. A credential that may not read the container's
+     * properties (a container-scoped SAS token) cannot have made anything immutable here either.
+     */
+    private boolean versionsToDelete() {
+        try {
+            return versionLevelImmutability();
+        } catch (IOException e) {
+            return false;
         }
     }
 

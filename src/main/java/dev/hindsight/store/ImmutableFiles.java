@@ -29,7 +29,7 @@ final class ImmutableFiles {
     /** Until when {@code file} is to stay immutable; empty if it never was made so. */
     static Optional<Instant> until(Path file) throws IOException {
         UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-        if (view == null || !view.list().contains(UNTIL_ATTRIBUTE)) {
+        if (view == null || !attributes(view).contains(UNTIL_ATTRIBUTE)) {
             return Optional.empty();
         }
         ByteBuffer buffer = ByteBuffer.allocate(view.size(UNTIL_ATTRIBUTE));
@@ -39,6 +39,23 @@ final class ImmutableFiles {
             return Optional.of(Instant.parse(text));
         } catch (DateTimeParseException e) {
             throw new IOException("the immutability end recorded on " + file + " is not a time: " + text, e);
+        }
+    }
+
+    /**
+     * A file system without user extended attributes holds nothing immutable (protect needs
+     * them), so its files read as unprotected rather than failing every delete.
+     */
+    private static List<String> attributes(UserDefinedFileAttributeView view) throws IOException {
+        try {
+            return view.list();
+        } catch (FileSystemException e) {
+            if (e.getMessage() != null && e.getMessage().contains("not supported")) {
+                return List.of();
+            }
+            throw e;
+        } catch (UnsupportedOperationException e) {
+            return List.of();
         }
     }
 
