@@ -195,6 +195,25 @@ final class HindsightFixture implements AutoCloseable {
         throw new AssertionError("backups of " + server + " did not get there in " + timeout + ": " + last);
     }
 
+    /**
+     * Waits until the server's log capture holds everything committed up to {@code committed}: a
+     * {@code --latest} restore made after this includes it. Fails after {@code timeout}.
+     */
+    void awaitLatestRestorePoint(String server, Instant committed, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        String latest = null;
+        while (Instant.now().isBefore(deadline)) {
+            latest = cli("server", "show", "--name", server, "--output", "json").ok().json()
+                    .path("latestRestorePoint").asText(null);
+            if (latest != null && Instant.parse(latest).isAfter(committed)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the latest restore point of " + server + " did not pass " + committed + " in "
+                + timeout + ": " + latest);
+    }
+
     static boolean anyCompleted(JsonNode backups) {
         for (JsonNode b : backups) {
             if ("COMPLETED".equals(b.path("status").asText())) {

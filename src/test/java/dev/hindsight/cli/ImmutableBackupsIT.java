@@ -65,6 +65,7 @@ class ImmutableBackupsIT {
                 s.execute("INSERT INTO items SELECT g, 'after the immutable full' FROM generate_series(101, 200) g");
                 expected = PurgeEndToEndIT.checksum(c);
             }
+            Instant committed = Instant.now();
             Instant secondUntil = Instant.parse(hs.backups("worm").findValues("immutableUntil").stream()
                     .filter(JsonNode::isTextual).findFirst().orElseThrow().asText());
             assertThat(secondUntil).isBetween(madeImmutable.plus(Duration.ofDays(1)),
@@ -107,6 +108,7 @@ class ImmutableBackupsIT {
             assertThat(immutableWal).allSatisfy(k -> assertThat(objects.resolve(k)).exists());
             assertThat(secondObjects).allSatisfy(o -> assertThat(objects.resolve(o.key())).exists());
 
+            hs.awaitLatestRestorePoint("worm", committed, Duration.ofSeconds(30));
             hs.cli("server", "restore", "--source-server", "worm", "--name", "worm-latest", "--latest").ok();
             try (Connection r = hs.connect("worm-latest")) {
                 assertThat(PurgeEndToEndIT.checksum(r)).isEqualTo(expected);
