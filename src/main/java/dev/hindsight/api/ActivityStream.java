@@ -43,9 +43,11 @@ final class ActivityStream {
         Thread writer = new Thread(() -> {
             try {
                 write(client, queue, behind, token, tokens);
+            } catch (RuntimeException gone) {
+                // the client went away (or the daemon stopped) between a check and a write: nothing to tell it
             } finally {
                 stopListening.run();
-                client.close();
+                closeQuietly(client);
             }
         }, "activity-stream-" + token.name());
         writer.setDaemon(true);
@@ -56,10 +58,22 @@ final class ActivityStream {
         writer.start();
     }
 
+    /** After the daemon stopped, the request is gone and closing it again fails inside Javalin. */
+    private static void closeQuietly(SseClient client) {
+        if (client.terminated()) {
+            return;
+        }
+        try {
+            client.close();
+        } catch (RuntimeException alreadyGone) {
+            // the connection is closed either way
+        }
+    }
+
     private static void write(SseClient client, BlockingQueue<ActivityFeed.Event> queue, AtomicBoolean behind,
                               ApiToken token, Tokens tokens) {
-        client.sendComment("connected");
         try {
+            client.sendComment("connected");
             while (!client.terminated() && !behind.get()) {
                 ActivityFeed.Event event = queue.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
                 if (event != null) {

@@ -210,6 +210,8 @@ public final class Metrics {
                 "backup storage included free (the server's provisioned storage size)"));
         list.add(usageGauge("hindsight_backup_storage_billable_bytes", server, UsageReport::billableBytes,
                 "backup storage beyond the free allowance"));
+        list.add(usageGauge("hindsight_backup_storage_immutable_bytes", server, UsageReport::immutableBytes,
+                "backup storage the storage itself holds immutable now: no purge can free it yet"));
         meters.put(server, list);
     }
 

@@ -307,6 +307,7 @@ document.addEventListener('alpine:init', () => {
           diffBackupInterval: this.server.diffBackupInterval,
           backupRedundancy: this.server.backupRedundancy || 'local',
           tier: this.server.tier,
+          immutabilityDays: this.server.immutabilityDays || 0,
           ltrWeekly: period(ltr.weekly), ltrMonthly: period(ltr.monthly), ltrYearly: period(ltr.yearly),
           error: '', errorField: '', saved: ''
         };
@@ -346,8 +347,10 @@ document.addEventListener('alpine:init', () => {
       s.saved = '';
       const change = {};
       for (const field of ['backupRetentionDays', 'fullBackupInterval', 'diffBackupInterval', 'backupRedundancy',
-        'tier']) {
-        if (s[field] !== (this.server[field] || (field === 'backupRedundancy' ? 'local' : undefined))) {
+        'tier', 'immutabilityDays']) {
+        const current = this.server[field] || (field === 'backupRedundancy' ? 'local'
+          : field === 'immutabilityDays' ? 0 : undefined);
+        if (s[field] !== current) {
           change[field] = s[field];
         }
       }

@@ -113,6 +113,17 @@ class ConsoleIT {
         waitFor(Duration.ofSeconds(10), d -> d.findElement(By.id("saved")).getText().equals("Saved."));
         assertThat(server("console-pg").path("longTermRetention").path("monthly").asText()).isEqualTo("P12M");
 
+        // immutability: a period past ten years is refused and changes nothing; a good one is enforced from now on
+        type("immutability", "3651");
+        click("save");
+        assertThat(visible("settings-error").getText()).contains("3650");
+        assertThat(server("console-pg").path("immutabilityDays").asInt()).isZero();
+        type("immutability", "2");
+        click("save");
+        waitFor(Duration.ofSeconds(10), d -> d.findElement(By.id("saved")).getText().equals("Saved."));
+        assertThat(server("console-pg").path("immutabilityDays").asInt()).isEqualTo(2);
+        assertThat(visible("server-immutability").getText()).isEqualTo("2 days, enforced by the storage");
+
         // the storage chart: uPlot draws the stacked types, the allowance and the billable part from the history
         waitFor(Duration.ofSeconds(20), d -> !d.findElements(By.cssSelector("#usage-chart canvas")).isEmpty());
         String legend = visible("usage-chart").getText();
