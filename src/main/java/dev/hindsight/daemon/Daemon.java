@@ -80,7 +80,7 @@ public final class Daemon implements AutoCloseable {
         this.lockChannel = lockChannel;
         Clock clock = Clock.systemUTC();
         StorageConfigFile storageFile = new StorageConfigFile(home.storageConfig(), home.repository());
-        PlacedStore placed = new PlacedStore(new Storage(storageFile.load()), Layout::serverOf);
+        PlacedStore placed = new PlacedStore(new Storage(storageFile.load()), Layout::serverOf, Layout.keyringObjects());
         StorageService.adoptGeoKeyring(placed);
         repository = Repository.openOrCreate(placed, Passphrase.resolve(home, passphraseFile, true));
         GeoCopier geo = new GeoCopier(repository, placed, clock);

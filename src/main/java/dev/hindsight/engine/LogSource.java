@@ -23,8 +23,9 @@ public interface LogSource {
     Optional<LogUsage> usageOf(ObjectInfo object);
 
     /**
-     * Removes what the engine keeps beside the log that no log left needs (PostgreSQL: WAL summaries of
-     * purged WAL); returns how many objects went. Runs after every purge.
+     * Removes what the engine keeps beside the log that no log left needs (PostgreSQL: WAL summaries
+     * of purged WAL, pieces of sealed segments that were still immutable when sealed); returns how
+     * many objects went. Runs after every purge.
      */
     int purgeLeftovers(Repository repository, String serverId) throws IOException;
 

@@ -13,8 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,6 +48,7 @@ public final class PurgeExecutor {
             doomed.add(d.item().id());
             log.info("Purging backup {} of server {}: {}", d.item().id(), serverId, d.reason());
         }
+        spareStillImmutable(repository, serverId, doomed);
         if (!doomed.isEmpty()) {
             repository.updateCatalog(c -> c.withoutBackups(spareBasesStillNeeded(c, serverId, doomed)));
         }
@@ -79,6 +83,31 @@ public final class PurgeExecutor {
             }
         }
         return doomed;
+    }
+
+    /**
+     * Takes out of {@code doomed} every backup whose manifest the storage still holds immutable:
+     * its objects could not be deleted, and dropping its catalog entry would leave them in place
+     * but unusable. The plan may have been made with a "now" ahead of the storage's clock, or
+     * with a shorter period than the one the objects were written under. The storage judges by
+     * the real time, so this does too.
+     */
+    private static void spareStillImmutable(Repository repository, String serverId, Set<String> doomed)
+            throws IOException {
+        Instant realNow = Instant.now();
+        for (Iterator<String> it = doomed.iterator(); it.hasNext(); ) {
+            String backupId = it.next();
+            String manifest = Layout.manifest(serverId, backupId);
+            if (repository.store().stat(manifest).isEmpty()) {
+                continue; // a failed backup without a manifest: its leftovers are swept object by object
+            }
+            Optional<Instant> until = repository.store().protectedUntil(manifest);
+            if (until.isPresent() && until.get().isAfter(realNow)) {
+                log.warn("Not purging backup {} of server {}: the storage holds it immutable until {}", backupId,
+                        serverId, until.get());
+                it.remove();
+            }
+        }
     }
 
     /**

@@ -116,6 +116,13 @@ final class Keyring {
     }
 
     private static Unlocked create(Store store, char[] passphrase) throws IOException {
+        if (!store.list(Layout.CATALOG_PREFIX).isEmpty()) {
+            throw new HindsightException(HindsightException.Kind.CORRUPT, "the repository at " + store.describe()
+                    + " holds a catalog but neither " + Layout.KEYRING + " nor " + Layout.keyringCopy()
+                    + "; a new key would leave every backup in it unreadable, so none was made",
+                    "copy " + Layout.KEYRING + " back from another copy of this repository (zone or geo) or from"
+                            + " a backup of the keyring, then start again");
+        }
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         byte[] id = new byte[8];

@@ -46,6 +46,11 @@ public final class Layout {
         return KEYRING + COPY_SUFFIX;
     }
 
+    /** Both copies of the keyring: every other object needs them to be read. */
+    public static java.util.List<String> keyringObjects() {
+        return java.util.List.of(KEYRING, keyringCopy());
+    }
+
     public static String catalog(long sequence) {
         return String.format("catalog/catalog-%012d", sequence);
     }

@@ -38,11 +38,17 @@ public final class PlacedStore implements ReplicatedStore {
     private final Function<String, Optional<String>> serverOfKey;
     private final Map<String, Redundancy> assigned = new ConcurrentHashMap<>();
     private final Map<String, Duration> immutable = new ConcurrentHashMap<>();
+    private final SharedObjectCover sharedCover;
 
-    /** @param serverOfKey the server an object key belongs to, empty for repository-wide objects */
-    public PlacedStore(Storage storage, Function<String, Optional<String>> serverOfKey) {
+    /**
+     * @param serverOfKey the server an object key belongs to, empty for repository-wide objects
+     * @param sharedKeys  repository-wide objects every other one needs to be read (the keyring): held
+     *                    immutable at least as long as any object a server has made immutable
+     */
+    public PlacedStore(Storage storage, Function<String, Optional<String>> serverOfKey, List<String> sharedKeys) {
         this.storage = storage;
         this.serverOfKey = serverOfKey;
+        this.sharedCover = new SharedObjectCover(sharedKeys);
     }
 
     public Storage storage() {
@@ -93,6 +99,18 @@ public final class PlacedStore implements ReplicatedStore {
         return Optional.empty();
     }
 
+    /** Empty if every copy of the primary region can hold objects immutable, else the first reason one cannot. */
+    @Override
+    public Optional<String> immutabilityRefusal() throws IOException {
+        for (SiteCopy copy : storage.primaryCopies()) {
+            Optional<String> refusal = copy.store().immutabilityRefusal();
+            if (refusal.isPresent()) {
+                return Optional.of("site copy " + copy.label() + ": " + refusal.get());
+            }
+        }
+        return Optional.empty();
+    }
+
     public Redundancy redundancyOf(String serverId) {
         return assigned.getOrDefault(serverId, Redundancy.LOCAL);
     }
@@ -133,23 +151,41 @@ public final class PlacedStore implements ReplicatedStore {
     @Override
     public ObjectWriter create(String key) throws IOException {
         List<Store> copies = placedCopies(key);
-        ObjectWriter writer = MirroredWriter.create(key, copies);
         Duration period = serverOfKey.apply(key).map(this::immutabilityOf).orElse(Duration.ZERO);
-        return period.isZero() ? writer : new ProtectingWriter(writer, key, copies, period, Clock.systemUTC());
+        if (period.isZero()) {
+            return MirroredWriter.create(key, copies);
+        }
+        sharedCover.cover(storage.primaryCopies(), Clock.systemUTC().instant().plus(period));
+        return new ProtectingWriter(MirroredWriter.create(key, copies), key, copies, period, Clock.systemUTC());
     }
 
-    /** Protects the object in every copy of the primary region that holds it (long-term retention extends it). */
+    /**
+     * Protects the object in every copy of the primary region that holds it and can hold it
+     * immutable (long-term retention extends a protection); a copy that cannot was never asked to.
+     */
     @Override
     public void protect(String key, Instant until) throws IOException {
         boolean found = false;
+        boolean protectedSomewhere = false;
+        String refused = null;
         for (SiteCopy copy : storage.primaryCopies()) {
-            if (copy.store().stat(key).isPresent()) {
-                copy.store().protect(key, until);
-                found = true;
+            if (copy.store().stat(key).isEmpty()) {
+                continue;
             }
+            found = true;
+            Optional<String> refusal = copy.store().immutabilityRefusal();
+            if (refusal.isPresent()) {
+                refused = "site copy " + copy.label() + ": " + refusal.get();
+                continue;
+            }
+            copy.store().protect(key, until);
+            protectedSomewhere = true;
         }
         if (!found) {
             throw new NoSuchObjectException(key, describe());
+        }
+        if (!protectedSomewhere) {
+            throw new IOException("cannot make " + key + " immutable: no copy holding it can (" + refused + ")");
         }
     }
 

@@ -28,6 +28,8 @@ public final class FileStore implements Store {
 
     private final Path root;
     private final Clock clock;
+    private static final java.time.Duration PROBE_REUSE = java.time.Duration.ofMinutes(5);
+    private volatile Probed probed;
 
     public FileStore(Path root) {
         this(root, Clock.systemUTC());
@@ -162,10 +164,22 @@ public final class FileStore implements Store {
         }
     }
 
-    /** Needs root and a file system with the immutable attribute; see {@link ImmutableFiles}. */
+    /**
+     * Needs root and a file system with the immutable attribute; see {@link ImmutableFiles}. The
+     * probe runs processes, so its answer is reused for a while (protections ask it per object).
+     */
     @Override
     public Optional<String> immutabilityRefusal() {
-        return ImmutableFiles.refusal(root);
+        Probed last = probed;
+        Instant now = Instant.now();
+        if (last == null || now.isAfter(last.at().plus(PROBE_REUSE))) {
+            last = new Probed(ImmutableFiles.refusal(root), now);
+            probed = last;
+        }
+        return last.refusal();
+    }
+
+    private record Probed(Optional<String> refusal, Instant at) {
     }
 
     @Override

@@ -51,6 +51,8 @@ public final class S3Store implements Store {
     private final String prefix;
     /** Whether the bucket has Object Lock; read once, when first needed. */
     private volatile Boolean objectLockEnabled;
+    /** Why the Object Lock configuration could not be read (a 403), if it could not. */
+    private volatile String objectLockUnreadable;
 
     /** @param prefix prepended to every key: empty, or ending in '/' */
     public S3Store(S3Client client, String bucket, String prefix) {
@@ -145,7 +147,10 @@ public final class S3Store implements Store {
             }
         } catch (SdkException e) {
             if (e instanceof S3Exception s3 && s3.statusCode() == FORBIDDEN && objectLock()) {
-                throw new ObjectLockedException(key, describe(), protectedUntil(key).orElse(null));
+                Optional<Instant> until = protectedUntil(key);
+                if (until.isPresent()) { // else a plain access denial, reported as one
+                    throw new ObjectLockedException(key, describe(), until.get());
+                }
             }
             if (!(e instanceof S3Exception s3) || s3.statusCode() != NOT_FOUND) {
                 throw failure(e, key, "delete");
@@ -177,6 +182,12 @@ public final class S3Store implements Store {
     public Optional<String> immutabilityRefusal() throws IOException {
         if (objectLock()) {
             return Optional.empty();
+        }
+        String unreadable = objectLockUnreadable;
+        if (unreadable != null) {
+            return Optional.of("the credential may not read the Object Lock configuration of bucket " + bucket + " ("
+                    + unreadable + "); allow it s3:GetBucketObjectLockConfiguration, s3:GetObjectRetention and"
+                    + " s3:PutObjectRetention");
         }
         return Optional.of("bucket " + bucket + " was not created with Object Lock; create one with it, e.g. "
                 + "aws s3api create-bucket --bucket " + bucket + "-worm --object-lock-enabled-for-bucket");
@@ -219,21 +230,33 @@ public final class S3Store implements Store {
         }
     }
 
-    /** Whether the bucket has Object Lock enabled; asked once, when first needed. */
+    /**
+     * Whether the bucket has Object Lock enabled; asked when first needed, and remembered once the
+     * bucket has answered. A credential that may not read the configuration (403) gets "no" without
+     * it being remembered, so that such a store deletes as it always did, and refuses to promise
+     * immutability it cannot check.
+     */
     private boolean objectLock() throws IOException {
         Boolean known = objectLockEnabled;
-        if (known == null) {
-            try {
-                known = client.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration()
-                        .objectLockEnabled() == ObjectLockEnabled.ENABLED;
-            } catch (SdkException e) {
-                if (!(e instanceof S3Exception s3) || s3.statusCode() >= 500 && s3.statusCode() != NOT_IMPLEMENTED) {
-                    throw failure(e, "", "read the Object Lock configuration for");
-                }
-                known = false; // none configured (404), or an S3 API server without Object Lock (501)
-            }
-            objectLockEnabled = known;
+        if (known != null) {
+            return known;
         }
+        try {
+            var config = client.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
+            known = config != null && config.objectLockEnabled() == ObjectLockEnabled.ENABLED;
+        } catch (SdkException e) {
+            if (e instanceof S3Exception s3 && s3.statusCode() == FORBIDDEN) {
+                objectLockUnreadable = s3.getMessage();
+                return false;
+            }
+            boolean noneConfigured = e instanceof S3Exception s3 && (s3.statusCode() == NOT_FOUND
+                    && !"NoSuchBucket".equals(errorCode(s3)) || s3.statusCode() == NOT_IMPLEMENTED);
+            if (!noneConfigured) {
+                throw failure(e, "", "read the Object Lock configuration for");
+            }
+            known = false; // none configured (404), or an S3 API server without Object Lock (501)
+        }
+        objectLockEnabled = known;
         return known;
     }
 

@@ -103,8 +103,13 @@ class ImmutableBackupsIT {
             assertThat(repo.list(Layout.backupPrefix(serverId, first))).isEmpty();
             assertThat(immutableWal).allSatisfy(k -> assertThat(objects.resolve(k)).exists());
 
-            // a purge whose clock runs ahead of the storage's: the storage still refuses, nothing is lost
-            hs.daemon().control().retention().purge("worm", Instant.now().plus(Duration.ofDays(3)));
+            // a purge whose clock runs ahead of the storage's: with a newer full, the plan dooms the
+            // immutable one, but the storage still refuses, and it stays in the catalog too
+            hs.cli("backup", "create", "--server", "worm").ok();
+            PurgeExecutor.Outcome ahead = hs.daemon().control().retention().purge("worm",
+                    Instant.now().plus(Duration.ofDays(3)));
+            assertThat(ahead.backups()).isZero();
+            assertThat(hs.backups("worm").findValuesAsText("id")).contains(second.path("id").asText());
             assertThat(immutableWal).allSatisfy(k -> assertThat(objects.resolve(k)).exists());
             assertThat(secondObjects).allSatisfy(o -> assertThat(objects.resolve(o.key())).exists());
 

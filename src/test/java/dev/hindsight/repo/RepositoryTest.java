@@ -116,6 +116,21 @@ class RepositoryTest {
     }
 
     @Test
+    void aRepositoryWithACatalogButNoKeyringIsCorruptAndNoNewKeyIsMade() throws IOException {
+        Repository.openOrCreate(store, PASSPHRASE).updateCatalog(c -> c);
+        Files.delete(root.resolve(Layout.KEYRING));
+        Files.delete(root.resolve(Layout.keyringCopy()));
+        assertThatThrownBy(() -> Repository.openOrCreate(store, PASSPHRASE))
+                .isInstanceOfSatisfying(HindsightException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(HindsightException.Kind.CORRUPT);
+                    assertThat(e.getMessage()).contains("holds a catalog", "unreadable", "none was made");
+                    assertThat(e.hint()).contains("zone or geo");
+                });
+        assertThat(root.resolve(Layout.KEYRING)).doesNotExist();
+        assertThat(root.resolve(Layout.keyringCopy())).doesNotExist();
+    }
+
+    @Test
     void bothKeyringCopiesDamagedIsCorruptAndNoNewKeyIsMade() throws IOException {
         Repository.openOrCreate(store, PASSPHRASE);
         Files.writeString(root.resolve(Layout.KEYRING), "garbage");

@@ -39,7 +39,7 @@ class ReplicatedRepositoryTest {
                         copy("a", 3).toString())),
                 SiteConfig.filesystem("b", "east", List.of(copy("b", 1).toString())),
                 SiteConfig.filesystem("c", "east", List.of(copy("c", 1).toString()))));
-        placed = new PlacedStore(new Storage(config), Layout::serverOf);
+        placed = new PlacedStore(new Storage(config), Layout::serverOf, Layout.keyringObjects());
         repository = Repository.openOrCreate(placed, PASSPHRASE);
         repository.healer().onEvent(events::add);
     }
@@ -51,6 +51,31 @@ class ReplicatedRepositoryTest {
             b[i] = 7; // compressible in part, so frames differ in size
         }
         return b;
+    }
+
+    @Test
+    void anImmutableServersFirstWriteMakesTheKeyringImmutableForLongerInEveryCopy() throws Exception {
+        try {
+            placed.assign("s1", Redundancy.LOCAL);
+            repository.writeBytes("servers/s1/wal/before", data(100));
+            assertThat(placed.protectedUntil(Layout.KEYRING)).isEmpty();
+
+            placed.makeImmutable("s1", java.time.Duration.ofDays(3));
+            java.time.Instant written = java.time.Instant.now();
+            repository.writeBytes("servers/s1/wal/x", data(1000));
+            java.time.Instant objectUntil = placed.protectedUntil("servers/s1/wal/x").orElseThrow();
+            assertThat(objectUntil).isAfter(written.plus(java.time.Duration.ofDays(3)).minusSeconds(1));
+            for (String key : Layout.keyringObjects()) {
+                assertThat(placed.protectedUntil(key)).hasValueSatisfying(u -> assertThat(u).isAfter(objectUntil));
+                for (Path site : List.of(copy("a", 1), copy("b", 1), copy("c", 1))) {
+                    Path file = site.resolve(key);
+                    assertThatThrownBy(() -> Files.delete(file)).as("a raw delete of " + file)
+                            .isInstanceOf(java.nio.file.FileSystemException.class);
+                }
+            }
+        } finally {
+            new ProcessBuilder("chattr", "-R", "-i", tmp.toString()).redirectErrorStream(true).start().waitFor();
+        }
     }
 
     @Test

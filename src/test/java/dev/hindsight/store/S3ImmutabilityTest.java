@@ -8,14 +8,19 @@ import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectLockConfigurationRequest;
 import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.PutObjectRetentionRequest;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,5 +85,44 @@ class S3ImmutabilityTest {
         assertThat(asked.retention().retainUntilDate()).isEqualTo(until);
         store.delete("servers/s/wal/1");
         assertThat(store.stat("servers/s/wal/1")).isEmpty();
+    }
+
+    /** As a credential sees it that may write and delete but not read the bucket's Object Lock configuration. */
+    static final class LockConfigurationForbidden implements ExecutionInterceptor {
+        private static boolean asked(Context.AfterTransmission context) {
+            return context.request() instanceof GetObjectLockConfigurationRequest;
+        }
+
+        @Override
+        public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+            return asked(context) ? context.httpResponse().toBuilder().statusCode(403).build() : context.httpResponse();
+        }
+
+        @Override
+        public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
+                                                               ExecutionAttributes attributes) {
+            if (!asked(context)) {
+                return context.responseBody();
+            }
+            return Optional.of(new ByteArrayInputStream(("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error>"
+                    + "<Code>AccessDenied</Code><Message>Access Denied</Message></Error>")
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void aCredentialThatMayNotReadTheLockConfigurationDeletesAsBeforeAndPromisesNothing() throws IOException {
+        try (S3Client restricted = s3.client(List.of(new LockConfigurationForbidden()))) {
+            S3Store store = new S3Store(restricted, "plain", "repo/");
+            try (ObjectWriter w = store.create("servers/s/wal/2")) {
+                w.write("log".getBytes(StandardCharsets.UTF_8));
+                w.commit();
+            }
+            store.delete("servers/s/wal/2");
+            assertThat(store.stat("servers/s/wal/2")).isEmpty();
+            assertThat(store.immutabilityRefusal()).hasValueSatisfying(r -> assertThat(r)
+                    .contains("may not read the Object Lock configuration of bucket plain")
+                    .contains("s3:GetBucketObjectLockConfiguration"));
+        }
     }
 }

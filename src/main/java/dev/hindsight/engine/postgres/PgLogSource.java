@@ -75,10 +75,15 @@ final class PgLogSource implements LogSource {
     @Override
     public int purgeLeftovers(Repository repository, String serverId) throws IOException {
         // summaries of WAL that is gone can serve no differential: no full remains before them
-        int summaries = new PgWalSummaries(repository, serverId).purgeWithoutWal(new WalArchive(repository, serverId));
+        WalArchive wal = new WalArchive(repository, serverId);
+        int pieces = wal.dropPiecesOfSealedSegments();
+        if (pieces > 0) {
+            log.info("Purged {} WAL pieces of server {}: their segments are sealed", pieces, serverId);
+        }
+        int summaries = new PgWalSummaries(repository, serverId).purgeWithoutWal(wal);
         if (summaries > 0) {
             log.info("Purged {} WAL summaries of server {}: their WAL is gone", summaries, serverId);
         }
-        return summaries;
+        return pieces + summaries;
     }
 }

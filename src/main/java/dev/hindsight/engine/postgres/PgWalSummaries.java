@@ -105,8 +105,12 @@ public final class PgWalSummaries {
             }
             Lsn first = firstKept.get(key.get().timeline());
             if (first == null || !key.get().end().isAfter(first)) {
-                repo.delete(info.key());
-                deleted++;
+                try {
+                    repo.delete(info.key());
+                    deleted++;
+                } catch (dev.hindsight.store.ObjectLockedException e) {
+                    // still immutable: a later purge deletes it
+                }
             }
         }
         return deleted;

@@ -5,6 +5,7 @@ import dev.hindsight.repo.Repository;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectExistsException;
 import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.store.ObjectLockedException;
 import dev.hindsight.util.HindsightException;
 
 import java.io.IOException;
@@ -112,7 +113,7 @@ public final class WalArchive {
 
     /**
      * Deletes the pieces of a segment once its sealed object exists; does nothing (returns 0)
-     * while it is not sealed, so no byte is ever without a copy.
+     * while it is not sealed, so no byte is ever without a copy. Immutable pieces stay.
      */
     public int dropPiecesCoveredBySeal(int timeline, long segno) throws IOException {
         List<WalFile> objects = segment(timeline, segno);
@@ -121,12 +122,42 @@ public final class WalArchive {
         }
         int dropped = 0;
         for (WalFile piece : objects) {
-            if (!piece.sealed()) {
-                repo.delete(piece.key(serverId));
+            if (!piece.sealed() && deleteUnlessImmutable(piece)) {
                 dropped++;
             }
         }
         return dropped;
+    }
+
+    /**
+     * Deletes every piece whose segment is sealed, leaving those the storage still holds
+     * immutable for a later call: an immutable server's pieces cannot be dropped at sealing time.
+     */
+    public int dropPiecesOfSealedSegments() throws IOException {
+        List<WalFile> all = list();
+        java.util.Set<String> sealed = new java.util.HashSet<>();
+        for (WalFile f : all) {
+            if (f.sealed()) {
+                sealed.add(f.timeline() + "/" + f.segno());
+            }
+        }
+        int dropped = 0;
+        for (WalFile f : all) {
+            if (!f.sealed() && sealed.contains(f.timeline() + "/" + f.segno()) && deleteUnlessImmutable(f)) {
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** An immutable server's pieces stay until their protection ends; a later purge drops them then. */
+    private boolean deleteUnlessImmutable(WalFile piece) throws IOException {
+        try {
+            repo.delete(piece.key(serverId));
+            return true;
+        } catch (ObjectLockedException e) {
+            return false;
+        }
     }
 
     /**

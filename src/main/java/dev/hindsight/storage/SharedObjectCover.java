@@ -1,0 +1,61 @@
+package dev.hindsight.storage;
+
+import dev.hindsight.store.NoSuchObjectException;
+import dev.hindsight.store.Store;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keeps the repository-wide objects that every other object needs to be read (the keyring)
+ * immutable at least as long as any object a server has made immutable: a locked backup whose
+ * key can be deleted is not protected. Each cover reaches a day past what was asked, so it is
+ * renewed about once a day, not on every write. Copies that cannot hold objects immutable are
+ * passed over: no server's immutable objects live there.
+ */
+final class SharedObjectCover {
+    static final Duration AHEAD = Duration.ofDays(1);
+
+    private final List<String> keys;
+    private Instant coveredUntil = Instant.MIN; // guarded by this
+
+    SharedObjectCover(List<String> keys) {
+        this.keys = List.copyOf(keys);
+    }
+
+    /** Makes sure every shared object is immutable until at least {@code until}, in each copy that can hold it so. */
+    synchronized void cover(List<SiteCopy> copies, Instant until) throws IOException {
+        if (keys.isEmpty() || !until.isAfter(coveredUntil)) {
+            return;
+        }
+        Instant target = until.plus(AHEAD);
+        List<String> covered = new ArrayList<>();
+        for (SiteCopy copy : copies) {
+            Store store = copy.store();
+            Optional<String> refusal = store.immutabilityRefusal();
+            if (refusal.isPresent()) {
+                continue;
+            }
+            for (String key : keys) {
+                try {
+                    store.protect(key, target);
+                    covered.add(key);
+                } catch (NoSuchObjectException e) {
+                    // this copy lacks it; another copy holds it, and an opener writes it back
+                }
+            }
+        }
+        for (String key : keys) {
+            if (!covered.contains(key)) {
+                throw new IOException("cannot make " + key + " immutable until " + target + " in any copy of the"
+                        + " repository, so the objects it unlocks would not be protected: check that the sites can hold"
+                        + " objects immutable and that " + key + " exists in them");
+            }
+        }
+        coveredUntil = target;
+    }
+}
