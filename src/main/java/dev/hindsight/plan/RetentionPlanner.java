@@ -77,11 +77,7 @@ public final class RetentionPlanner {
         if (anchor.isPresent()) {
             String start = anchor.get().startPosition();
             long startUnit = log.unitOf(log.position(start));
-            List<long[]> heldRanges = keep.stream().map(RetentionPlan.Decision::item)
-                    .filter(b -> b.isCompleted() && b.heldAt(now))
-                    .map(b -> new long[]{log.unitOf(log.position(b.startPosition())),
-                            log.unitOf(log.position(b.stopPosition()))})
-                    .toList();
+            List<long[]> heldRanges = ownLogRanges(keep, log, now);
             for (StoredLog f : log.objects()) {
                 long unit = f.unit();
                 boolean held = heldRanges.stream().anyMatch(r -> unit >= r[0] && unit <= r[1]);
@@ -122,10 +118,7 @@ public final class RetentionPlanner {
         }
         keepImmutable(keep, delete, now);
         keepBasesOfKeptDifferentials(keep, delete);
-        List<long[]> heldRanges = keep.stream().map(RetentionPlan.Decision::item).filter(b -> b.heldAt(now))
-                .map(b -> new long[]{log.unitOf(log.position(b.startPosition())),
-                        log.unitOf(log.position(b.stopPosition()))})
-                .toList();
+        List<long[]> heldRanges = ownLogRanges(keep, log, now);
         List<RetentionPlan.Decision<StoredLog>> deleteLogs = new ArrayList<>();
         for (StoredLog f : log.objects()) {
             long unit = f.unit();
@@ -159,6 +152,20 @@ public final class RetentionPlanner {
         return backups.stream().filter(b -> b.isCompleted() && chain.restorable(b) && b.heldAt(now)
                         && b.consistentAt().isBefore(anchor.get().consistentAt()))
                 .map(BackupRecord::id).collect(Collectors.toSet());
+    }
+
+    /**
+     * The log units each kept full that stands outside the window needs to be restored on its own
+     * (from its start to its stop): those long-term retention holds and those the storage still
+     * holds immutable. Without them such a backup would be kept but could not be restored.
+     */
+    private static <P extends Position> List<long[]> ownLogRanges(List<RetentionPlan.Decision<BackupRecord>> keep,
+                                                                  LogChain<P> log, Instant now) {
+        return keep.stream().map(RetentionPlan.Decision::item)
+                .filter(b -> b.isCompleted() && (b.heldAt(now) || b.immutableAt(now)))
+                .map(b -> new long[]{log.unitOf(log.position(b.startPosition())),
+                        log.unitOf(log.position(b.stopPosition()))})
+                .toList();
     }
 
     /** Moves every backup the storage still holds immutable from delete to keep. */

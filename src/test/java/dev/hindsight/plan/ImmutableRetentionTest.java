@@ -59,6 +59,21 @@ class ImmutableRetentionTest {
     }
 
     @Test
+    void aBackupKeptForItsLockKeepsTheLogItRestoresWithEvenAfterThePeriodWasLowered() {
+        // the period was 30 days when the backups were written and is 0 now: new objects are no
+        // longer protected, but the storage still holds the old backups, so they stay restorable
+        RetentionPlan plan = RetentionPlanner.plan(immutable, new WalChain(wal), new RetentionPolicy(7), NOW);
+        BackupRecord lockedOlderThanAnchor = plan.keepBackups().stream().map(RetentionPlan.Decision::item)
+                .filter(b -> b.id().equals("2026-03-03")).findFirst().orElseThrow();
+        assertThat(lockedOlderThanAnchor.consistentAt()).isBefore(plan.anchor().orElseThrow().consistentAt());
+        WalChain chain = new WalChain(wal);
+        long from = chain.unitOf(chain.position(lockedOlderThanAnchor.startPosition()));
+        long to = chain.unitOf(chain.position(lockedOlderThanAnchor.stopPosition()));
+        assertThat(plan.deleteWal()).isNotEmpty()
+                .noneSatisfy(d -> assertThat(d.item().unit()).isBetween(from, to));
+    }
+
+    @Test
     void onceEveryProtectionHasEndedRetentionDeletesAsBefore() {
         Instant later = NOW.plus(Duration.ofDays(31));
         RetentionPlan plan = RetentionPlanner.plan(immutable, new WalChain(wal), SEVEN_DAYS_IMMUTABLE_30, later);
