@@ -72,13 +72,19 @@ public final class Healer {
 
     /**
      * Copies an object's stored bytes from one copy to another, committing only if they decode
-     * whole under the repository's key: a damaged source is never spread.
+     * whole under the repository's key: a damaged source is never spread. An object the source
+     * holds immutable is held so in the copy too (if it can), until the same time: a repair must
+     * not leave a copy an attacker could delete.
      */
     public void copyVerified(String key, Store from, Store to) throws IOException {
+        java.util.Optional<java.time.Instant> protectedUntil = from.protectedUntil(key);
         try (InputStream raw = from.open(key); ObjectWriter out = to.create(key);
              InputStream decoded = codec.decoder(key, new Tee(raw, out))) {
             decoded.transferTo(OutputStream.nullOutputStream());
             out.commit();
+        }
+        if (protectedUntil.isPresent() && to.immutabilityRefusal().isEmpty()) {
+            to.protect(key, protectedUntil.get());
         }
     }
 

@@ -134,6 +134,29 @@ class ReplicatedRepositoryTest {
     }
 
     @Test
+    void anImmutableObjectPutBackIntoACopyIsImmutableThereUntilTheSameTime() throws Exception {
+        try {
+            placed.assign("s1", Redundancy.LOCAL);
+            placed.makeImmutable("s1", java.time.Duration.ofDays(2));
+            repository.writeBytes("servers/s1/wal/z", data(5000));
+            Path lost = copy("a", 1).resolve("servers/s1/wal/z");
+            java.time.Instant until = placed.protectedUntil("servers/s1/wal/z").orElseThrow();
+            // someone with root on one copy lifts the attribute and deletes the file
+            assertThat(new ProcessBuilder("chattr", "-i", lost.toString()).start().waitFor()).isZero();
+            Files.delete(lost);
+
+            assertThat(repository.readBytes("servers/s1/wal/z")).isEqualTo(data(5000));
+            assertThat(lost).exists();
+            assertThatThrownBy(() -> Files.delete(lost)).as("the repaired copy is immutable again")
+                    .isInstanceOf(java.nio.file.FileSystemException.class);
+            assertThat(new dev.hindsight.store.FileStore(copy("a", 1)).protectedUntil("servers/s1/wal/z"))
+                    .contains(until);
+        } finally {
+            new ProcessBuilder("chattr", "-R", "-i", tmp.toString()).redirectErrorStream(true).start().waitFor();
+        }
+    }
+
+    @Test
     void everyCopyDamagedIsAnErrorNotGarbage() throws IOException {
         repository.writeBytes("servers/s1/wal/z", data(5000));
         for (int n = 1; n <= 3; n++) {
