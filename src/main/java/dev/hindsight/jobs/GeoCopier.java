@@ -98,11 +98,7 @@ public final class GeoCopier {
                 long bytes = missing.stream().mapToLong(ObjectInfo::size).sum();
                 status.put(server.id(), new Status(previous(server.id()), bytes, missing.size(), null));
                 for (ObjectInfo object : missing) {
-                    copy(object.key(), target);
-                    if (!server.immutability().isZero()) {
-                        // as long as the primary copies, counted from when they were written
-                        target.protect(object.key(), object.modified().plus(server.immutability()));
-                    }
+                    copy(object.key(), target); // an immutable object stays so, as long as in the primary
                 }
                 status.put(server.id(), new Status(start, 0, 0, null));
             } catch (IOException | RuntimeException e) {

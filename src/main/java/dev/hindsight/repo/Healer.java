@@ -84,7 +84,16 @@ public final class Healer {
             out.commit();
         }
         if (protectedUntil.isPresent() && to.immutabilityRefusal().isEmpty()) {
-            to.protect(key, protectedUntil.get());
+            try {
+                to.protect(key, protectedUntil.get());
+            } catch (IOException | RuntimeException e) {
+                try {
+                    to.delete(key); // not kept unprotected: the next copy or read tries again
+                } catch (IOException notDeleted) {
+                    e.addSuppressed(notDeleted);
+                }
+                throw e;
+            }
         }
     }
 

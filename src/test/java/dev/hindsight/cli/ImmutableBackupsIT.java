@@ -124,4 +124,30 @@ class ImmutableBackupsIT {
             assertThat(table.get()).contains("IMMUTABLE UNTIL").contains(secondUntil.toString());
         }
     }
+
+    @Test
+    void theGeoCopyOfAnImmutableServerIsImmutableAsLongAsThePrimary() throws Exception {
+        try (HindsightFixture hs = new HindsightFixture()) {
+            Path west = hs.home.resolve("west-site");
+            hs.cli("storage", "site", "add", "dr", "--type", "fs", "--region", "west", "--path", west.toString()).ok();
+            hs.cli("storage", "region", "pair", "primary", "west").ok();
+            hs.cli("server", "create", "--name", "worm-geo", "--backup-redundancy", "geo").ok();
+            hs.cli("server", "update", "--name", "worm-geo", "--immutability-days", "2").ok();
+            hs.awaitBackups("worm-geo", HindsightFixture::anyCompleted, Duration.ofMinutes(3));
+            JsonNode full = hs.cli("backup", "create", "--server", "worm-geo", "--output", "json").ok().json();
+            String serverId = hs.daemon().control().lookup().live("worm-geo").id();
+            String manifest = Layout.manifest(serverId, full.path("id").asText());
+            Instant primaryUntil = hs.daemon().repository().store().protectedUntil(manifest).orElseThrow();
+
+            Path copied = west.resolve(manifest);
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+            while (!Files.exists(copied) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(300);
+            }
+            assertThat(copied).as("the geo copy of the manifest").exists();
+            assertThatThrownBy(() -> Files.delete(copied)).as("a raw delete in the geo site")
+                    .isInstanceOf(FileSystemException.class);
+            assertThat(new dev.hindsight.store.FileStore(west).protectedUntil(manifest)).contains(primaryUntil);
+        }
+    }
 }
