@@ -76,19 +76,54 @@ public final class StorageService {
 
     /** Changes the configuration file and uses it at once; a change refused saves nothing. */
     public synchronized StorageConfig edit(StorageEdit edit) throws IOException {
-        file.edit(edit);
+        StorageConfig next = edit.apply(file.load());
+        requireImmutabilityKept(new Storage(next));
+        file.save(next);
         return reload();
     }
 
     /** Reads the configuration file again and uses it; a bad file changes nothing. */
     public synchronized StorageConfig reload() throws IOException {
         StorageConfig next = file.load();
-        placed.reconfigure(new Storage(next));
+        Storage storage = new Storage(next);
+        requireImmutabilityKept(storage);
+        placed.reconfigure(storage);
         adoptGeoKeyring(placed); // a primary region moved to new, empty sites
         spreadKeyring();
         log.info("Storage configuration reloaded: sites {}", next.sites().stream().map(s -> s.name() + "@" + s.region())
                 .toList());
         return next;
+    }
+
+    /**
+     * Refuses a configuration under which a server made immutable would write a copy the storage
+     * cannot protect (a site that replaced one with Object Lock, a new geo pair without it):
+     * its new backups would silently lose the protection it was promised.
+     */
+    private void requireImmutabilityKept(Storage next) throws IOException {
+        for (ServerRecord server : repository.catalog().servers()) {
+            if (server.deleted() || server.immutability().isZero()) {
+                continue;
+            }
+            Placement placement;
+            try {
+                placement = next.placement(server.backupRedundancy());
+            } catch (HindsightException e) {
+                continue; // its redundancy is not possible at all: refused on its own terms
+            }
+            List<SiteCopy> copies = new java.util.ArrayList<>(next.syncCopies(placement));
+            next.geoCopy(placement).ifPresent(copies::add);
+            for (SiteCopy copy : copies) {
+                Optional<String> refusal = copy.store().immutabilityRefusal();
+                if (refusal.isPresent()) {
+                    throw HindsightException.conflict("server " + server.name() + " is immutable for "
+                                    + server.immutabilityDays() + " days, and under this storage configuration its"
+                                    + " copy " + copy.label() + " could not be: " + refusal.get(),
+                            "keep sites that enforce immutability for it, or first run server update --name "
+                                    + server.name() + " --immutability-days 0; nothing was changed");
+                }
+            }
+        }
     }
 
     /**

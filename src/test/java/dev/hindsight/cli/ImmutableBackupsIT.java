@@ -148,6 +148,20 @@ class ImmutableBackupsIT {
             assertThatThrownBy(() -> Files.delete(copied)).as("a raw delete in the geo site")
                     .isInstanceOf(FileSystemException.class);
             assertThat(new dev.hindsight.store.FileStore(west).protectedUntil(manifest)).contains(primaryUntil);
+
+            // pairing another region whose site cannot enforce it would silently end the protection: refused
+            try (TestS3 east = TestS3.start(null)) {
+                east.createBucket("dr-east");
+                hs.cli("storage", "site", "add", "plain", "--type", "s3", "--region", "east2", "--bucket", "dr-east",
+                        "--endpoint", east.endpoint(), "--path-style", "--access-key", TestS3.ACCESS,
+                        "--secret-key", TestS3.SECRET).ok();
+                HindsightFixture.Result repaired = hs.cli("storage", "region", "pair", "primary", "east2");
+                assertThat(repaired.exit()).isEqualTo(ExitCodes.CONFLICT);
+                assertThat(repaired.err()).contains("server worm-geo is immutable", "copy plain",
+                        "nothing was changed");
+                assertThat(hs.cli("storage", "site", "list").ok().out()).contains("paired (geo)");
+                assertThat(hs.daemon().control().storage().config().pairedRegion()).isEqualTo("west");
+            }
         }
     }
 }
