@@ -7,6 +7,7 @@ import dev.hindsight.control.CreateRequest;
 import dev.hindsight.control.IssuedToken;
 import dev.hindsight.control.LtrRequest;
 import dev.hindsight.control.Operation;
+import dev.hindsight.control.ExportRequestBody;
 import dev.hindsight.control.RestoreRequestBody;
 import dev.hindsight.control.Role;
 import dev.hindsight.control.UpdateRequest;
@@ -95,6 +96,13 @@ final class ApiRoutes {
                 post("/servers/{name}/backups", Needs.OPERATOR, ctx -> ctx.status(202).json(control.backups()
                         .start(name(ctx), BackupType.parse(ctx.body().isBlank() ? null
                                 : body(ctx, BackupType.Body.class).type()), Access.actor(ctx)))),
+                post("/servers/{name}/exports", Needs.ADMIN, ctx -> {
+                    // decrypted data leaves the repository's protection: an administrator's call
+                    ExportRequestBody request = body(ctx, ExportRequestBody.class);
+                    control.exports().check(name(ctx), request);
+                    ctx.status(202).json(control.operations().submit("export", name(ctx), Access.actor(ctx),
+                            (Progress progress) -> control.exports().export(name(ctx), request, progress)));
+                }),
                 post("/restores", Needs.OPERATOR, ctx -> restore(ctx, control, "restore", false)),
                 post("/geo-restores", Needs.OPERATOR, ctx -> restore(ctx, control, "geo-restore", true)),
                 get("/storage", Needs.READER, ctx -> ctx.json(control.storage().config().redacted())),

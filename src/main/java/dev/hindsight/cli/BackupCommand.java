@@ -2,7 +2,7 @@ package dev.hindsight.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "backup", description = "List and take backups.",
-        subcommands = {BackupListCommand.class, BackupCreateCommand.class})
+@Command(name = "backup", description = "List, take and export backups.",
+        subcommands = {BackupListCommand.class, BackupCreateCommand.class, BackupExportCommand.class})
 final class BackupCommand {
 }

@@ -28,16 +28,18 @@ final class RestoreTargetOptions {
     }
 
     Instant time() {
-        if (restoreTime == null) {
-            return null;
-        }
+        return restoreTime == null ? null : parseTime(restoreTime);
+    }
+
+    /** An ISO-8601 instant, with Z or an offset; a clear error otherwise. */
+    static Instant parseTime(String text) {
         try {
-            return Instant.parse(restoreTime);
+            return Instant.parse(text);
         } catch (DateTimeParseException e) {
             try {
-                return java.time.OffsetDateTime.parse(restoreTime).toInstant();
+                return java.time.OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException e2) {
-                throw HindsightException.invalid("cannot read restore time '" + restoreTime + "'",
+                throw HindsightException.invalid("cannot read restore time '" + text + "'",
                         "use ISO-8601 with a zone, e.g. 2026-11-21T09:30:00Z or 2026-11-21T10:30:00+01:00");
             }
         }

@@ -21,6 +21,7 @@ public final class ControlPlane {
     private final NewServers newServers;
     private final ServerService servers;
     private final RestoreService restores;
+    private final ExportService exports;
     private final RetentionService retention;
     private final UsageService usage;
     private final RepositoryVerifier verifier;
@@ -48,6 +49,7 @@ public final class ControlPlane {
         servers = new ServerService(db, repository, storage, engines, captures, newServers, views, lookup, names, home,
                 operations, backups, clock);
         restores = new RestoreService(db, repository, storage, engines, captures, newServers, lookup, names, clock);
+        exports = new ExportService(restores, engines, clock);
         retention = new RetentionService(repository, engines, lookup, views, clock);
         usage = new UsageService(db, repository, engines, lookup, clock);
         verifier = new RepositoryVerifier(repository, placed);
@@ -119,6 +121,10 @@ public final class ControlPlane {
 
     public RestoreService restores() {
         return restores;
+    }
+
+    public ExportService exports() {
+        return exports;
     }
 
     public RetentionService retention() {

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -64,6 +65,22 @@ public final class RestoreService {
 
     /** Where a restore reads from: the primary region's copies, or the geo copy alone. */
     private record Source(Repository repository, ServerRecord record, boolean geo) {
+    }
+
+    /** A plan, with the repository it reads from and the server it restores. */
+    public record PlannedRestore(Repository repository, ServerRecord source, RestorePlan plan) {
+    }
+
+    /**
+     * Plans restoring {@code sourceServer} (a deleted one of that name if {@code deleted}, the one
+     * deleted at {@code deletedAt} when several were) to {@code request}, from the primary region,
+     * for uses other than a new server (an export).
+     */
+    public PlannedRestore plan(String sourceServer, boolean deleted, Instant deletedAt, RestoreRequest request)
+            throws IOException {
+        Source source = source(new RestoreRequestBody(sourceServer, null, null, false, false, null, null, null,
+                deleted, deletedAt, false), false);
+        return new PlannedRestore(source.repository(), source.record(), plan(source, request));
     }
 
     /** Checks the request and plans it; throws before anything is created if it cannot be done. */

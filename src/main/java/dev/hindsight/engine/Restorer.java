@@ -47,6 +47,31 @@ public interface Restorer {
     boolean inheritsFirewallRules();
 
     /**
+     * Writes the plan as a decrypted, self-contained backup in the engine's own tools' format
+     * into {@code target.workDir()}, which the caller moves to {@code target.dir()} once this
+     * returns (paths written into it name {@code dir}). Refuses a format the engine has not.
+     */
+    Export export(Repository repository, RestorePlan plan, ServerRecord source, ExportTarget target,
+                  Progress progress) throws IOException;
+
+    /** The formats {@link #export} writes, the default first. */
+    List<String> exportFormats();
+
+    /**
+     * Where an export goes, and in which format ({@code plain} or {@code tar} for PostgreSQL,
+     * {@code xbstream} for MariaDB; null: the engine's first).
+     */
+    record ExportTarget(Path dir, Path workDir, String format) {
+    }
+
+    /**
+     * What an export wrote: the format used, the bytes written, the point in time it restores
+     * to, and what to do with it, line by line (also written beside it as RESTORE.txt).
+     */
+    record Export(String format, long bytes, java.time.Instant pointInTime, List<String> howToRestore) {
+    }
+
+    /**
      * Where an offline restore writes: the new data directory, a staging directory beside it, and
      * the port and socket directory the server will listen on when the user starts it.
      */

@@ -42,6 +42,17 @@ public final class FileTrees {
         return dir;
     }
 
+    /** The total size of the regular files under {@code dir}. */
+    public static long size(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            long total = 0;
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                total += Files.size(p);
+            }
+            return total;
+        }
+    }
+
     public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;

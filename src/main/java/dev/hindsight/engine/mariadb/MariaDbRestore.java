@@ -99,7 +99,7 @@ final class MariaDbRestore {
     }
 
     /** Streams one part into {@code out}, and fails (before the tool sees the end) if its bytes are not the manifest's. */
-    private void copyChecked(MariaDbBackupManifest.Part part, OutputStream out) throws IOException {
+    void copyChecked(MariaDbBackupManifest.Part part, OutputStream out) throws IOException {
         CRC32C crc = new CRC32C();
         long length = 0;
         try (InputStream in = repo.read(part.key())) {

@@ -51,6 +51,17 @@ final class MariaDbRestorer implements Restorer {
     }
 
     @Override
+    public List<String> exportFormats() {
+        return List.of(MariaDbExport.XBSTREAM);
+    }
+
+    @Override
+    public Export export(Repository repository, RestorePlan plan, ServerRecord source, ExportTarget target,
+                         Progress progress) throws IOException {
+        return new MariaDbExport(repository, plan, target).write(progress);
+    }
+
+    @Override
     public void restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source, ServerSpec server,
                                   Path stagingDir, Credentials agent, Duration timeout, Progress progress)
             throws IOException {

@@ -62,6 +62,32 @@ final class PgRecoverySettings {
         return conf.toString();
     }
 
+    /**
+     * The settings an exported data directory recovers with, for postgresql.auto.conf (as
+     * pg_basebackup -R writes its own there): a plain copy from the exported WAL directory, so the
+     * stock server needs nothing of Hindsight.
+     */
+    static String forExport(RecoveryTarget target, Path walDir, String what) {
+        String dir = walDir.toAbsolutePath().normalize().toString();
+        if (dir.matches(".*[\"$`\\\\%\\n'].*")) {
+            throw HindsightException.invalid("the export directory " + dir
+                    + " has a character that cannot be quoted safely in restore_command",
+                    "export under a path of letters, digits, '-', '_', '.' and '/'");
+        }
+        StringBuilder conf = new StringBuilder("\n# Added by Hindsight's backup export: recovers " + what
+                + " from the WAL in " + dir + ",\n# then promotes. Remove these lines once it has.\n");
+        conf.append("restore_command = ").append(quote("cp \"" + dir + "/%f\" \"%p\"")).append('\n');
+        if (target instanceof RecoveryTarget.Time t) {
+            conf.append("recovery_target_time = ").append(quote(formatTime(t.at()))).append('\n');
+            conf.append("recovery_target_inclusive = on\n");
+        } else if (target instanceof RecoveryTarget.Immediate) {
+            conf.append("recovery_target = 'immediate'\n");
+        }
+        conf.append("recovery_target_action = 'promote'\n");
+        conf.append(ARCHIVE_OFF);
+        return conf.toString();
+    }
+
     /** After promotion: nothing about recovery, so a restart is a plain start. */
     static String after() {
         return "# Written by Hindsight: recovery finished and this server was promoted.\n" + ARCHIVE_OFF;

@@ -40,6 +40,17 @@ final class PgRestorer implements Restorer {
     }
 
     @Override
+    public List<String> exportFormats() {
+        return List.of(PgExport.PLAIN, PgExport.TAR);
+    }
+
+    @Override
+    public Export export(Repository repository, RestorePlan plan, ServerRecord source, ExportTarget target,
+                         Progress progress) throws IOException {
+        return new PgExport(repository, plan, target).write(progress);
+    }
+
+    @Override
     public void restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source, ServerSpec server,
                                   Path stagingDir, Credentials agent, Duration timeout, Progress progress)
             throws IOException {
