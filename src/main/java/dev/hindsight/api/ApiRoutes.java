@@ -133,6 +133,13 @@ final class ApiRoutes {
                     ctx.status(202).json(operations.submit("verify", server == null ? "repository" : server,
                             Access.actor(ctx), progress -> control.verifier().verify(record, progress)));
                 }),
+                post("/repository/keys", Needs.ADMIN, ctx -> ctx.status(201).json(control.keys().rotate())),
+                post("/repository/passphrase", Needs.ADMIN, ctx -> {
+                    PassphraseRequest request = body(ctx, PassphraseRequest.class);
+                    ctx.json(control.keys().changePassphrase(request.current() == null ? null
+                            : request.current().toCharArray(), request.next() == null ? null
+                            : request.next().toCharArray()));
+                }),
                 get("/events", Needs.READER, new io.javalin.http.sse.SseHandler(client -> ActivityStream.open(client,
                         control.activity(), control.tokens()))),
                 get("/operations", Needs.READER, ctx -> ctx.json(control.db().recentOperations(limit(ctx)))),

@@ -127,6 +127,6 @@ final class OfflineRestoreCommand implements Callable<Integer> {
                 .toList())));
         Storage only = new Storage(new StorageConfig(chosen.region(), null, null, List.of(chosen)));
         char[] passphrase = Passphrase.resolve(new Home(configFile.getParent()), passphraseFile, false);
-        return Repository.open(new PlacedStore(only, Layout::serverOf, Layout.keyringObjects()), passphrase);
+        return Repository.open(new PlacedStore(only, Layout::serverOf, Layout.sharedObjects()), passphrase);
     }
 }

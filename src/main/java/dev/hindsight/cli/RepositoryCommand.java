@@ -2,7 +2,8 @@ package dev.hindsight.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "repository", description = "The repository as a whole: check every copy.",
-        subcommands = RepositoryVerifyCommand.class)
+@Command(name = "repository", description = "The repository as a whole: check every copy, rotate its data key, "
+        + "change its passphrase.",
+        subcommands = {RepositoryVerifyCommand.class, RepositoryKeyCommand.class, RepositoryPassphraseCommand.class})
 final class RepositoryCommand {
 }

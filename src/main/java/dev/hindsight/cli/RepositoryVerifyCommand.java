@@ -33,6 +33,10 @@ final class RepositoryVerifyCommand extends DaemonCommand {
                         c.path("error").isNull() || c.path("error").isMissingNode() ? "-" : c.path("error").asText());
             }
             copies.print(out());
+            for (JsonNode k : report.path("keys")) {
+                out().println("Data key " + k.path("keyId").asText() + (k.path("current").asBoolean()
+                        ? " (current: seals new objects)" : "") + ": " + k.path("objects").asText() + " objects");
+            }
             for (JsonNode f : report.path("findings")) {
                 out().println(f.path("copy").asText() + " " + f.path("key").asText() + ": " + f.path("problem").asText()
                         + " -> " + f.path("action").asText());

@@ -22,6 +22,7 @@ public final class ControlPlane {
     private final ServerService servers;
     private final RestoreService restores;
     private final ExportService exports;
+    private final KeyService keys;
     private final RetentionService retention;
     private final UsageService usage;
     private final RepositoryVerifier verifier;
@@ -36,7 +37,8 @@ public final class ControlPlane {
     private final ActivityFeed activity = new ActivityFeed();
 
     public ControlPlane(Home home, ControlDb db, Repository repository, PlacedStore placed, StorageService storage,
-                        Engines engines, CaptureManager captures, Operations operations, Clock clock) {
+                        Engines engines, CaptureManager captures, Operations operations, Clock clock,
+                        java.util.Optional<java.nio.file.Path> passphraseFile) {
         this.db = db;
         this.operations = operations;
         this.storage = storage;
@@ -50,6 +52,7 @@ public final class ControlPlane {
                 operations, backups, clock);
         restores = new RestoreService(db, repository, storage, engines, captures, newServers, lookup, names, clock);
         exports = new ExportService(restores, engines, clock);
+        keys = new KeyService(repository, storage, passphraseFile);
         retention = new RetentionService(repository, engines, lookup, views, clock);
         usage = new UsageService(db, repository, engines, lookup, clock);
         verifier = new RepositoryVerifier(repository, placed);
@@ -125,6 +128,10 @@ public final class ControlPlane {
 
     public ExportService exports() {
         return exports;
+    }
+
+    public KeyService keys() {
+        return keys;
     }
 
     public RetentionService retention() {

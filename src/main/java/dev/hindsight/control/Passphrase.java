@@ -50,6 +50,30 @@ public final class Passphrase {
         return value.toCharArray();
     }
 
+    /**
+     * The file the passphrase was read from, by the same precedence as {@link #resolve}; empty
+     * when it comes from {@code HINDSIGHT_PASSPHRASE}, which only the user can change.
+     */
+    public static java.util.Optional<Path> file(Home home, Path keyFile) {
+        String env = System.getenv("HINDSIGHT_PASSPHRASE");
+        if (env != null && !env.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(keyFile != null ? keyFile : home.generatedPassphrase());
+    }
+
+    /** Replaces a passphrase file whole (a crash leaves the old file or the new one), mode 0600. */
+    public static void replace(Path file, char[] next) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".new");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, new String(next) + "\n", StandardCharsets.UTF_8);
+        try (var channel = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     private static char[] read(Path file) throws IOException {
         if (!Files.isReadable(file)) {
             throw HindsightException.invalid("cannot read the passphrase file " + file,

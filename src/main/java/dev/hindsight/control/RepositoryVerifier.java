@@ -41,6 +41,9 @@ public final class RepositoryVerifier {
         this.placed = placed;
     }
 
+    /** Objects decoded, by the data key that sealed them (each copy counted: the figures are per stored object). */
+    private final Map<String, Integer> keysInUse = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final class Tally {
         int objects;
         long bytes;
@@ -52,7 +55,7 @@ public final class RepositoryVerifier {
     }
 
     /** @param server a server's objects only, or null for the whole repository */
-    public VerifyReport verify(ServerRecord server, Progress progress) throws IOException {
+    public synchronized VerifyReport verify(ServerRecord server, Progress progress) throws IOException {
         Storage storage = placed.storage();
         String prefix = server == null ? "" : Layout.serverPrefix(server.id());
         Catalog catalog = repository.catalog();
@@ -92,7 +95,13 @@ public final class RepositoryVerifier {
         tallies.forEach((copy, t) -> summaries.add(new VerifyReport.CopySummary(copy.label(), copy.region(),
                 geo.isPresent() && geo.get().equals(copy) ? "geo" : "primary", t.objects, t.bytes, t.damaged,
                 t.missing, t.repaired, t.notYetCopied, t.error)));
-        return new VerifyReport(server == null ? "repository" : "server " + server.name(), summaries, findings);
+        List<VerifyReport.KeyUse> keys = new ArrayList<>();
+        List<String> ids = repository.dataKeyIds();
+        for (String id : ids) {
+            keys.add(new VerifyReport.KeyUse(id, id.equals(ids.get(ids.size() - 1)), keysInUse.getOrDefault(id, 0)));
+        }
+        keysInUse.clear();
+        return new VerifyReport(server == null ? "repository" : "server " + server.name(), summaries, findings, keys);
     }
 
     private void verifyKey(String key, Storage storage, Optional<SiteCopy> geo, Set<String> geoServers,
@@ -158,7 +167,8 @@ public final class RepositoryVerifier {
             if (isKeyring(key)) {
                 return sameAsFirst(copy, key); // the keyring is plain JSON, not encoded
             }
-            repository.verify(copy, key);
+            String keyId = repository.verify(copy, key);
+            keysInUse.merge(keyId, 1, Integer::sum);
             return Optional.empty();
         } catch (CorruptObjectException e) {
             return Optional.of("damaged: " + e.getMessage());
@@ -167,8 +177,9 @@ public final class RepositoryVerifier {
         }
     }
 
+    /** The keyring and the rotated key files: plain JSON, compared byte for byte, not decoded. */
     private static boolean isKeyring(String key) {
-        return key.equals(Layout.KEYRING) || key.equals(Layout.keyringCopy());
+        return key.equals(Layout.KEYRING) || key.equals(Layout.keyringCopy()) || Layout.dataKeyId(key).isPresent();
     }
 
     private static String repairKeyring(String key, Store good, SiteCopy copy, Tally tally) {

@@ -126,6 +126,21 @@ public final class StorageService {
         }
     }
 
+    /** Every copy of every site, the paired region's too: where a repository-wide change must reach. */
+    public List<Store> everyCopy() {
+        Storage now = placed.storage();
+        List<Store> all = new java.util.ArrayList<>();
+        for (var site : now.config().sites()) {
+            now.copiesOf(site.name()).forEach(c -> all.add(c.store()));
+        }
+        return all;
+    }
+
+    /** After a repository-wide object was added (a rotated key): the next immutable write protects it too. */
+    public void renewSharedCover() {
+        placed.renewSharedCover();
+    }
+
     /**
      * Gives every copy of the primary region the keyring, so that each can be read alone; a new
      * site gets it before anything else is written to it.

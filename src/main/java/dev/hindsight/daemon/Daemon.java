@@ -80,7 +80,7 @@ public final class Daemon implements AutoCloseable {
         this.lockChannel = lockChannel;
         Clock clock = Clock.systemUTC();
         StorageConfigFile storageFile = new StorageConfigFile(home.storageConfig(), home.repository());
-        PlacedStore placed = new PlacedStore(new Storage(storageFile.load()), Layout::serverOf, Layout.keyringObjects());
+        PlacedStore placed = new PlacedStore(new Storage(storageFile.load()), Layout::serverOf, Layout.sharedObjects());
         StorageService.adoptGeoKeyring(placed);
         repository = Repository.openOrCreate(placed, Passphrase.resolve(home, passphraseFile, true));
         GeoCopier geo = new GeoCopier(repository, placed, clock);
@@ -92,7 +92,8 @@ public final class Daemon implements AutoCloseable {
         Engines engines = Engines.all();
         captures = new CaptureManager(repository);
         operations = new Operations(db, clock);
-        control = new ControlPlane(home, db, repository, placed, storage, engines, captures, operations, clock);
+        control = new ControlPlane(home, db, repository, placed, storage, engines, captures, operations, clock,
+                Passphrase.file(home, passphraseFile));
         failInterruptedBackups(repository, clock);
         control.rehearsals().cleanUp();
         resumeServers(engines, repository);

@@ -2,7 +2,6 @@ package dev.hindsight.repo;
 
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +17,7 @@ public final class Codec {
     public static final int DEFAULT_LEVEL = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SecretKey macKey;
+    private volatile DataKeys keys; // grows by rotation; every copy of the repository shares this codec
     private final int level;
     private final int workers;
 
@@ -32,20 +31,32 @@ public final class Codec {
      * @param workers extra zstd threads per stream; 0 compresses on the writing thread
      */
     public Codec(SecretKey dataKey, int level, int workers) {
-        byte[] raw = dataKey.getEncoded();
-        if (raw == null || raw.length != 32) {
-            throw new IllegalArgumentException("the data key must be 256 bits, not "
-                    + (raw == null ? "unexportable" : raw.length * 8 + " bits"));
-        }
+        this(DataKeys.single(dataKey, "0000000000000000"), level, workers);
+    }
+
+    Codec(DataKeys keys, int level, int workers) {
         if (level < -7 || level > 22) {
             throw new IllegalArgumentException("zstd level " + level + " is out of range (-7 to 22; 3 is the default)");
         }
         if (workers < 0) {
             throw new IllegalArgumentException("zstd workers must be >= 0, not " + workers);
         }
-        this.macKey = new SecretKeySpec(raw, "HmacSHA256");
+        this.keys = keys;
         this.level = level;
         this.workers = workers;
+    }
+
+    Codec(DataKeys keys) {
+        this(keys, DEFAULT_LEVEL, 0);
+    }
+
+    DataKeys keys() {
+        return keys;
+    }
+
+    /** From now on, objects are sealed with the newest of {@code next}, and read with any of them. */
+    void adopt(DataKeys next) {
+        this.keys = next;
     }
 
     /**
@@ -57,8 +68,11 @@ public final class Codec {
         byte[] noncePrefix = new byte[ObjectFormat.NONCE_PREFIX_SIZE];
         RANDOM.nextBytes(salt);
         RANDOM.nextBytes(noncePrefix);
-        ObjectFormat.Header header = new ObjectFormat.Header(salt, noncePrefix);
-        FrameCipher cipher = new FrameCipher(macKey, header, objectKey, Cipher.ENCRYPT_MODE);
+        DataKeys now = keys;
+        // the first key writes version 1, as before any rotation; a later one names itself
+        ObjectFormat.Header header = now.all().size() == 1 ? new ObjectFormat.Header(salt, noncePrefix)
+                : new ObjectFormat.Header(ObjectFormat.VERSION_WITH_KEY_ID, now.current().idBytes(), salt, noncePrefix);
+        FrameCipher cipher = new FrameCipher(now.currentMacKey(), header, objectKey, Cipher.ENCRYPT_MODE);
         return new Encoder(raw, new FrameWriter(raw, cipher, header.encode()), level, workers);
     }
 
@@ -70,10 +84,25 @@ public final class Codec {
      */
     public InputStream decoder(String objectKey, InputStream raw) throws IOException {
         try {
-            return new Decoder(objectKey, new FrameReader(objectKey, raw, macKey));
+            return new Decoder(objectKey, new FrameReader(objectKey, raw, keys));
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
         }
+    }
+
+    /** Decodes the object to its end (throwing if it is damaged) and returns the id of the data key that sealed it. */
+    String verify(String objectKey, InputStream raw) throws IOException {
+        FrameReader frames;
+        try {
+            frames = new FrameReader(objectKey, raw, keys);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+        try (InputStream in = new Decoder(objectKey, frames)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return frames.keyId();
     }
 }

@@ -37,7 +37,7 @@ final class FrameCipher {
         System.arraycopy(header.noncePrefix(), 0, nonce, 0, ObjectFormat.NONCE_PREFIX_SIZE);
         byte[] name = key.getBytes(StandardCharsets.UTF_8);
         aad = new byte[AAD_FIXED + name.length];
-        aad[0] = (byte) ObjectFormat.VERSION;
+        aad[0] = (byte) header.version();
         System.arraycopy(name, 0, aad, AAD_FIXED, name.length);
         try {
             cipher = Cipher.getInstance("AES/GCM/NoPadding");

@@ -19,24 +19,42 @@ final class FrameReader extends InputStream {
     private final byte[] frame = new byte[ObjectFormat.FRAME_HEADER_SIZE + ObjectFormat.FRAME_CIPHERTEXT_MAX];
     private final byte[] plain = new byte[ObjectFormat.FRAME_CIPHERTEXT_MAX];
     private final CRC32C crc = new CRC32C();
+    private final String keyId;
     private int position;
     private int limit;
     private int index;
     private boolean ended;
 
-    FrameReader(String key, InputStream raw, SecretKey macKey) throws IOException {
+    FrameReader(String key, InputStream raw, DataKeys keys) throws IOException {
         this.key = key;
         this.raw = raw;
-        byte[] header = new byte[ObjectFormat.HEADER_SIZE];
-        int n = raw.readNBytes(header, 0, header.length);
-        if (n < header.length) {
+        byte[] preamble = new byte[ObjectFormat.PREAMBLE_SIZE];
+        int n = raw.readNBytes(preamble, 0, preamble.length);
+        if (n < preamble.length) {
             throw corrupt(n == 0 ? "it is empty (no header): truncated" : "truncated in the header (" + n + " bytes)");
+        }
+        Object size = ObjectFormat.Header.sizeOrProblem(preamble);
+        if (size instanceof String problem) {
+            throw corrupt(problem);
+        }
+        byte[] header = java.util.Arrays.copyOf(preamble, (int) size);
+        n += raw.readNBytes(header, preamble.length, header.length - preamble.length);
+        if (n < header.length) {
+            throw corrupt("truncated in the header (" + n + " bytes)");
         }
         String problem = ObjectFormat.Header.problem(header);
         if (problem != null) {
             throw corrupt(problem);
         }
-        this.cipher = new FrameCipher(macKey, ObjectFormat.Header.decode(header), key, Cipher.DECRYPT_MODE);
+        ObjectFormat.Header parsed = ObjectFormat.Header.decode(header);
+        this.keyId = parsed.keyId() == null ? keys.first().id() : java.util.HexFormat.of().formatHex(parsed.keyId());
+        SecretKey macKey = keys.macKey(parsed.keyId()).orElseThrow(() -> new MissingKeyException(key, keyId));
+        this.cipher = new FrameCipher(macKey, parsed, key, Cipher.DECRYPT_MODE);
+    }
+
+    /** The id of the data key the object is sealed with. */
+    String keyId() {
+        return keyId;
     }
 
     @Override

@@ -147,12 +147,13 @@ final class Keyring {
     }
 
     /**
-     * Gives {@code to} the keyring files it lacks, byte for byte from {@code from} (another copy of
-     * the same repository); returns the names copied. One written meanwhile is left as it is.
+     * Gives {@code to} the keyring files (and rotated key files) it lacks, byte for byte from
+     * {@code from} (another copy of the same repository); returns the names copied. One written
+     * meanwhile is left as it is.
      */
     public static List<String> copyMissing(Store from, Store to) throws IOException {
         List<String> copied = new java.util.ArrayList<>();
-        for (String name : List.of(Layout.KEYRING, Layout.keyringCopy())) {
+        for (String name : KeyFiles.allKeyFiles(from)) {
             if (to.stat(name).isPresent()) {
                 continue;
             }

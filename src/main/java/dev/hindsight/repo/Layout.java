@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * keyring.json, keyring.json.copy                     the wrapped data key (plain JSON, written twice)
+ * keys/key-{id}.json, …json.copy                      a data key made by rotation, wrapped the same way
  * catalog/catalog-000000000042, …-000000000042.copy   catalog version 42 (written twice)
  * servers/{server}/backups/{backup}/manifest          a backup's manifest
  * servers/{server}/backups/{backup}/bundle-{w}-{n}    file data packed by worker w, n-th bundle
@@ -30,6 +31,7 @@ public final class Layout {
     public static final String CATALOG_PREFIX = "catalog/";
     public static final String SERVERS_PREFIX = "servers/";
 
+    private static final Pattern DATA_KEY = Pattern.compile("keys/key-([0-9a-f]{16})\\.json(\\.copy)?");
     private static final Pattern CATALOG = Pattern.compile("catalog/catalog-(\\d{12})(\\.copy)?");
     private static final Pattern WAL = Pattern.compile(
             ".*/wal/([0-9A-F]{8})/([0-9A-F]{24})-([0-9a-f]{8})-([0-9a-f]{8})-(\\d+)");
@@ -44,6 +46,25 @@ public final class Layout {
 
     public static String keyringCopy() {
         return KEYRING + COPY_SUFFIX;
+    }
+
+    /** Where the data keys made by rotation live, one file (and its copy) per key. */
+    public static final String KEYS_PREFIX = "keys/";
+
+    /** A rotated data key, wrapped like the keyring's: {@code keys/key-{id}.json}. */
+    public static String dataKeyFile(String keyId) {
+        return KEYS_PREFIX + "key-" + keyId + ".json";
+    }
+
+    /** The key id a key file's name carries, if it names a key file or its copy. */
+    public static Optional<String> dataKeyId(String key) {
+        Matcher m = DATA_KEY.matcher(key);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** What every other object needs to be read: the keyring's two copies and the rotated key files (a prefix). */
+    public static java.util.List<String> sharedObjects() {
+        return java.util.List.of(KEYRING, keyringCopy(), KEYS_PREFIX);
     }
 
     /** Both copies of the keyring: every other object needs them to be read. */

@@ -30,27 +30,48 @@ public final class Repository {
     private final Store store;
     private final Codec codec;
     private final String keyId;
+    private final Passphrase passphrase;
     private final CatalogHistory catalogs = new CatalogHistory(this);
     private final Healer healer;
     private final Clock clock = Clock.systemUTC();
 
-    private Repository(Store store, Keyring.Unlocked key) {
-        this(store, new Codec(key.dataKey()), key.keyId());
+    /** The passphrase the repository was opened with, kept to wrap a rotated key; shared by every copy. */
+    private static final class Passphrase {
+        private char[] value;
+
+        Passphrase(char[] value) {
+            this.value = value.clone();
+        }
+
+        synchronized char[] get() {
+            return value.clone();
+        }
+
+        synchronized void set(char[] next) {
+            java.util.Arrays.fill(value, '\0');
+            value = next.clone();
+        }
     }
 
-    private Repository(Store store, Codec codec, String keyId) {
+    private Repository(Store store, Keyring.Unlocked key, char[] passphrase) throws IOException {
+        this(store, new Codec(KeyFiles.load(store, passphrase, new DataKeys.Key(key.keyId(), key.dataKey()))),
+                key.keyId(), new Passphrase(passphrase));
+    }
+
+    private Repository(Store store, Codec codec, String keyId, Passphrase passphrase) {
         this.store = store;
         this.codec = codec;
         this.keyId = keyId;
+        this.passphrase = passphrase;
         this.healer = new Healer(codec);
     }
 
     /**
      * The same repository's copy in another store (the geo copy), read and written with the same
-     * key. The other store must hold, or be given, the same keyring.
+     * keys. The other store must hold, or be given, the same keyring.
      */
     public Repository on(Store other) {
-        return new Repository(other, codec, keyId);
+        return new Repository(other, codec, keyId, passphrase);
     }
 
     /**
@@ -60,7 +81,7 @@ public final class Repository {
      *         wrong, CORRUPT when both copies of the keyring are unreadable; nothing is written then
      */
     public static Repository openOrCreate(Store store, char[] passphrase) throws IOException {
-        return new Repository(store, Keyring.openOrCreate(store, passphrase));
+        return new Repository(store, Keyring.openOrCreate(store, passphrase), passphrase);
     }
 
     /**
@@ -68,7 +89,71 @@ public final class Repository {
      * is wrong (INVALID_INPUT).
      */
     public static Repository open(Store store, char[] passphrase) throws IOException {
-        return new Repository(store, Keyring.open(store, passphrase));
+        return new Repository(store, Keyring.open(store, passphrase), passphrase);
+    }
+
+    /** The ids of the repository's data keys, oldest first; the last seals what is written now. */
+    public List<String> dataKeyIds() {
+        return codec.keys().all().stream().map(DataKeys.Key::id).toList();
+    }
+
+    /**
+     * Makes a new data key (its own wrapped file, twice) and seals every object written from now on
+     * with it; objects already written keep theirs and stay readable. Returns the new key's id.
+     */
+    public synchronized String rotateKey() throws IOException {
+        char[] current = passphrase.get();
+        try {
+            DataKeys.Key added = KeyFiles.add(store, current, clock.instant());
+            codec.adopt(KeyFiles.load(store, current, codec.keys().first()));
+            return added.id();
+        } finally {
+            java.util.Arrays.fill(current, '\0');
+        }
+    }
+
+    /**
+     * Re-wraps every data key under {@code next} in each of {@code copies} (see
+     * {@link PassphraseChange}); {@code current} must be the passphrase the repository was opened
+     * with. Returns how many key files were re-wrapped.
+     */
+    public synchronized int changePassphrase(List<Store> copies, char[] current, char[] next) throws IOException {
+        char[] held = passphrase.get();
+        try {
+            if (!sameInConstantTime(held, current)) {
+                throw dev.hindsight.util.HindsightException.invalid("the current passphrase is not the repository's;"
+                        + " nothing was changed", "give the passphrase the daemon was started with");
+            }
+        } finally {
+            java.util.Arrays.fill(held, '\0');
+        }
+        if (next.length < 12) {
+            throw dev.hindsight.util.HindsightException.invalid("the new passphrase has " + next.length
+                    + " characters, fewer than the 12 it needs at least; nothing was changed",
+                    "use a longer one (a generated one has 43)");
+        }
+        if (java.util.Arrays.equals(current, next)) {
+            throw dev.hindsight.util.HindsightException.invalid("the new passphrase is the current one; nothing was"
+                    + " changed", "give a different new passphrase");
+        }
+        int rewrapped = PassphraseChange.apply(copies, current, next, clock.instant());
+        passphrase.set(next);
+        return rewrapped;
+    }
+
+    private static boolean sameInConstantTime(char[] a, char[] b) {
+        int diff = a.length ^ b.length;
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            diff |= (i < a.length ? a[i] : 0) ^ (i < b.length ? b[i] : 0);
+        }
+        return diff == 0;
+    }
+
+    /** The id of the data key an object's stored bytes in {@code copy} are sealed with (read from its header). */
+    public String dataKeyOf(Store copy, String key) throws IOException {
+        try (InputStream raw = copy.open(key)) {
+            return new FrameReader(key, raw, codec.keys()).keyId();
+        }
     }
 
     /**
@@ -128,11 +213,12 @@ public final class Repository {
         return healer;
     }
 
-    /** Decodes a stored object of one particular copy to its end: throws if it is damaged. */
-    public void verify(Store copy, String key) throws IOException {
-        try (InputStream in = codec.decoder(key, copy.open(key))) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
+    /**
+     * Decodes a stored object of one particular copy to its end: throws if it is damaged. Returns
+     * the id of the data key it is sealed with.
+     */
+    public String verify(Store copy, String key) throws IOException {
+        return codec.verify(key, copy.open(key));
     }
 
     public byte[] readBytes(String key) throws IOException {

@@ -42,8 +42,9 @@ public final class PlacedStore implements ReplicatedStore {
 
     /**
      * @param serverOfKey the server an object key belongs to, empty for repository-wide objects
-     * @param sharedKeys  repository-wide objects every other one needs to be read (the keyring): held
-     *                    immutable at least as long as any object a server has made immutable
+     * @param sharedKeys  repository-wide objects every other one needs to be read (the keyring and
+     *                    the key files, by prefix ending in '/'): held immutable at least as long as
+     *                    any object a server has made immutable
      */
     public PlacedStore(Storage storage, Function<String, Optional<String>> serverOfKey, List<String> sharedKeys) {
         this.storage = storage;
@@ -53,6 +54,11 @@ public final class PlacedStore implements ReplicatedStore {
 
     public Storage storage() {
         return storage;
+    }
+
+    /** Covers the repository-wide objects again on the next immutable write: one was added (a rotated key). */
+    public void renewSharedCover() {
+        sharedCover.renew();
     }
 
     /** Takes a new storage configuration (sites added, regions paired, policy changed). */

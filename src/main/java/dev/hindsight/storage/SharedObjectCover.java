@@ -23,8 +23,14 @@ final class SharedObjectCover {
     private final List<String> keys;
     private Instant coveredUntil = Instant.MIN; // guarded by this
 
+    /** @param keys object names, and prefixes (ending in '/') whose objects are listed each time */
     SharedObjectCover(List<String> keys) {
         this.keys = List.copyOf(keys);
+    }
+
+    /** The next immutable write covers the shared objects again (one was added, e.g. a rotated key). */
+    synchronized void renew() {
+        coveredUntil = Instant.MIN;
     }
 
     /** Makes sure every shared object is immutable until at least {@code until}, in each copy that can hold it so. */
@@ -40,7 +46,15 @@ final class SharedObjectCover {
             if (refusal.isPresent()) {
                 continue;
             }
+            List<String> here = new ArrayList<>();
             for (String key : keys) {
+                if (key.endsWith("/")) {
+                    store.list(key).forEach(o -> here.add(o.key())); // files added later (rotated keys)
+                } else {
+                    here.add(key);
+                }
+            }
+            for (String key : here) {
                 try {
                     store.protect(key, target);
                     covered.add(key);
@@ -50,7 +64,7 @@ final class SharedObjectCover {
             }
         }
         for (String key : keys) {
-            if (!covered.contains(key)) {
+            if (!key.endsWith("/") && !covered.contains(key)) {
                 throw new IOException("cannot make " + key + " immutable until " + target + " in any copy of the"
                         + " repository, so the objects it unlocks would not be protected: check that the sites can hold"
                         + " objects immutable and that " + key + " exists in them");

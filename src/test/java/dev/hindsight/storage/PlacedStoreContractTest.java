@@ -28,7 +28,7 @@ class PlacedStoreContractTest extends StoreContract {
     void setUp() {
         StorageConfig config = new StorageConfig("east", null, null, List.of(SiteConfig.filesystem("a", "east",
                 copies().stream().map(Path::toString).toList())));
-        store = new PlacedStore(new Storage(config), Layout::serverOf, Layout.keyringObjects());
+        store = new PlacedStore(new Storage(config), Layout::serverOf, Layout.sharedObjects());
     }
 
     @Override

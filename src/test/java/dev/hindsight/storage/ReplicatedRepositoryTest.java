@@ -39,7 +39,7 @@ class ReplicatedRepositoryTest {
                         copy("a", 3).toString())),
                 SiteConfig.filesystem("b", "east", List.of(copy("b", 1).toString())),
                 SiteConfig.filesystem("c", "east", List.of(copy("c", 1).toString()))));
-        placed = new PlacedStore(new Storage(config), Layout::serverOf, Layout.keyringObjects());
+        placed = new PlacedStore(new Storage(config), Layout::serverOf, Layout.sharedObjects());
         repository = Repository.openOrCreate(placed, PASSPHRASE);
         repository.healer().onEvent(events::add);
     }
