@@ -202,6 +202,15 @@ public final class Metrics {
                     .description("backup storage used, as stored (compressed, every copy counted once)")
                     .register(registry));
         }
+        list.add(gauge("hindsight_last_rehearsal_timestamp_seconds", server, v -> v.lastRehearsal() == null
+                        ? Double.NaN : v.lastRehearsal().at().getEpochSecond(),
+                "when the newest restore rehearsal ended (Unix time); absent before the first"));
+        list.add(gauge("hindsight_last_rehearsal_success", server, v -> v.lastRehearsal() == null ? Double.NaN
+                        : v.lastRehearsal().passed() ? 1 : 0,
+                "1 if the newest restore rehearsal restored and passed the integrity check, 0 if it failed"));
+        list.add(gauge("hindsight_last_rehearsal_duration_seconds", server, v -> v.lastRehearsal() == null
+                        ? Double.NaN : v.lastRehearsal().duration() / 1000.0,
+                "how long the newest restore rehearsal took"));
         // a server's first failed rehearsal must be an increase the alert sees, not a series born at 1
         list.add(Timer.builder("hindsight_operation_duration_seconds").tag("kind", "rehearsal").tag("result", "failed")
                 .tag("server", server).description("how long operations took, by kind and result, since the daemon started")

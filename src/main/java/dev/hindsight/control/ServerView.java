@@ -19,6 +19,7 @@ import java.time.Instant;
  * @param firewallRules        client ranges allowed beyond 127.0.0.1
  * @param locks                management locks (delete, read-only)
  * @param rehearsal            how often a restore of the newest backup is rehearsed
+ * @param lastRehearsal        the newest rehearsal's outcome (on whichever backup it restored), null before the first
  * @param immutabilityDays     for how many days the storage holds each new object immutable; 0: not at all
  */
 public record ServerView(
@@ -58,7 +59,8 @@ public record ServerView(
         java.util.List<dev.hindsight.repo.catalog.FirewallRule> firewallRules,
         java.util.List<dev.hindsight.repo.catalog.ManagementLock> locks,
         String rehearsal,
-        int immutabilityDays) {
+        int immutabilityDays,
+        dev.hindsight.repo.catalog.Verification lastRehearsal) {
 
     /** The same view with a note about the redundancy chosen (at create: why it is not what the preset asks). */
     public ServerView withStorageNote(String note) {
@@ -68,6 +70,6 @@ public record ServerView(
                 logCapturePosition, logCapturePendingBytes,
                 logCaptureError, restoredFrom, createdAt, longTermRetention, backupRedundancy, backupCopies, geoSite,
                 geoLagSeconds, geoBehindBytes, geoError, note, tier, firewallRules, locks, rehearsal,
-                immutabilityDays);
+                immutabilityDays, lastRehearsal);
     }
 }

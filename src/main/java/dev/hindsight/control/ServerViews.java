@@ -76,7 +76,7 @@ public record ServerViews(Repository repository, StorageService storage, Engines
                 geo.map(GeoCopier.Status::syncedUpTo).map(this::secondsSince).orElse(null),
                 geo.map(GeoCopier.Status::behindBytes).orElse(null), geo.map(GeoCopier.Status::error).orElse(null),
                 storage.note(record).orElse(null), record.tier().text(), record.firewallRules(), record.locks(),
-                record.rehearsal().text(), record.immutabilityDays());
+                record.rehearsal().text(), record.immutabilityDays(), lastRehearsal(catalog.backupsOf(record.id())));
     }
 
     private double secondsSince(Instant t) {
@@ -89,5 +89,11 @@ public record ServerViews(Repository repository, StorageService storage, Engines
         ServerRecord record = lookup.live(name);
         return engines.get(record.engine()).lifecycle().connectionString(host.spec(),
                 new Credentials(record.adminUser(), record.adminPassword()), format);
+    }
+
+    /** The newest rehearsal over all of a server's backups. */
+    private static dev.hindsight.repo.catalog.Verification lastRehearsal(List<BackupRecord> backups) {
+        return backups.stream().map(BackupRecord::verification).filter(java.util.Objects::nonNull)
+                .max(Comparator.comparing(dev.hindsight.repo.catalog.Verification::at)).orElse(null);
     }
 }

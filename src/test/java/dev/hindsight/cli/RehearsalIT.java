@@ -43,6 +43,12 @@ class RehearsalIT {
             assertThat(newest.path("verification").path("status").asText()).isEqualTo("VERIFIED");
             assertThat(newest.path("verification").path("duration").asLong()).isPositive();
             assertThat(hs.cli("backup", "list", "--server", name).ok().out()).contains("VERIFIED");
+            JsonNode shown = hs.cli("server", "show", "--name", name, "--output", "json").ok().json();
+            assertThat(shown.path("lastRehearsal").path("status").asText()).isEqualTo("VERIFIED");
+            String metrics = awaitMetric(hs, "hindsight_last_rehearsal_success{server=\"" + name + "\"} 1.0");
+            assertThat(metrics).containsPattern("hindsight_last_rehearsal_timestamp_seconds\\{server=\"" + name
+                    + "\"} 1\\.[0-9]+E9").containsPattern("hindsight_last_rehearsal_duration_seconds\\{server=\""
+                    + name + "\"} [1-9]");
 
             // nothing of the scratch server is left: no directory, no server, nothing in the catalog
             Path scratch = hs.home.resolve("tmp");
@@ -66,5 +72,24 @@ class RehearsalIT {
             assertThat(hs.cli("server", "show", "--name", name, "--output", "json").ok().json().path("rehearsal")
                     .asText()).isEqualTo("off");
         }
+    }
+
+    /** The daemon's /metrics once it holds {@code line} (it is refreshed every few seconds); fails after 30 s. */
+    private static String awaitMetric(HindsightFixture hs, String line) throws Exception {
+        String token = hs.cli("token", "create", "--name", "scrape-" + System.nanoTime(), "--role", "reader",
+                "--output", "json").ok().json().path("secret").asText();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        String body = "";
+        while (java.time.Instant.now().isBefore(deadline)) {
+            body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + hs.daemon().port() + "/metrics")).header("Authorization", "Bearer " + token).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            if (body.lines().anyMatch(l -> l.equals(line))) {
+                return body;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("/metrics never held " + line + ":\n" + body);
     }
 }
