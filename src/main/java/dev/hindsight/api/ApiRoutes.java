@@ -96,6 +96,15 @@ final class ApiRoutes {
                 post("/servers/{name}/backups", Needs.OPERATOR, ctx -> ctx.status(202).json(control.backups()
                         .start(name(ctx), BackupType.parse(ctx.body().isBlank() ? null
                                 : body(ctx, BackupType.Body.class).type()), Access.actor(ctx)))),
+                post("/servers/{name}/replica", Needs.ADMIN, ctx -> {
+                    control.replicas().check(name(ctx));
+                    ctx.status(202).json(control.operations().submit("replica", name(ctx), Access.actor(ctx),
+                            (Progress progress) -> control.replicas().create(name(ctx))));
+                }),
+                route(HandlerType.DELETE, "/servers/{name}/replica", Needs.ADMIN, ctx -> {
+                    control.replicas().delete(name(ctx));
+                    ctx.status(204);
+                }),
                 post("/servers/{name}/exports", Needs.ADMIN, ctx -> {
                     // decrypted data leaves the repository's protection: an administrator's call
                     ExportRequestBody request = body(ctx, ExportRequestBody.class);

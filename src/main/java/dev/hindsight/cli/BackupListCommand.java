@@ -28,11 +28,11 @@ final class BackupListCommand extends DaemonCommand {
             OutputOption.printJson(out(), backups);
             return ExitCodes.OK;
         }
-        Table table = new Table("ID", "KIND", "BASE", "STATUS", "STARTED", "CONSISTENT AT", "FILES", "DATA", "STORED",
-                "LTR", "IMMUTABLE UNTIL", "REHEARSAL", "NOTE");
+        Table table = new Table("ID", "KIND", "BASE", "STATUS", "FROM", "STARTED", "CONSISTENT AT", "FILES", "DATA",
+                "STORED", "LTR", "IMMUTABLE UNTIL", "REHEARSAL", "NOTE");
         for (JsonNode b : backups) {
             table.row(b.path("id").asText(), b.path("kind").asText(), b.path("baseBackupId").asText("-"),
-                    b.path("status").asText(),
+                    b.path("status").asText(), b.path("takenFrom").asText("primary"),
                     b.path("startedAt").asText("-"), b.path("consistentAt").asText("-"), b.path("files").asText(),
                     OperationWaiter.bytes(b.path("logicalBytes").asLong()),
                     OperationWaiter.bytes(b.path("storedBytes").asLong()),

@@ -24,6 +24,11 @@ final class ServerAttachCommand extends DaemonCommand {
     @Option(names = "--backup-redundancy", paramLabel = "R", description = "local, zone, geo or geo-zone "
             + "(default: from --workload)")
     String redundancy;
+    @Option(names = "--standby-connection", paramLabel = "HOST:PORT", description = "a streaming standby of the "
+            + "server on this host to take full and differential backups from (reached with --connection's login)")
+    String standbyConnection;
+    @Option(names = "--standby-data-dir", paramLabel = "DIR", description = "the standby's data directory")
+    String standbyDataDir;
     @Option(names = "--workload", paramLabel = "W", description = "dev (local) or prod (geo; the default)")
     String workload;
     @Mixin
@@ -32,7 +37,8 @@ final class ServerAttachCommand extends DaemonCommand {
     @Override
     public Integer call() {
         ServerShowCommand.print(out(), client().post("/api/v1/servers/attach",
-                new AttachRequest(name, engine, dataDir, connection, retention, redundancy, workload)), output);
+                new AttachRequest(name, engine, dataDir, connection, retention, redundancy, workload,
+                        standbyConnection, standbyDataDir)), output);
         return ExitCodes.OK;
     }
 }

@@ -23,6 +23,7 @@ public final class ControlPlane {
     private final RestoreService restores;
     private final ExportService exports;
     private final KeyService keys;
+    private final ReplicaService replicas;
     private final RetentionService retention;
     private final UsageService usage;
     private final RepositoryVerifier verifier;
@@ -45,6 +46,7 @@ public final class ControlPlane {
         lookup = new ServerLookup(db, repository);
         NameLocks names = new NameLocks(db, repository);
         Ports ports = new Ports(db);
+        replicas = new ReplicaService(repository, lookup, engines, ports);
         views = new ServerViews(repository, storage, engines, captures, lookup, clock);
         backups = new BackupService(repository, engines, captures, operations, lookup, restarts, clock);
         newServers = new NewServers(home, db, repository, storage, captures, backups, ports, clock);
@@ -132,6 +134,10 @@ public final class ControlPlane {
 
     public KeyService keys() {
         return keys;
+    }
+
+    public ReplicaService replicas() {
+        return replicas;
     }
 
     public RetentionService retention() {

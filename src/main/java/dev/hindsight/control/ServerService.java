@@ -11,6 +11,7 @@ import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.repo.catalog.Standby;
 import dev.hindsight.repo.catalog.Rehearsal;
 import dev.hindsight.repo.catalog.Tier;
 import dev.hindsight.storage.PlacementPlanner;
@@ -172,6 +173,7 @@ public final class ServerService {
         PlacementPlanner.Choice redundancy = storage.choose(request.backupRedundancy(), request.workload());
         Engine engine = engines.get(request.engine() == null ? "postgres" : request.engine());
         Path dataDir = Path.of(request.dataDir()).toAbsolutePath().normalize();
+        Standby standby = AttachedStandby.parse(engine.name(), request.standbyConnection(), request.standbyDataDir());
         names.claim(request.name());
         try {
             engine.lifecycle().checkInstalled();
@@ -182,7 +184,7 @@ public final class ServerService {
             // its own login serves as admin and agent: Hindsight made no login on it
             ServerRecord record = ServerRecords.newServer(id, request.name(), engine.name(), attached.identity(),
                     clock.instant(), attached.login(), attached.login(), settings, redundancy.redundancy(), null, null,
-                    Tier.DEFAULT, List.of());
+                    Tier.DEFAULT, List.of()).withStandby(standby);
             db.insertServer(host);
             try {
                 newServers.record(record);
@@ -328,6 +330,11 @@ public final class ServerService {
                 captures.stop(record.id()); // its slot goes only when no capture holds it
                 engines.get(record.engine()).lifecycle().detach(host.spec(), record); // not ours: only our slot goes
             } else {
+                if (record.standby() != null && record.standby().managed()) {
+                    engines.get(record.engine()).lifecycle().removeStandby(host.spec(),
+                            ReplicaService.standbyOf(host, record),
+                            new Credentials(record.agentUser(), record.agentPassword()));
+                }
                 // stopped before its capture: what it commits until it stops (a clean shutdown sends its
                 // last WAL to the capture) is stored too, not lost between the two
                 engines.get(record.engine()).lifecycle().stop(host.spec());

@@ -76,7 +76,8 @@ public record ServerViews(Repository repository, StorageService storage, Engines
                 geo.map(GeoCopier.Status::syncedUpTo).map(this::secondsSince).orElse(null),
                 geo.map(GeoCopier.Status::behindBytes).orElse(null), geo.map(GeoCopier.Status::error).orElse(null),
                 storage.note(record).orElse(null), record.tier().text(), record.firewallRules(), record.locks(),
-                record.rehearsal().text(), record.immutabilityDays(), lastRehearsal(catalog.backupsOf(record.id())));
+                record.rehearsal().text(), record.immutabilityDays(), lastRehearsal(catalog.backupsOf(record.id())),
+                record.standby());
     }
 
     private double secondsSince(Instant t) {

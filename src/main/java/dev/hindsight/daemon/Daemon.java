@@ -235,6 +235,7 @@ public final class Daemon implements AutoCloseable {
                 log.error("Could not start server {}: {}", host.name(), e.getMessage());
                 db.setServerState(host.name(), ServerState.FAILED);
             }
+            control.replicas().resume(host, record.get());
             captures.start(engine, record.get(), host.spec());
         }
     }

@@ -47,6 +47,20 @@ public interface ServerLifecycle {
     }
 
     /**
+     * Makes a streaming standby of a running managed server on this host, in {@code standby}'s
+     * directories and port, and starts it; backups are then taken from it. Refused for an engine
+     * that has none (yet).
+     */
+    default void createStandby(ServerSpec primary, ServerSpec standby, Credentials agent) {
+        throw dev.hindsight.util.HindsightException.invalid("this engine cannot make a standby for backups yet",
+                "backups are taken from the server itself");
+    }
+
+    /** Stops and removes a standby {@link #createStandby} made; best effort. */
+    default void removeStandby(ServerSpec primary, ServerSpec standby, Credentials agent) {
+    }
+
+    /**
      * Ends the log the server is writing, for a final log backup before it is deleted: the engine
      * switches to a new WAL segment or binary log file where the login may, so that what was
      * committed is whole in units the capture seals. Returns the position every commit made

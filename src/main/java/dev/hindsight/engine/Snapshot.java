@@ -16,9 +16,23 @@ import java.time.Instant;
  * @param consistentAt the time of its consistent point
  * @param files        files it holds
  * @param logicalBytes file bytes it holds itself, before compression
+ * @param takenFrom    "standby" when taken from the server's standby; null: from the primary
+ * @param sourceNote   why it was taken where it was (a standby down or behind); null if as configured
  */
 public record Snapshot(boolean differential, String note, Position start, Position stop, int timeline,
-                       Instant consistentAt, long files, long logicalBytes, long storedBytes) {
+                       Instant consistentAt, long files, long logicalBytes, long storedBytes, String takenFrom,
+                       String sourceNote) {
+    public Snapshot(boolean differential, String note, Position start, Position stop, int timeline,
+                    Instant consistentAt, long files, long logicalBytes, long storedBytes) {
+        this(differential, note, start, stop, timeline, consistentAt, files, logicalBytes, storedBytes, null, null);
+    }
+
+    /** The same snapshot, taken from {@code where} (a standby; null: the primary), with a note on why there. */
+    public Snapshot from(String where, String why) {
+        return new Snapshot(differential, note, start, stop, timeline, consistentAt, files, logicalBytes, storedBytes,
+                where, why);
+    }
+
     /** The catalog entry of {@code running} once this snapshot completed it at {@code finishedAt}. */
     public BackupRecord completed(BackupRecord running, Instant finishedAt) {
         return running.completed(finishedAt, consistentAt, start.text(), stop.text(), timeline, files, logicalBytes,

@@ -82,6 +82,12 @@ public final class BackupJob {
             if (taken != backup) {
                 log.info("Backup {} of server {}: {}", backup.id(), server.name(), snapshot.note());
             }
+            if (snapshot.takenFrom() != null || snapshot.sourceNote() != null) {
+                taken = taken.takenFrom(snapshot.takenFrom(), snapshot.sourceNote());
+                log.info("Backup {} of server {} taken from the {}{}", backup.id(), server.name(),
+                        snapshot.takenFrom() == null ? "primary" : snapshot.takenFrom(),
+                        snapshot.sourceNote() == null ? "" : ": " + snapshot.sourceNote());
+            }
             String stop = snapshot.stop().text();
             progress.update("waiting for the log up to " + stop, 0, -1);
             LogCapture capture = captures.capture(server.id()).orElseThrow(() -> new HindsightException(

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A full backup's per-block checksums, one section per file in path order:
+ * A full backup's per-block checksums, one section per file in {@link DataDirectoryScan#ORDER}:
  * {@code [path length u16][path UTF-8][block count u32][CRC32C u32 × count]}. It is a separate
  * object, not part of the JSON manifest, because it grows with the data (4 bytes per 8 KiB page)
  * and a differential only ever needs it as a stream: it reads files in the same path order and
@@ -22,7 +22,7 @@ final class BlockMap {
     private BlockMap() {
     }
 
-    /** Appends sections; paths must come in increasing order. */
+    /** Appends sections; paths must come in increasing {@link DataDirectoryScan#ORDER}. */
     static final class Writer {
         private final DataOutputStream out;
         private String last;
@@ -32,7 +32,7 @@ final class BlockMap {
         }
 
         void section(String path, int[] checksums) throws IOException {
-            if (last != null && last.compareTo(path) >= 0) {
+            if (last != null && DataDirectoryScan.ORDER.compare(last, path) >= 0) {
                 throw new IllegalStateException("block map sections out of order: " + path + " after " + last);
             }
             last = path;
@@ -50,7 +50,7 @@ final class BlockMap {
         }
     }
 
-    /** Looks sections up by path, in increasing path order, reading the map once front to back. */
+    /** Looks sections up by path, in increasing {@link DataDirectoryScan#ORDER}, reading the map once front to back. */
     static final class Cursor {
         private final DataInputStream in;
         private String pending;
@@ -69,7 +69,9 @@ final class BlockMap {
                         return null;
                     }
                 }
-                int order = pending.compareTo(path);
+                // a map written before pg_control came last has it among the paths: the files after
+                // it are not found and stored whole once, which is what a differential does for new files
+                int order = DataDirectoryScan.ORDER.compare(pending, path);
                 if (order > 0) {
                     return null; // the map is past it: the full had no such file
                 }

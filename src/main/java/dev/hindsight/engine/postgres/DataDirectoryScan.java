@@ -35,6 +35,17 @@ public final class DataDirectoryScan {
      * Files in path order: a full's block map is written in that order, and a differential
      * walks it alongside its own read.
      */
+    static final String PG_CONTROL = "global/pg_control";
+
+    /**
+     * The order a backup reads files in, and its block map lists them in: by path, but pg_control
+     * last, read after every page, so that from a standby its minimum recovery point (where
+     * recovery of such a backup ends; PostgreSQL takes it from the copied pg_control) covers every
+     * page copied — pg_basebackup sends it last for the same reason.
+     */
+    static final Comparator<String> ORDER = Comparator.comparing((String path) -> path.equals(PG_CONTROL))
+            .thenComparing(Comparator.naturalOrder());
+
     public record Result(List<Dir> dirs, List<Entry> files) {
         public long totalBytes() {
             return files.stream().mapToLong(Entry::size).sum();
@@ -55,7 +66,7 @@ public final class DataDirectoryScan {
         List<Entry> files = new ArrayList<>();
         Files.walkFileTree(root, new Visitor(root, dirs, files));
         List<Entry> kept = PgBackupExclusions.dropUnloggedForks(files);
-        kept.sort(Comparator.comparing(Entry::path));
+        kept.sort(Comparator.comparing(Entry::path, ORDER));
         dirs.sort(Comparator.comparing(Dir::path));
         return new Result(List.copyOf(dirs), List.copyOf(kept));
     }

@@ -109,6 +109,16 @@ final class PgLifecycle implements ServerLifecycle {
     }
 
     @Override
+    public void createStandby(ServerSpec primary, ServerSpec standby, Credentials agent) {
+        PgStandbyProvisioning.create(primary, standby, agent, standby.profileOrDefaults());
+    }
+
+    @Override
+    public void removeStandby(ServerSpec primary, ServerSpec standby, Credentials agent) {
+        PgStandbyProvisioning.remove(primary, standby, agent);
+    }
+
+    @Override
     public void start(ServerSpec server) {
         PostgresEngine.cluster(server).start(PostgresEngine.START_TIMEOUT);
     }

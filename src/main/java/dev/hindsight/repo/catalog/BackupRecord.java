@@ -24,6 +24,7 @@ import java.time.Instant;
  * @param verification  the last restore rehearsal of it, or null if none ran
  * @param immutableUntil until when the storage holds every object of it immutable (the latest of
  *                      its objects' protections), or null if it is not protected
+ * @param takenFrom     {@value #STANDBY} for a backup taken from the server's standby; null: from the primary
  */
 public record BackupRecord(
         String id,
@@ -43,7 +44,8 @@ public record BackupRecord(
         String reason,
         LtrHold ltr,
         Verification verification,
-        Instant immutableUntil) {
+        Instant immutableUntil,
+        String takenFrom) {
 
     public BackupRecord {
         if (kind == BackupKind.DIFF && baseBackupId == null) {
@@ -60,37 +62,47 @@ public record BackupRecord(
     public static BackupRecord running(String id, String serverId, BackupKind kind, String baseBackupId,
                                        Instant startedAt, String note) {
         return new BackupRecord(id, serverId, kind, kind == BackupKind.DIFF ? baseBackupId : null,
-                BackupStatus.RUNNING, startedAt, null, null, null, null, 0, 0, 0, 0, note, null, null, null);
+                BackupStatus.RUNNING, startedAt, null, null, null, null, 0, 0, 0, 0, note, null, null, null, null);
     }
 
     public BackupRecord failed(Instant when, String why) {
         return new BackupRecord(id, serverId, kind, baseBackupId, BackupStatus.FAILED, startedAt, consistentAt, when,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, why, ltr, verification, immutableUntil);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, why, ltr, verification, immutableUntil, takenFrom);
     }
 
     public BackupRecord completed(Instant when, Instant consistent, String start, String stop, int tli,
                                   long fileCount, long logical, long stored) {
         return new BackupRecord(id, serverId, kind, baseBackupId, BackupStatus.COMPLETED, startedAt, consistent,
-                when, start, stop, tli, fileCount, logical, stored, reason, ltr, verification, immutableUntil);
+                when, start, stop, tli, fileCount, logical, stored, reason, ltr, verification, immutableUntil, takenFrom);
+    }
+
+    public static final String STANDBY = "standby";
+
+    /** Taken from {@code where} ({@value #STANDBY}, or null for the primary), with a note about it, if any. */
+    public BackupRecord takenFrom(String where, String note) {
+        String merged = note == null ? reason : reason == null ? note : reason + "; " + note;
+        return new BackupRecord(id, serverId, kind, baseBackupId, status, startedAt, consistentAt, finishedAt,
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, merged, ltr, verification,
+                immutableUntil, where);
     }
 
     /** The differential this was meant to be became a full, for the reason {@code note}. */
     public BackupRecord fullInstead(String note) {
         return new BackupRecord(id, serverId, BackupKind.FULL, null, status, startedAt, consistentAt, finishedAt,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, note, ltr, verification, immutableUntil);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, note, ltr, verification, immutableUntil, takenFrom);
     }
 
     /** This backup held until {@code hold.until()}, unless an existing hold already lasts longer. */
     public BackupRecord heldFor(LtrHold hold) {
         LtrHold kept = ltr != null && !ltr.until().isBefore(hold.until()) ? ltr : hold;
         return new BackupRecord(id, serverId, kind, baseBackupId, status, startedAt, consistentAt, finishedAt,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, kept, verification, immutableUntil);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, kept, verification, immutableUntil, takenFrom);
     }
 
     /** The outcome of a restore rehearsal of this backup. */
     public BackupRecord verified(Verification outcome) {
         return new BackupRecord(id, serverId, kind, baseBackupId, status, startedAt, consistentAt, finishedAt,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, ltr, outcome, immutableUntil);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, ltr, outcome, immutableUntil, takenFrom);
     }
 
     /**
@@ -108,7 +120,7 @@ public record BackupRecord(
     public BackupRecord immutableTo(Instant until) {
         Instant kept = immutableUntil != null && !immutableUntil.isBefore(until) ? immutableUntil : until;
         return new BackupRecord(id, serverId, kind, baseBackupId, status, startedAt, consistentAt, finishedAt,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, ltr, verification, kept);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, reason, ltr, verification, kept, takenFrom);
     }
 
     /** Whether the storage still refuses to delete its objects at {@code now}. */

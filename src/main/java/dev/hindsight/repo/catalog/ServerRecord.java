@@ -32,6 +32,7 @@ import java.util.List;
  * @param rehearsal        how often a restore of its newest backup is rehearsed (older catalogs: weekly)
  * @param immutabilityDays for how many days after it is written the storage holds each new object
  *                         of the server immutable (WORM); 0 for not at all
+ * @param standby          the streaming standby backups are taken from (PostgreSQL); null: the primary
  */
 public record ServerRecord(
         String id,
@@ -57,7 +58,8 @@ public record ServerRecord(
         Instant finalLogAt,
         List<ManagementLock> locks,
         Rehearsal rehearsal,
-        Integer immutabilityDays) {
+        Integer immutabilityDays,
+        Standby standby) {
 
     /** The longest immutability a server can have: ten years, as long as long-term retention holds. */
     public static final int MAX_IMMUTABILITY_DAYS = 3650;
@@ -85,63 +87,71 @@ public record ServerRecord(
     public ServerRecord withDeletedAt(Instant when, Instant finalLog) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, when,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLog, locks, rehearsal, immutabilityDays);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLog, locks, rehearsal, immutabilityDays, standby);
     }
 
     public ServerRecord withBackupSettings(int retention, Duration fullInterval, Duration diffInterval,
                                            Integer storageGib) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom, ltr,
-                diffInterval, storageGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays);
+                diffInterval, storageGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
     }
 
     public ServerRecord withRedundancy(Redundancy redundancy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays);
+                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
     }
 
     public ServerRecord withLtr(LtrPolicy policy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom,
-                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays);
+                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
     }
 
     public ServerRecord withSystemIdentifier(String system, String version) {
         return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
     }
 
     public ServerRecord withTier(Tier next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays);
+                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
     }
 
     public ServerRecord withFirewallRules(List<FirewallRule> rules) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules, finalLogAt, locks, rehearsal, immutabilityDays);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
     }
 
     public ServerRecord withLocks(List<ManagementLock> next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, next, rehearsal, immutabilityDays);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, next, rehearsal, immutabilityDays, standby);
     }
 
     public ServerRecord withRehearsal(Rehearsal next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, next, immutabilityDays);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, next, immutabilityDays, standby);
+    }
+
+    /** Backups are taken from {@code next} from now on; null: from the primary. */
+    public ServerRecord withStandby(Standby next) {
+        return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal,
+                immutabilityDays, next);
     }
 
     public ServerRecord withImmutabilityDays(int days) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
                 diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal,
-                days);
+                days, standby);
     }
 
     /** How long the storage holds each new object of the server immutable; zero if it does not. */
