@@ -15,6 +15,7 @@ import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
 import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.jobs.GeoCopier;
+import dev.hindsight.jobs.ProtectionSweep;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupStatus;
@@ -128,6 +129,8 @@ public final class Daemon implements AutoCloseable {
             }
         }), 10, 10, TimeUnit.MINUTES);
         PurgeScheduler purge = new PurgeScheduler(control.lookup(), control.retention(), clock);
+        loops.schedule(guard("protection sweep", () -> ProtectionSweep.run(repository, catalogServers(), clock.instant())),
+                0, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(guard("purge", purge::pass), 10, 60, TimeUnit.MINUTES);
         geoLoop.scheduleWithFixedDelay(guard("geo copy", geo::pass), 1, GEO_COPY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Hindsight is serving on http://127.0.0.1:{}{} (home {}, repository {})", api.port(),
@@ -245,6 +248,14 @@ public final class Daemon implements AutoCloseable {
      * and the loop goes on, so that one bad pass cannot silently end supervision, backups or the
      * geo copy. Only the JVM's own failures (out of memory) end it, loudly.
      */
+    private java.util.List<dev.hindsight.repo.catalog.ServerRecord> catalogServers() {
+        try {
+            return repository.catalog().servers();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Runnable guard(String name, Runnable body) {
         return () -> {
             try {
