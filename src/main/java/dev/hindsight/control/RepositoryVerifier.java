@@ -56,6 +56,8 @@ public final class RepositoryVerifier {
 
     /** @param server a server's objects only, or null for the whole repository */
     public synchronized VerifyReport verify(ServerRecord server, Progress progress) throws IOException {
+        keysInUse.clear(); // a verify that failed half way left its counts
+
         Storage storage = placed.storage();
         String prefix = server == null ? "" : Layout.serverPrefix(server.id());
         Catalog catalog = repository.catalog();

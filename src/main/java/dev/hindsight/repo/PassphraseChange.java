@@ -17,14 +17,16 @@ import java.util.Optional;
  * Re-wraps every data key of a repository (the keyring's and each rotated one) under a new
  * passphrase, in every copy given. Everything is checked first — each file opens with the
  * current passphrase (or already with the new one: an interrupted change run again), none is
- * held immutable — so a refusal changes nothing. Then each copy's ".copy" files are replaced
- * before its primaries: at every moment each key opens with one passphrase or the other, and
- * once done only the new one opens it.
+ * held immutable — so a refusal changes nothing. Then a file missing its twin gets it (new), the
+ * ".copy" files are replaced, then the others: at every moment each key opens with one passphrase
+ * or the other in every copy, and once done only the new one opens it. Each name is sealed once,
+ * so every copy holds the same bytes.
  */
 final class PassphraseChange {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Rewrap(Store store, String file, byte[] json) {
+    /** One file to write; phase 0 (a missing twin, created), 1 (.copy files), 2 (the others) in that order. */
+    private record Rewrap(Store store, String file, byte[] json, int phase) {
     }
 
     private PassphraseChange() {
@@ -33,6 +35,7 @@ final class PassphraseChange {
     /** Returns how many files were re-wrapped. */
     static int apply(List<Store> copies, char[] current, char[] next, Instant now) throws IOException {
         List<Rewrap> plan = new ArrayList<>();
+        java.util.Map<String, byte[]> sealed = new java.util.HashMap<>();
         for (Store copy : copies) {
             for (String file : KeyFiles.allKeyFiles(copy)) {
                 List<String> trouble = new ArrayList<>();
@@ -65,15 +68,30 @@ final class PassphraseChange {
                                     + locked.get() + " (after lowering --immutability-days), or move the repository "
                                     + "to new sites");
                 }
-                KeyringFile rewrapped = KeyringFile.seal(key, parsed.get().keyId(), next, RANDOM,
-                        parsed.get().createdAt() != null ? parsed.get().createdAt() : now);
-                plan.add(new Rewrap(copy, file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(rewrapped)));
+                // sealed once per name: every copy holds the same bytes, as verify expects of key files
+                String name = file.endsWith(Layout.COPY_SUFFIX)
+                        ? file.substring(0, file.length() - Layout.COPY_SUFFIX.length()) : file;
+                byte[] json = sealed.get(name);
+                if (json == null) {
+                    json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(KeyringFile.seal(key,
+                            parsed.get().keyId(), next, RANDOM,
+                            parsed.get().createdAt() != null ? parsed.get().createdAt() : now));
+                    sealed.put(name, json);
+                }
+                plan.add(new Rewrap(copy, file, json, file.endsWith(Layout.COPY_SUFFIX) ? 1 : 2));
+                String sibling = file.endsWith(Layout.COPY_SUFFIX) ? name : name + Layout.COPY_SUFFIX;
+                if (copy.stat(sibling).isEmpty()) {
+                    // never delete a key's only file in a copy: its missing twin is written (new) first
+                    plan.add(new Rewrap(copy, sibling, json, 0));
+                }
             }
         }
-        for (boolean copyFiles : new boolean[]{true, false}) {
+        for (int phase = 0; phase <= 2; phase++) {
             for (Rewrap r : plan) {
-                if (r.file().endsWith(Layout.COPY_SUFFIX) == copyFiles) {
-                    r.store().delete(r.file());
+                if (r.phase() == phase) {
+                    if (phase > 0) {
+                        r.store().delete(r.file());
+                    }
                     KeyFiles.put(r.store(), r.file(), r.json());
                 }
             }

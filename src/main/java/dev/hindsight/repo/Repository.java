@@ -120,7 +120,8 @@ public final class Repository {
     public synchronized int changePassphrase(List<Store> copies, char[] current, char[] next) throws IOException {
         char[] held = passphrase.get();
         try {
-            if (!sameInConstantTime(held, current)) {
+            // the daemon may already hold the new one: an interrupted change is then finished
+            if (!sameInConstantTime(held, current) && !sameInConstantTime(held, next)) {
                 throw dev.hindsight.util.HindsightException.invalid("the current passphrase is not the repository's;"
                         + " nothing was changed", "give the passphrase the daemon was started with");
             }

@@ -64,6 +64,7 @@ public final class PlacedStore implements ReplicatedStore {
     /** Takes a new storage configuration (sites added, regions paired, policy changed). */
     public void reconfigure(Storage next) {
         this.storage = next;
+        sharedCover.renew(); // new sites get the keyring: cover it there at the next immutable write
     }
 
     /** Says where a server's objects go from now on (objects already written stay where they are). */
@@ -171,6 +172,7 @@ public final class PlacedStore implements ReplicatedStore {
      */
     @Override
     public void protect(String key, Instant until) throws IOException {
+        sharedCover.cover(storage.primaryCopies(), until); // a longer hold (LTR) needs its keys as long
         boolean found = false;
         boolean protectedSomewhere = false;
         String refused = null;

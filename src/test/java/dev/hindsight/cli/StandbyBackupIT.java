@@ -32,6 +32,8 @@ class StandbyBackupIT {
             int port = standby.path("port").asInt();
             Path standbyData = Path.of(standby.path("dataDir").asText());
             assertThat(standbyData.resolve("standby.signal")).exists();
+            assertThat(standbyData.resolve("postgresql.auto.conf")).as("its backups carry no password")
+                    .content().contains("passfile=").doesNotContain("password=");
             assertThat(hs.cli("server", "show", "--name", "stby", "--output", "json").ok().json().path("standby")
                     .path("port").asInt()).isEqualTo(port);
             HindsightFixture.Result again = hs.cli("server", "replica", "create", "--server", "stby");

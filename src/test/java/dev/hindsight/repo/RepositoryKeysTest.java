@@ -88,6 +88,8 @@ class RepositoryKeysTest {
         int rewrapped = repo.changePassphrase(List.of(store, other), OLD, NEW);
 
         assertThat(rewrapped).isEqualTo(8); // keyring and rotated key, each twice, in two copies
+        assertThat(Files.readAllBytes(second.resolve(Layout.KEYRING))).as("sealed once: verify compares copies")
+                .isEqualTo(Files.readAllBytes(root.resolve(Layout.KEYRING)));
         for (Store copy : List.of(store, other)) {
             assertThatThrownBy(() -> Repository.open(copy, OLD)).isInstanceOfSatisfying(HindsightException.class,
                     e -> assertThat(e.kind()).isEqualTo(HindsightException.Kind.INVALID_INPUT));

@@ -24,11 +24,12 @@ final class PgBackupExclusions {
 
     /**
      * Top-level files that describe only the running instance, or that a restore writes itself
-     * (backup_label, tablespace_map come from pg_backup_stop).
+     * (backup_label, tablespace_map come from pg_backup_stop; the signal files say how that instance
+     * recovers: a backup taken from a standby must not start as one), as pg_basebackup leaves out.
      */
     private static final Set<String> TOP_FILES = Set.of(
             "postmaster.pid", "postmaster.opts", "backup_label", "tablespace_map", "backup_manifest",
-            "postgresql.auto.conf.tmp", "current_logfiles.tmp");
+            "postgresql.auto.conf.tmp", "current_logfiles.tmp", "standby.signal", "recovery.signal");
 
     /** Temporary files (sorts, hashes) and relation-cache init files, anywhere. */
     private static final String TEMP_PREFIX = "pgsql_tmp";

@@ -55,6 +55,10 @@ final class PgExport {
         BackupManifest backup = PgRestoreMaterializer.readManifest(repository, plan.serverId(), plan.backup().id());
         stageConsistencyWal(backup, tree.resolve("pg_wal"));
 
+        // the source's ALTER SYSTEM settings that would make the copy archive into the source's
+        // archive or follow a primary are commented out, as a restore does
+        PgRecoveryFiles files = new PgRecoveryFiles(tree);
+        files.neutralizeAutoConf();
         RestoreRequest.Kind kind = plan.target().kind();
         boolean replays = kind == RestoreRequest.Kind.TIME || kind == RestoreRequest.Kind.LATEST;
         String restoresTo = "backup " + plan.backup().id() + " at " + plan.pointInTime();
@@ -64,8 +68,6 @@ final class PgExport {
             restore.stageSegments(walDir, progress);
             RecoveryTarget recoveryTarget = restore.decideTarget(walDir);
             FileTrees.deleteRecursively(walDir.resolve(".incoming"));
-            PgRecoveryFiles files = new PgRecoveryFiles(tree);
-            files.neutralizeAutoConf();
             Files.writeString(tree.resolve("postgresql.auto.conf"), PgRecoverySettings.forExport(recoveryTarget,
                             target.dir().resolve("wal"), "to " + plan.pointInTime()), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -38,7 +38,7 @@ final class PgSnapshots implements SnapshotSource {
             log.info("Backup {}: connected in {} ms", backupId, (System.nanoTime() - connecting) / 1_000_000);
             Standby standby = record.standby();
             if (standby == null) {
-                return take(record, repository, backupId, baseBackupId, progress, c, server.dataDir());
+                return take(cluster, record, repository, backupId, baseBackupId, progress, c, server.dataDir());
             }
             String why;
             try (Connection sc = PgStandby.connect(standby, record.agentUser(), record.agentPassword())) {
@@ -46,7 +46,8 @@ final class PgSnapshots implements SnapshotSource {
                 if (unusable.isEmpty()) {
                     log.info("Backup {} of server {}: from its standby on port {}", backupId, record.name(),
                             standby.port());
-                    return take(record, repository, backupId, baseBackupId, progress, sc, Path.of(standby.dataDir()))
+                    return take(cluster, record, repository, backupId, baseBackupId, progress, sc,
+                            Path.of(standby.dataDir()))
                             .from(BackupRecord.STANDBY, null);
                 }
                 why = unusable.get();
@@ -56,7 +57,8 @@ final class PgSnapshots implements SnapshotSource {
             String note = "the standby on " + standby.host() + ":" + standby.port() + " " + why
                     + ": taken from the primary";
             log.warn("Backup {} of server {}: {}", backupId, record.name(), note);
-            return take(record, repository, backupId, baseBackupId, progress, c, server.dataDir()).from(null, note);
+            return take(cluster, record, repository, backupId, baseBackupId, progress, c, server.dataDir())
+                    .from(null, note);
         } catch (SQLException e) {
             throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
                     "cannot connect to server " + record.name() + " for a backup: " + e.getMessage(),
@@ -68,10 +70,10 @@ final class PgSnapshots implements SnapshotSource {
     }
 
     /** The backup itself, over {@code connection} and reading {@code dataDir}: the primary's or its standby's. */
-    private Snapshot take(ServerRecord record, Repository repository, String backupId, String baseBackupId,
+    private Snapshot take(PgCluster cluster, ServerRecord record, Repository repository, String backupId, String baseBackupId,
                           Progress progress, Connection connection, Path dataDir) throws IOException,
             InterruptedException {
-        PgWalSummary summaries = new PgWalSummary(PgInstallation.locate(), new WalArchive(repository, record.id()),
+        PgWalSummary summaries = new PgWalSummary(cluster.installation(), new WalArchive(repository, record.id()),
                 new PgWalSummaries(repository, record.id()), Optional.ofNullable(summarizers.get(record.id())),
                 dataDir);
         PgBaseBackup.Result r = new PgBaseBackup(repository, record.id(), PgBaseBackup.DEFAULT_PARALLELISM,

@@ -21,10 +21,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A streaming standby of a managed server, on this host: {@code pg_basebackup -R} from the
- * primary as the agent (its own physical replication slot, so the primary keeps the WAL the
- * standby has not received), its own port and run directory in Hindsight's settings file, started
- * in hot standby. Removing it stops it, drops its slot and deletes its directory.
+ * A streaming standby of a managed server, on this host: {@code pg_basebackup} from the primary
+ * as the agent (its own physical replication slot, so the primary keeps the WAL the standby has
+ * not received), primary_conninfo with a password file in its run directory (not in the data
+ * directory its backups copy), its own port and run directory in Hindsight's settings file,
+ * started in hot standby. Removing it stops it, drops its slot and deletes its directory.
  */
 final class PgStandbyProvisioning {
     private static final Logger log = LoggerFactory.getLogger(PgStandbyProvisioning.class);
@@ -38,6 +39,11 @@ final class PgStandbyProvisioning {
         return PgNames.requireSlotName("hindsight_standby_" + id.toLowerCase().replaceAll("[^a-z0-9_]", "_"));
     }
 
+    /** A .pgpass field: ':' and '\\' escaped. */
+    private static String passfileField(String value) {
+        return value.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
     static void create(ServerSpec primary, ServerSpec standby, Credentials agent, ServerProfile profile) {
         PgCluster source = PostgresEngine.cluster(primary);
         PgCluster target = PostgresEngine.cluster(standby);
@@ -49,12 +55,24 @@ final class PgStandbyProvisioning {
             target.osUser().ensureTraversable(standby.dataDir());
             target.osUser().giveOwnership(standby.dataDir());
             target.prepareRunDir();
-            // the password goes through the environment (readable by root and the user alone), and
-            // -R writes it into the standby's primary_conninfo (postgresql.auto.conf, mode 0600)
+            // the password is read from a file in the standby's run directory, outside its data
+            // directory: backups taken from the standby carry no password
+            Path passfile = standby.runDir().resolve("pgpass");
+            Files.writeString(passfile, "127.0.0.1:" + primary.port() + ":*:" + passfileField(agent.user()) + ":"
+                    + passfileField(agent.password()) + "\n");
+            Files.setPosixFilePermissions(passfile, PosixFilePermissions.fromString("rw-------"));
+            target.osUser().giveOwnership(passfile);
             Processes.run(target.osUser().command(List.of(target.tool("pg_basebackup"), "-h", "127.0.0.1", "-p",
                             Integer.toString(primary.port()), "-U", agent.user(), "-D", standby.dataDir().toString(),
-                            "-X", "stream", "-R", "-C", "-S", slotName(primary.id()), "-c", "fast", "--no-password")),
-                    Map.of("PGPASSWORD", agent.password()), COPY_TIMEOUT);
+                            "-X", "stream", "-C", "-S", slotName(primary.id()), "-c", "fast", "--no-password")),
+                    Map.of("PGPASSFILE", passfile.toString()), COPY_TIMEOUT);
+            Files.writeString(standby.dataDir().resolve("postgresql.auto.conf"), "\n# Written by Hindsight: this is a"
+                    + " standby of " + primary.name() + " for backups\nprimary_conninfo = '" + ("host=127.0.0.1 port="
+                    + primary.port() + " user=" + agent.user() + " passfile=" + passfile
+                    + " application_name=hindsight_standby").replace("'", "''") + "'\nprimary_slot_name = '"
+                    + slotName(primary.id()) + "'\n", java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(standby.dataDir().resolve("standby.signal"), "");
+            target.osUser().giveOwnership(standby.dataDir());
             target.writeManagedConfig(standby.port(), profile);
             target.start(PostgresEngine.START_TIMEOUT);
             log.info("Standby of {} on port {} streams from the primary on port {} (slot {})", primary.name(),
@@ -66,6 +84,7 @@ final class PgStandbyProvisioning {
                             + e.getMessage(), "see " + target.logFile() + "; what was made has been removed", e);
         }
         if (!source.isRunning()) {
+            remove(primary, standby, agent);
             throw new HindsightException(HindsightException.Kind.UNAVAILABLE, "server " + primary.name()
                     + " stopped while its standby was made", "start it; the standby follows it");
         }
