@@ -204,7 +204,7 @@ public final class Metrics {
         }
         list.add(gauge("hindsight_last_rehearsal_timestamp_seconds", server, v -> v.lastRehearsal() == null
                         ? Double.NaN : v.lastRehearsal().at().getEpochSecond(),
-                "when the newest restore rehearsal ended (Unix time); absent before the first"));
+                "when the newest restore rehearsal ended (Unix time); NaN before the first"));
         list.add(gauge("hindsight_last_rehearsal_success", server, v -> v.lastRehearsal() == null ? Double.NaN
                         : v.lastRehearsal().passed() ? 1 : 0,
                 "1 if the newest restore rehearsal restored and passed the integrity check, 0 if it failed"));

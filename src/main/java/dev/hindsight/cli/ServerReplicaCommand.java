@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
         + "note, while the standby is down or lags more than 64 MiB); log capture stays on the server.",
         subcommands = {ServerReplicaCommand.Create.class, ServerReplicaCommand.Delete.class})
 final class ServerReplicaCommand {
-    @Command(name = "create", description = "Make the standby (pg_basebackup -R with its own replication slot) and "
+    @Command(name = "create", description = "Make the standby (pg_basebackup with its own replication slot) and "
             + "start it; waits until it streams.")
     static final class Create extends DaemonCommand {
         @Option(names = "--server", required = true)
