@@ -8,7 +8,6 @@ import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.Catalog;
 import dev.hindsight.store.ObjectInfo;
-import dev.hindsight.store.ObjectLockedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,13 +114,11 @@ public final class PurgeExecutor {
      * catalog knew of): then it stays, to be tried again by a later purge once it has ended.
      */
     private static boolean deleteUnlessLocked(Repository repository, String key) throws IOException {
-        try {
-            repository.delete(key);
+        if (repository.deleteUnlessImmutable(key)) {
             return true;
-        } catch (ObjectLockedException e) {
-            log.info("Not deleting {} yet: {}", key, e.getMessage());
-            return false;
         }
+        log.info("Not deleting {} yet: the storage still holds it immutable", key);
+        return false;
     }
 
     /** Returns the ids of the backups whose objects were removed. */

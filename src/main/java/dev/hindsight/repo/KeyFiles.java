@@ -53,18 +53,29 @@ final class KeyFiles {
 
     /** Makes a new data key, writes its files (copy first), and returns it. */
     static DataKeys.Key add(Store store, char[] passphrase, Instant now) throws IOException {
+        DataKeys.Key key = newKey();
+        byte[] json = sealed(key, passphrase, now);
+        String name = Layout.dataKeyFile(key.id());
+        put(store, name + Layout.COPY_SUFFIX, json);
+        put(store, name, json);
+        return key;
+    }
+
+    /** A fresh random AES-256 data key with a fresh random id. */
+    static DataKeys.Key newKey() {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         byte[] id = new byte[8];
         RANDOM.nextBytes(id);
         DataKeys.Key key = new DataKeys.Key(HexFormat.of().formatHex(id), new SecretKeySpec(raw, "AES"));
         Arrays.fill(raw, (byte) 0);
-        byte[] json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(
-                KeyringFile.seal(key.dataKey(), key.id(), passphrase, RANDOM, now));
-        String name = Layout.dataKeyFile(key.id());
-        put(store, name + Layout.COPY_SUFFIX, json);
-        put(store, name, json);
         return key;
+    }
+
+    /** The key wrapped under the passphrase, as the JSON a key file holds. */
+    static byte[] sealed(DataKeys.Key key, char[] passphrase, Instant createdAt) throws IOException {
+        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(
+                KeyringFile.seal(key.dataKey(), key.id(), passphrase, RANDOM, createdAt));
     }
 
     /** The ids of the key files in the store (either copy present). */
@@ -120,7 +131,19 @@ final class KeyFiles {
                 "copy " + name + " back from another copy of this repository (zone or geo) or from a backup of it");
     }
 
+    /** A wrapped-key file as stored, and what it says. */
+    record Stored(KeyringFile file, byte[] bytes) {
+    }
+
     static Optional<KeyringFile> parse(Store store, String file, List<String> trouble) throws IOException {
+        return read(store, file, trouble).map(Stored::file);
+    }
+
+    /**
+     * The file, parsed; empty if it is absent, or unusable (then why, in {@code trouble}): not
+     * JSON, empty, or of a format or cipher this Hindsight does not read.
+     */
+    static Optional<Stored> read(Store store, String file, List<String> trouble) throws IOException {
         byte[] bytes;
         try (InputStream in = store.open(file)) {
             bytes = in.readAllBytes();
@@ -131,7 +154,7 @@ final class KeyFiles {
         try {
             parsed = Json.MAPPER.readValue(bytes, KeyringFile.class);
         } catch (JsonProcessingException e) {
-            trouble.add(file + " is not valid key JSON (" + e.getOriginalMessage() + ")");
+            trouble.add(file + " is not valid keyring JSON (" + e.getOriginalMessage() + ")");
             return Optional.empty();
         }
         String problem = parsed == null ? "it is empty JSON" : parsed.problem();
@@ -139,7 +162,7 @@ final class KeyFiles {
             trouble.add(file + ": " + problem);
             return Optional.empty();
         }
-        return Optional.of(parsed);
+        return Optional.of(new Stored(parsed, bytes));
     }
 
     static void put(Store store, String name, byte[] bytes) throws IOException {

@@ -1,26 +1,17 @@
 package dev.hindsight.repo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectExistsException;
-import dev.hindsight.store.ObjectWriter;
 import dev.hindsight.store.Store;
 import dev.hindsight.util.HindsightException;
-import dev.hindsight.util.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Finds, unlocks and (on first use) creates a repository's data key. The key is kept only
@@ -30,7 +21,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class Keyring {
     private static final Logger log = LoggerFactory.getLogger(Keyring.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     static final String PASSPHRASE_HINT =
             "set HINDSIGHT_PASSPHRASE (or --passphrase-file) to the passphrase this repository was created with";
 
@@ -78,24 +68,12 @@ final class Keyring {
     private static Unlocked unlock(Store store, char[] passphrase, List<String> trouble) throws IOException {
         String refusedKeyId = null;
         for (String name : List.of(Layout.KEYRING, Layout.keyringCopy())) {
-            byte[] bytes;
-            try (InputStream in = store.open(name)) {
-                bytes = in.readAllBytes();
-            } catch (NoSuchObjectException e) {
+            java.util.Optional<KeyFiles.Stored> stored = KeyFiles.read(store, name, trouble);
+            if (stored.isEmpty()) {
                 continue;
             }
-            KeyringFile file;
-            try {
-                file = Json.MAPPER.readValue(bytes, KeyringFile.class);
-            } catch (JsonProcessingException e) {
-                trouble.add(name + " is not valid keyring JSON (" + e.getOriginalMessage() + ")");
-                continue;
-            }
-            String problem = file == null ? "it is empty JSON" : file.problem();
-            if (problem != null) {
-                trouble.add(name + ": " + problem);
-                continue;
-            }
+            KeyringFile file = stored.get().file();
+            byte[] bytes = stored.get().bytes();
             try {
                 Unlocked unlocked = new Unlocked(file.unseal(passphrase), file.keyId());
                 warnAbout(store, trouble);
@@ -123,22 +101,17 @@ final class Keyring {
                     "copy " + Layout.KEYRING + " back from another copy of this repository (zone or geo) or from"
                             + " a backup of the keyring, then start again");
         }
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        byte[] id = new byte[8];
-        RANDOM.nextBytes(id);
-        Unlocked created = new Unlocked(new SecretKeySpec(raw, "AES"), HexFormat.of().formatHex(id));
-        Arrays.fill(raw, (byte) 0);
-        byte[] json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(
-                KeyringFile.seal(created.dataKey(), created.keyId(), passphrase, RANDOM, Instant.now()));
+        DataKeys.Key key = KeyFiles.newKey();
+        Unlocked created = new Unlocked(key.dataKey(), key.id());
+        byte[] json = KeyFiles.sealed(key, passphrase, Instant.now());
         try {
-            put(store, Layout.KEYRING, json);
+            KeyFiles.put(store, Layout.KEYRING, json);
         } catch (ObjectExistsException e) {
             log.info("another process created the repository at {} meanwhile; using its key", store.describe());
             return open(store, passphrase);
         }
         try {
-            put(store, Layout.keyringCopy(), json);
+            KeyFiles.put(store, Layout.keyringCopy(), json);
         } catch (ObjectExistsException e) {
             // a concurrent opener already restored the copy from our primary
         }
@@ -170,7 +143,7 @@ final class Keyring {
     /** Rewrites a missing copy from the one that unlocked; a damaged copy is left for a human to look at. */
     private static void restore(Store store, String missing, String from, byte[] bytes) {
         try {
-            put(store, missing, bytes);
+            KeyFiles.put(store, missing, bytes);
             log.warn("{} was missing at {}; restored it from {}", missing, store.describe(), from);
         } catch (IOException e) {
             log.warn("{} is missing at {} and could not be restored from {}: {}", missing, store.describe(), from,
@@ -178,12 +151,6 @@ final class Keyring {
         }
     }
 
-    private static void put(Store store, String name, byte[] bytes) throws IOException {
-        try (ObjectWriter out = store.create(name)) {
-            out.write(bytes);
-            out.commit();
-        }
-    }
 
     private static void warnAbout(Store store, List<String> trouble) {
         for (String problem : trouble) {

@@ -2,12 +2,10 @@ package dev.hindsight.repo;
 
 import dev.hindsight.store.Store;
 import dev.hindsight.util.HindsightException;
-import dev.hindsight.util.Json;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,6 @@ import java.util.Optional;
  * so every copy holds the same bytes.
  */
 final class PassphraseChange {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One file to write; phase 0 (a missing twin, created), 1 (.copy files), 2 (the others) in that order. */
     private record Rewrap(Store store, String file, byte[] json, int phase) {
@@ -73,9 +70,8 @@ final class PassphraseChange {
                         ? file.substring(0, file.length() - Layout.COPY_SUFFIX.length()) : file;
                 byte[] json = sealed.get(name);
                 if (json == null) {
-                    json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(KeyringFile.seal(key,
-                            parsed.get().keyId(), next, RANDOM,
-                            parsed.get().createdAt() != null ? parsed.get().createdAt() : now));
+                    json = KeyFiles.sealed(new DataKeys.Key(parsed.get().keyId(), key), next,
+                            parsed.get().createdAt() != null ? parsed.get().createdAt() : now);
                     sealed.put(name, json);
                 }
                 plan.add(new Rewrap(copy, file, json, file.endsWith(Layout.COPY_SUFFIX) ? 1 : 2));

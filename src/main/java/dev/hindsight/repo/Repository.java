@@ -236,6 +236,19 @@ public final class Repository {
         store.delete(key);
     }
 
+    /**
+     * Deletes an object unless the storage still holds it immutable; false then, and it stays
+     * for a later purge to try again once its protection has ended.
+     */
+    public boolean deleteUnlessImmutable(String key) throws IOException {
+        try {
+            store.delete(key);
+            return true;
+        } catch (dev.hindsight.store.ObjectLockedException e) {
+            return false;
+        }
+    }
+
     /** The newest readable catalog version (empty if none was written yet). */
     public Catalog catalog() throws IOException {
         return catalogs.newest().catalog();

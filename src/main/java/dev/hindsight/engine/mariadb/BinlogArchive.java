@@ -5,7 +5,6 @@ import dev.hindsight.repo.Repository;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectExistsException;
 import dev.hindsight.store.ObjectInfo;
-import dev.hindsight.store.ObjectLockedException;
 import dev.hindsight.util.HindsightException;
 
 import java.io.IOException;
@@ -79,13 +78,9 @@ public final class BinlogArchive {
         int dropped = 0;
         for (BinlogPiece p : file(cover.file())) {
             boolean inside = p.start() >= cover.start() && p.end() <= cover.end() && p.length() > 0;
-            if (inside && !p.equals(cover) && !p.sealed()) {
-                try {
-                    repo.delete(p.key(serverId));
-                    dropped++;
-                } catch (ObjectLockedException e) {
-                    // an immutable server's pieces stay until retention removes the whole file
-                }
+            // an immutable server's pieces stay until retention removes the whole file
+            if (inside && !p.equals(cover) && !p.sealed() && repo.deleteUnlessImmutable(p.key(serverId))) {
+                dropped++;
             }
         }
         return dropped;

@@ -2,7 +2,6 @@ package dev.hindsight.engine.mariadb;
 
 import dev.hindsight.engine.Restorer;
 import dev.hindsight.plan.RestorePlan;
-import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.util.FileTrees;
 import dev.hindsight.util.HindsightException;
@@ -56,23 +55,12 @@ final class MariaDbExport {
         }
 
         BinlogPosition start = backup.binlogPosition();
-        List<Path> logs = List.of();
-        Optional<BinlogTransactions.TransactionEnd> until = Optional.empty();
-        RestoreRequest.Kind kind = plan.target().kind();
-        if (kind == RestoreRequest.Kind.LATEST || kind == RestoreRequest.Kind.TIME) {
-            progress.update("writing the binary logs", 0, -1);
-            BinlogArchive archive = new BinlogArchive(repository, plan.serverId());
-            BinlogChain.Run run = new BinlogChain(archive.list()).from(start);
-            BinlogTransactions.Finder finder = new BinlogTransactions.Finder(start.offset(),
-                    kind == RestoreRequest.Kind.TIME ? Optional.of(plan.pointInTime()) : Optional.empty());
-            List<Path> staged = MariaDbRestore.stageLogs(archive, run, finder, dir.resolve("binlog"));
-            until = finder.stop();
-            logs = until.isPresent() ? staged.subList(0, until.get().fileIndex() + 1) : List.of();
-            for (Path extra : staged.subList(logs.size(), staged.size())) {
-                Files.delete(extra); // after the target: not replayed
-            }
+        MariaDbRestore.ReplayLogs logs = MariaDbRestore.stageReplay(repository, plan.serverId(), plan, start,
+                dir.resolve("binlog"), progress);
+        for (Path extra : logs.staged().subList(logs.replayed().size(), logs.staged().size())) {
+            Files.delete(extra); // after the target: not replayed
         }
-        List<String> how = howToRestore(backup, diff, start, logs, until);
+        List<String> how = howToRestore(backup, diff, start, logs.replayed(), logs.until());
         Files.write(dir.resolve("RESTORE.txt"), how, StandardCharsets.UTF_8);
         return new Restorer.Export(XBSTREAM, FileTrees.size(dir), plan.pointInTime(), how);
     }

@@ -1,5 +1,7 @@
 package dev.hindsight.engine.mariadb;
 
+import dev.hindsight.plan.RestorePlan;
+import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.util.FileTrees;
 import dev.hindsight.util.HindsightException;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
@@ -129,6 +132,33 @@ final class MariaDbRestore {
             throw new HindsightException(HindsightException.Kind.FAILED, "mariadb-backup could not prepare the backup in "
                     + dataDir + ":\n" + r.tail(), "check free space and memory; the backup's files stay in " + dataDir);
         }
+    }
+
+    /**
+     * The binary logs a plan replays, staged, and the last transaction to replay to; none for a
+     * plan to a backup's own point (or when no transaction followed the backup).
+     */
+    record ReplayLogs(List<Path> staged, Optional<BinlogTransactions.TransactionEnd> until) {
+        /** The staged files up to the one holding {@code until}: those after it are not replayed. */
+        List<Path> replayed() {
+            return until.map(u -> staged.subList(0, u.fileIndex() + 1)).orElse(List.of());
+        }
+    }
+
+    /** Stages into {@code dir} what {@code plan} replays from the backup's position {@code start}. */
+    static ReplayLogs stageReplay(Repository repo, String serverId, RestorePlan plan, BinlogPosition start, Path dir,
+                                  Progress progress) throws IOException {
+        RestoreRequest.Kind kind = plan.target().kind();
+        if (kind != RestoreRequest.Kind.LATEST && kind != RestoreRequest.Kind.TIME) {
+            return new ReplayLogs(List.of(), Optional.empty());
+        }
+        progress.update("staging the binary log", 0, -1);
+        BinlogArchive archive = new BinlogArchive(repo, serverId);
+        BinlogChain.Run run = new BinlogChain(archive.list()).from(start);
+        BinlogTransactions.Finder finder = new BinlogTransactions.Finder(start.offset(),
+                kind == RestoreRequest.Kind.TIME ? Optional.of(plan.pointInTime()) : Optional.empty());
+        List<Path> staged = stageLogs(archive, run, finder, dir);
+        return new ReplayLogs(staged, finder.stop());
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.hindsight.engine.mariadb;
 
 import dev.hindsight.plan.RestorePlan;
-import dev.hindsight.plan.RestoreRequest;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
 import dev.hindsight.util.FileTrees;
@@ -19,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * One restore of a MariaDB server into a new data directory, to the plan's point: the backup
@@ -61,21 +59,11 @@ final class MariaDbRestoreRun {
                 cluster.osUser(), progress);
 
         BinlogPosition start = backup.binlogPosition();
-        List<Path> staged = List.of();
-        Optional<BinlogTransactions.TransactionEnd> until = Optional.empty();
-        RestoreRequest.Kind kind = plan.target().kind();
-        if (kind == RestoreRequest.Kind.LATEST || kind == RestoreRequest.Kind.TIME) {
-            progress.update("staging the binary log", 0, -1);
-            BinlogArchive archive = new BinlogArchive(repository, source.id());
-            BinlogChain.Run run = new BinlogChain(archive.list()).from(start);
-            BinlogTransactions.Finder finder = new BinlogTransactions.Finder(start.offset(),
-                    kind == RestoreRequest.Kind.TIME ? Optional.of(plan.pointInTime()) : Optional.empty());
-            staged = MariaDbRestore.stageLogs(archive, run, finder, stagingDir.resolve("binlog"));
-            until = finder.stop();
-        }
+        MariaDbRestore.ReplayLogs logs = MariaDbRestore.stageReplay(repository, source.id(), plan, start,
+                stagingDir.resolve("binlog"), progress);
         try {
-            if (until.isPresent()) {
-                replay(start, staged.subList(0, until.get().fileIndex() + 1), until.get(), backup.gtid(), progress);
+            if (logs.until().isPresent()) {
+                replay(start, logs.replayed(), logs.until().get(), backup.gtid(), progress);
             } else {
                 cluster.start(MariaDbEngine.START_TIMEOUT);
                 try (Connection c = admin()) {

@@ -51,6 +51,25 @@ final class PgRecoverySettings {
                 """);
         conf.append("restore_command = ").append(quote(restoreCommand(walStagingDir))).append('\n');
         conf.append("recovery_target_timeline = 'latest'\n");
+        return endOfRecovery(conf, target);
+    }
+
+    /**
+     * The settings an exported data directory recovers with, for postgresql.auto.conf (as
+     * pg_basebackup -R writes its own there): a plain copy from the exported WAL directory, so the
+     * stock server needs nothing of Hindsight.
+     */
+    static String forExport(RecoveryTarget target, Path walDir, String what) {
+        String dir = quotableDir(walDir, "the export directory",
+                "export under a path of letters, digits, '-', '_', '.' and '/'");
+        StringBuilder conf = new StringBuilder("\n# Added by Hindsight's backup export: recovers " + what
+                + " from the WAL in " + dir + ",\n# then promotes. Remove these lines once it has.\n");
+        conf.append("restore_command = ").append(quote("cp \"" + dir + "/%f\" \"%p\"")).append('\n');
+        return endOfRecovery(conf, target);
+    }
+
+    /** The target, promotion at it, and no archiving into the source's archive. */
+    private static String endOfRecovery(StringBuilder conf, RecoveryTarget target) {
         if (target instanceof RecoveryTarget.Time t) {
             conf.append("recovery_target_time = ").append(quote(formatTime(t.at()))).append('\n');
             conf.append("recovery_target_inclusive = on\n");
@@ -62,30 +81,14 @@ final class PgRecoverySettings {
         return conf.toString();
     }
 
-    /**
-     * The settings an exported data directory recovers with, for postgresql.auto.conf (as
-     * pg_basebackup -R writes its own there): a plain copy from the exported WAL directory, so the
-     * stock server needs nothing of Hindsight.
-     */
-    static String forExport(RecoveryTarget target, Path walDir, String what) {
-        String dir = walDir.toAbsolutePath().normalize().toString();
-        if (dir.matches(".*[\"$`\\\\%\\n'].*")) {
-            throw HindsightException.invalid("the export directory " + dir
-                    + " has a character that cannot be quoted safely in restore_command",
-                    "export under a path of letters, digits, '-', '_', '.' and '/'");
+    /** The directory's absolute path, refused if a character in it cannot be quoted safely in restore_command. */
+    private static String quotableDir(Path dir, String what, String hint) {
+        String path = dir.toAbsolutePath().normalize().toString();
+        if (path.matches(".*[\"$`\\\\%\\n'].*")) {
+            throw HindsightException.invalid(what + " " + path
+                    + " has a character that cannot be quoted safely in restore_command", hint);
         }
-        StringBuilder conf = new StringBuilder("\n# Added by Hindsight's backup export: recovers " + what
-                + " from the WAL in " + dir + ",\n# then promotes. Remove these lines once it has.\n");
-        conf.append("restore_command = ").append(quote("cp \"" + dir + "/%f\" \"%p\"")).append('\n');
-        if (target instanceof RecoveryTarget.Time t) {
-            conf.append("recovery_target_time = ").append(quote(formatTime(t.at()))).append('\n');
-            conf.append("recovery_target_inclusive = on\n");
-        } else if (target instanceof RecoveryTarget.Immediate) {
-            conf.append("recovery_target = 'immediate'\n");
-        }
-        conf.append("recovery_target_action = 'promote'\n");
-        conf.append(ARCHIVE_OFF);
-        return conf.toString();
+        return path;
     }
 
     /** After promotion: nothing about recovery, so a restart is a plain start. */
@@ -113,12 +116,8 @@ final class PgRecoverySettings {
      * Run by PostgreSQL through /bin/sh.
      */
     static String restoreCommand(Path walStagingDir) {
-        String dir = walStagingDir.toAbsolutePath().normalize().toString();
-        if (dir.matches(".*[\"$`\\\\%\\n'].*")) {
-            throw HindsightException.invalid("the WAL staging directory " + dir
-                    + " has a character that cannot be quoted safely in restore_command",
-                    "stage WAL under a path of letters, digits, '-', '_', '.' and '/'");
-        }
+        String dir = quotableDir(walStagingDir, "the WAL staging directory",
+                "stage WAL under a path of letters, digits, '-', '_', '.' and '/'");
         // only segment names (no dot) are waited for: history files are staged before recovery
         // starts, and recovery probes for timelines that do not exist
         return "case \"%f\" in *.*) ;; *) while [ ! -f \"" + dir + "/%f\" ] && [ -f \"" + dir + "/"

@@ -104,13 +104,8 @@ public final class PgWalSummaries {
                 continue;
             }
             Lsn first = firstKept.get(key.get().timeline());
-            if (first == null || !key.get().end().isAfter(first)) {
-                try {
-                    repo.delete(info.key());
-                    deleted++;
-                } catch (dev.hindsight.store.ObjectLockedException e) {
-                    // still immutable: a later purge deletes it
-                }
+            if ((first == null || !key.get().end().isAfter(first)) && repo.deleteUnlessImmutable(info.key())) {
+                deleted++; // one still immutable stays for a later purge
             }
         }
         return deleted;

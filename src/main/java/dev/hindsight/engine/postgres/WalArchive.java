@@ -5,7 +5,6 @@ import dev.hindsight.repo.Repository;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectExistsException;
 import dev.hindsight.store.ObjectInfo;
-import dev.hindsight.store.ObjectLockedException;
 import dev.hindsight.util.HindsightException;
 
 import java.io.IOException;
@@ -152,12 +151,7 @@ public final class WalArchive {
 
     /** An immutable server's pieces stay until their protection ends; a later purge drops them then. */
     private boolean deleteUnlessImmutable(WalFile piece) throws IOException {
-        try {
-            repo.delete(piece.key(serverId));
-            return true;
-        } catch (ObjectLockedException e) {
-            return false;
-        }
+        return repo.deleteUnlessImmutable(piece.key(serverId));
     }
 
     /**
