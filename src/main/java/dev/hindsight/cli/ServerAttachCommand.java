@@ -24,10 +24,10 @@ final class ServerAttachCommand extends DaemonCommand {
     @Option(names = "--backup-redundancy", paramLabel = "R", description = "local, zone, geo or geo-zone "
             + "(default: from --workload)")
     String redundancy;
-    @Option(names = "--standby-connection", paramLabel = "HOST:PORT", description = "a streaming standby of the "
-            + "server on this host to take full and differential backups from (reached with --connection's login)")
+    @Option(names = "--standby-connection", paramLabel = "HOST:PORT", description = "a streaming standby (MariaDB: a "
+            + "replica) of the server on this host to take full and differential backups from (reached with --connection's login)")
     String standbyConnection;
-    @Option(names = "--standby-data-dir", paramLabel = "DIR", description = "the standby's data directory")
+    @Option(names = "--standby-data-dir", paramLabel = "DIR", description = "the standby's (replica's) data directory")
     String standbyDataDir;
     @Option(names = "--workload", paramLabel = "W", description = "dev (local) or prod (geo; the default)")
     String workload;

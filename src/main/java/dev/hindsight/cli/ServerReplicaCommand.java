@@ -5,13 +5,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "replica", description = "A streaming standby of a managed PostgreSQL server on this host, which full "
-        + "and differential backups are taken from so the server keeps its resources (back to the server, with a "
+@Command(name = "replica", description = "A streaming standby of a managed PostgreSQL server (a replica of a "
+        + "managed MariaDB server) on this host, which full and differential backups are taken from so the server keeps its resources (back to the server, with a "
         + "note, while the standby is down or lags more than 64 MiB); log capture stays on the server.",
         subcommands = {ServerReplicaCommand.Create.class, ServerReplicaCommand.Delete.class})
 final class ServerReplicaCommand {
-    @Command(name = "create", description = "Make the standby (pg_basebackup with its own replication slot) and "
-            + "start it; waits until it streams.")
+    @Command(name = "create", description = "Make the standby (pg_basebackup with its own replication slot; for "
+            + "MariaDB a prepared mariadb-backup copy replicating by file and position) and start it; waits until "
+            + "it streams.")
     static final class Create extends DaemonCommand {
         @Option(names = "--server", required = true)
         String server;

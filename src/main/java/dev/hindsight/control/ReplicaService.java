@@ -64,7 +64,7 @@ public final class ReplicaService {
         Engine engine = engines.get(record.engine());
         ServerSpec standby = standbySpec(host, record, ports.choose(null));
         engine.lifecycle().createStandby(host.spec(), standby, agent(record));
-        Standby made = new Standby("127.0.0.1", standby.port(), standby.dataDir().toString(), true);
+        Standby made = Standby.recorded("127.0.0.1", standby.port(), standby.dataDir().toString(), true);
         try {
             repository.updateCatalog(c -> c.withServer(c.server(record.id()).orElseThrow().withStandby(made)));
         } catch (IOException | RuntimeException e) {

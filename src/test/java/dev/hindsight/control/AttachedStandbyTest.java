@@ -20,10 +20,13 @@ class AttachedStandbyTest {
     void aStandbyIsHostPortAndAStandbysDataDirectory() throws IOException {
         Files.writeString(dir.resolve("PG_VERSION"), "15\n");
         Files.writeString(dir.resolve("standby.signal"), "");
-        assertThat(AttachedStandby.parse("postgres", "127.0.0.1:5433", dir.toString()))
-                .isEqualTo(new Standby("127.0.0.1", 5433, dir.toString(), false));
+        Standby standby = AttachedStandby.parse("postgres", "127.0.0.1:5433", dir.toString());
+        assertThat(standby).extracting(Standby::host, Standby::port, Standby::dataDir, Standby::managed)
+                .containsExactly("127.0.0.1", 5433, dir.toString(), false);
+        assertThat(standby.id()).as("each recorded standby is told apart").isNotBlank()
+                .isNotEqualTo(AttachedStandby.parse("postgres", "127.0.0.1:5433", dir.toString()).id());
         assertThat(AttachedStandby.parse("postgres", "postgresql://u:p@localhost:6543/postgres", dir.toString()))
-                .isEqualTo(new Standby("localhost", 6543, dir.toString(), false));
+                .extracting(Standby::host, Standby::port).containsExactly("localhost", 6543);
         assertThat(AttachedStandby.parse("postgres", null, null)).isNull();
     }
 
@@ -39,6 +42,17 @@ class AttachedStandbyTest {
         assertThatThrownBy(() -> AttachedStandby.parse("postgres", "127.0.0.1:5433", dir.toString()))
                 .isInstanceOf(HindsightException.class).hasMessageContaining("not the data directory of a PostgreSQL standby");
         assertThatThrownBy(() -> AttachedStandby.parse("mariadb", "127.0.0.1:3307", dir.toString()))
-                .isInstanceOf(HindsightException.class).hasMessageContaining("not supported for mariadb yet");
+                .isInstanceOf(HindsightException.class).hasMessageContaining("not the data directory of a MariaDB");
+    }
+
+    @Test
+    void aMariaDbReplicaIsHostPortAndAMariaDbDataDirectory() throws IOException {
+        Files.createDirectories(dir.resolve("mysql"));
+        Files.writeString(dir.resolve("ibdata1"), "");
+        assertThat(AttachedStandby.parse("mariadb", "mysql://u@127.0.0.1:3307/", dir.toString()))
+                .extracting(Standby::host, Standby::port, Standby::dataDir).containsExactly("127.0.0.1", 3307,
+                        dir.toString());
+        assertThatThrownBy(() -> AttachedStandby.parse("postgres", "127.0.0.1:5433", dir.toString()))
+                .isInstanceOf(HindsightException.class).hasMessageContaining("PostgreSQL standby");
     }
 }

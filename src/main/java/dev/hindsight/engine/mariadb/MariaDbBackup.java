@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +40,18 @@ final class MariaDbBackup {
     record Base(String backupId, long toLsn) {
     }
 
+    /** Maps the point a replica's backup is consistent at into the server's own binary log, with its GTID position. */
+    interface PrimaryLog {
+        BinlogPosition positionOf(ReplicaPoint point) throws SQLException;
+    }
+
+    /**
+     * A backup taken on the server's replica ({@code --slave-info}), tagged {@code source} in its
+     * manifest; its position is the server's, through {@code log}.
+     */
+    record FromReplica(String source, PrimaryLog log) {
+    }
+
     private final MariaDbInstallation installation;
     private final Repository repo;
     private final String serverId;
@@ -57,8 +70,14 @@ final class MariaDbBackup {
      * @param workDir an empty directory for the tool's small files (its options and LSN record);
      *                removed afterwards
      */
-    MariaDbBackupManifest run(MariaDbSource source, Path dataDir, Path workDir, String backupId, Optional<Base> base,
+    MariaDbBackupManifest run(BinlogCapture.Source source, Path dataDir, Path workDir, String backupId, Optional<Base> base,
                               Progress progress) throws IOException, InterruptedException {
+        return run(source, dataDir, workDir, backupId, base, null, progress);
+    }
+
+    /** @param replica null when {@code source} is the server itself */
+    MariaDbBackupManifest run(BinlogCapture.Source source, Path dataDir, Path workDir, String backupId, Optional<Base> base,
+                              FromReplica replica, Progress progress) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         long began = System.nanoTime();
         try {
@@ -72,6 +91,9 @@ final class MariaDbBackup {
                     "--target-dir=" + Files.createDirectories(workDir.resolve("target")),
                     "--extra-lsndir=" + lsnDir, "--parallel=" + writers));
             base.ifPresent(b -> command.add("--incremental-lsn=" + b.toLsn()));
+            if (replica != null) {
+                command.add("--slave-info");
+            }
             Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
             process.getOutputStream().close();
             List<MariaDbBackupManifest.Part> parts;
@@ -91,7 +113,13 @@ final class MariaDbBackup {
             Instant consistentAt = clock.instant();
             Map<String, String> info = readInfo(lsnDir.resolve("xtrabackup_info"));
             Matcher m = BINLOG_POS.matcher(info.getOrDefault("binlog_pos", ""));
-            if (!m.find()) {
+            BinlogPosition position;
+            if (replica != null) {
+                position = positionOnTheServer(replica, ReplicaPoint.fromLog(Files.readString(stderr)));
+            } else if (m.find()) {
+                position = new BinlogPosition(m.group(1), Long.parseLong(m.group(2)),
+                        m.group(3) == null ? "" : m.group(3));
+            } else {
                 throw new HindsightException(HindsightException.Kind.FAILED, "mariadb-backup recorded no binary log "
                         + "position for server " + serverId + ": binary logging is off",
                         "turn on log_bin on the server; point-in-time restore replays the binary log");
@@ -99,9 +127,9 @@ final class MariaDbBackup {
             MariaDbBackupManifest manifest = new MariaDbBackupManifest(MariaDbBackupManifest.FORMAT,
                     base.isPresent() ? MariaDbBackupManifest.DIFF : MariaDbBackupManifest.FULL,
                     base.map(Base::backupId).orElse(null), info.getOrDefault("server_version", ""),
-                    new BinlogPosition(m.group(1), Long.parseLong(m.group(2))).text(),
-                    m.group(3) == null ? "" : m.group(3), Long.parseLong(info.getOrDefault("innodb_from_lsn", "0")),
-                    Long.parseLong(info.get("innodb_to_lsn")), consistentAt, parts);
+                    position.text(), position.gtid(), Long.parseLong(info.getOrDefault("innodb_from_lsn", "0")),
+                    Long.parseLong(info.get("innodb_to_lsn")), consistentAt, parts,
+                    replica == null ? null : replica.source());
             repo.writeJson(Layout.manifest(serverId, backupId), manifest);
             log.info("Backup {} of {}: {} at {} (LSN {}-{}, GTID {}), {} bytes streamed in {} parts, {} stored, {} ms",
                     backupId, serverId, manifest.kind(), manifest.position(), manifest.fromLsn(), manifest.toLsn(),
@@ -110,6 +138,16 @@ final class MariaDbBackup {
             return manifest;
         } finally {
             FileTrees.deleteRecursively(workDir);
+        }
+    }
+
+    private BinlogPosition positionOnTheServer(FromReplica replica, ReplicaPoint point) {
+        try {
+            return replica.log().positionOf(point);
+        } catch (SQLException e) {
+            throw new HindsightException(HindsightException.Kind.UNAVAILABLE, "cannot find where the replica's"
+                    + " backup of server " + serverId + " stands in the server's binary log: " + e.getMessage(),
+                    "the next backup tries again (from the server itself if the replica cannot serve it)", e);
         }
     }
 

@@ -15,11 +15,14 @@ import java.util.List;
  * @param gtid       the server's GTID position at that point (gtid_binlog_pos), may be empty
  * @param fromLsn    0 for a full; the full's {@code toLsn} for a differential
  * @param parts      the stream's parts in order
+ * @param source     where it was taken: null for the server itself, {@code standby ID} for its
+ *                   replica of that id (a differential's pages are judged by the LSNs of the
+ *                   server it is taken on, so it needs a full from the same one)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MariaDbBackupManifest(int format, String kind, String baseBackupId, String serverVersion,
                                     String position, String gtid, long fromLsn, long toLsn, Instant consistentAt,
-                                    List<Part> parts) {
+                                    List<Part> parts, String source) {
     public static final int FORMAT = 1;
     public static final String FULL = "full";
     public static final String DIFF = "diff";

@@ -16,6 +16,8 @@ final class MariaDbConfig {
     static final String FILE = "hindsight.cnf";
     /** Binary logs are {@code binlog.000001}, … in the data directory, listed in {@code binlog.index}. */
     static final String BINLOG_BASENAME = "binlog";
+    /** A replica's settings, in its run directory ({@link MariaDbReplicaProvisioning}). */
+    static final String REPLICA_FILE = "replica.cnf";
 
     private MariaDbConfig() {
     }
@@ -45,7 +47,13 @@ final class MariaDbConfig {
 
     static Path write(Path dataDir, Path runDir, int port, long serverId, List<String> extra) throws IOException {
         Path file = runDir.resolve(FILE);
-        Files.writeString(file, render(dataDir, runDir, port, serverId, MariaDbProfileSettings.read(runDir), extra));
+        List<String> settings = new java.util.ArrayList<>(MariaDbProfileSettings.read(runDir));
+        // a replica's own settings come last: its server_id overrides the one given above
+        Path replica = runDir.resolve(REPLICA_FILE);
+        if (Files.isRegularFile(replica)) {
+            settings.addAll(Files.readAllLines(replica));
+        }
+        Files.writeString(file, render(dataDir, runDir, port, serverId, settings, extra));
         return file;
     }
 

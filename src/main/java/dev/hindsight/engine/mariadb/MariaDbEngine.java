@@ -26,6 +26,11 @@ public final class MariaDbEngine implements EngineProvider {
         return 1000 + Math.floorMod(id.hashCode(), 2_000_000_000);
     }
 
+    /** A managed server's replica's server_id: beside {@link #serverIdOf}'s range and below the capture's. */
+    static long replicaServerIdOf(String id) {
+        return 2_000_001_000L + Math.floorMod(id.hashCode(), 999_999_000);
+    }
+
     /** The server id log capture uses as a replica: outside the range {@link #serverIdOf} gives. */
     static long captureServerIdOf(String id) {
         return 3_000_000_000L + Math.floorMod(id.hashCode(), 1_000_000_000);

@@ -129,6 +129,16 @@ final class MariaDbLifecycle implements ServerLifecycle {
     }
 
     @Override
+    public void createStandby(ServerSpec primary, ServerSpec standby, Credentials agent) {
+        MariaDbReplicaProvisioning.create(primary, standby, agent, standby.profileOrDefaults());
+    }
+
+    @Override
+    public void removeStandby(ServerSpec primary, ServerSpec standby, Credentials agent) {
+        MariaDbReplicaProvisioning.remove(standby);
+    }
+
+    @Override
     public Attachable checkAttachable(String connectionUri, Path dataDir) {
         return MariaDbAttachCheck.check(connectionUri, dataDir);
     }

@@ -4,42 +4,113 @@ import dev.hindsight.engine.ServerSpec;
 import dev.hindsight.engine.Snapshot;
 import dev.hindsight.engine.SnapshotSource;
 import dev.hindsight.repo.Repository;
+import dev.hindsight.repo.catalog.BackupRecord;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.repo.catalog.Standby;
+import dev.hindsight.util.HindsightException;
 import dev.hindsight.util.Progress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
 
-/** MariaDB backups: mariadb-backup's stream, incremental against a full's LSN for a differential. */
+/**
+ * MariaDB backups: mariadb-backup's stream, incremental against a full's LSN for a differential;
+ * from the server's replica when it has one that can serve it ({@link MariaDbReplica}), else
+ * from the server with a note. A replica's pages carry its own LSNs, so a differential is taken
+ * only where its full was; elsewhere a full is taken instead.
+ */
 final class MariaDbSnapshots implements SnapshotSource {
+    private static final Logger log = LoggerFactory.getLogger(MariaDbSnapshots.class);
     private static final int BACKUP_WRITERS = 2;
 
     @Override
     public Snapshot take(ServerRecord record, ServerSpec server, Repository repository, String backupId,
                          String baseBackupId, Progress progress) throws IOException {
         MariaDbCluster cluster = MariaDbEngine.cluster(server);
+        MariaDbSource primary = new MariaDbSource(cluster, record.agentUser(), record.agentPassword());
+        Path workDir = server.runDir().resolve("backup-" + backupId);
+        Standby standby = record.standby();
+        try {
+            if (standby == null) {
+                return take(record, repository, backupId, baseBackupId, progress, primary, server.dataDir(), workDir,
+                        null);
+            }
+            try (Connection p = primary.connect()) {
+                String why;
+                try (Connection rc = MariaDbReplica.connect(standby, record.agentUser(), record.agentPassword())) {
+                    MariaDbReplica.Check check = MariaDbReplica.check(standby, p, rc);
+                    why = check.unusable();
+                    if (why == null) {
+                        log.info("Backup {} of server {}: from its replica on port {}", backupId, record.name(),
+                                standby.port());
+                        MariaDbBackup.FromReplica from = new MariaDbBackup.FromReplica(sourceOf(standby),
+                                point -> point.position() != null ? MariaDbGtidLocator.gtidAt(p, point.position())
+                                        : MariaDbGtidLocator.locate(p, check.executed(), point.gtid()));
+                        MariaDbReplica.Login login = new MariaDbReplica.Login(standby, record.agentUser(),
+                                record.agentPassword());
+                        return take(record, repository, backupId, baseBackupId, progress, login,
+                                Path.of(standby.dataDir()), workDir, from).from(BackupRecord.STANDBY, null);
+                    }
+                } catch (SQLException e) {
+                    why = "cannot be reached (" + e.getMessage() + ")";
+                }
+                String note = "the replica on " + standby.host() + ":" + standby.port() + " " + why
+                        + ": taken from the primary";
+                log.warn("Backup {} of server {}: {}", backupId, record.name(), note);
+                return take(record, repository, backupId, baseBackupId, progress, primary, server.dataDir(), workDir,
+                        null).from(null, note);
+            } catch (SQLException e) {
+                throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
+                        "cannot connect to server " + record.name() + " for a backup: " + e.getMessage(),
+                        "check that the server runs: `hindsight server show --name " + record.name() + "`", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** How a manifest names the replica of {@code standby}. */
+    static String sourceOf(Standby standby) {
+        return "standby " + standby.id();
+    }
+
+    /** The backup itself, on {@code source} (the server or its replica), reading {@code dataDir}. */
+    private Snapshot take(ServerRecord record, Repository repository, String backupId, String baseBackupId,
+                          Progress progress, BinlogCapture.Source source, Path dataDir, Path workDir,
+                          MariaDbBackup.FromReplica replica) throws IOException, InterruptedException {
         Optional<MariaDbBackup.Base> base = Optional.empty();
         String note = null;
         if (baseBackupId != null) {
             try {
                 MariaDbBackupManifest full = MariaDbEngine.manifest(repository, record.id(), baseBackupId);
-                base = Optional.of(new MariaDbBackup.Base(baseBackupId, full.toLsn()));
+                String here = replica == null ? null : replica.source();
+                if (Objects.equals(full.source(), here)) {
+                    base = Optional.of(new MariaDbBackup.Base(baseBackupId, full.toLsn()));
+                } else {
+                    note = "full backup " + baseBackupId + " was taken on " + describe(full.source())
+                            + ", whose InnoDB pages are numbered apart from " + describe(here)
+                            + "'s: a full was taken";
+                }
             } catch (IOException e) {
                 note = "full backup " + baseBackupId + " cannot be read (" + e.getMessage() + "): a full was taken";
             }
         }
-        try {
-            MariaDbBackupManifest m = new MariaDbBackup(cluster.installation(), repository, record.id(),
-                    Clock.systemUTC(), BACKUP_WRITERS).run(new MariaDbSource(cluster, record.agentUser(),
-                    record.agentPassword()), server.dataDir(), server.runDir().resolve("backup-" + backupId), backupId,
-                    base, progress);
-            // one binary log position for start and stop: the backup is consistent where it starts replaying
-            return new Snapshot(base.isPresent(), note, m.binlogPosition(), m.binlogPosition(), 1, m.consistentAt(),
-                    m.parts().size(), m.streamBytes(), m.storedBytes());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        MariaDbBackupManifest m = new MariaDbBackup(MariaDbInstallation.locate(), repository, record.id(),
+                Clock.systemUTC(), BACKUP_WRITERS).run(source, dataDir, workDir, backupId, base, replica, progress);
+        // one binary log position for start and stop: the backup is consistent where it starts replaying
+        return new Snapshot(base.isPresent(), note, m.binlogPosition(), m.binlogPosition(), 1, m.consistentAt(),
+                m.parts().size(), m.streamBytes(), m.storedBytes());
+    }
+
+    private static String describe(String source) {
+        return source == null ? "the server itself" : "a replica (" + source + ")";
     }
 }
