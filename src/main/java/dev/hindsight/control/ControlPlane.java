@@ -45,7 +45,7 @@ public final class ControlPlane {
         this.storage = storage;
         lookup = new ServerLookup(db, repository);
         NameLocks names = new NameLocks(db, repository);
-        Ports ports = new Ports(db);
+        Ports ports = new Ports(db, repository);
         replicas = new ReplicaService(repository, lookup, engines, ports);
         views = new ServerViews(repository, storage, engines, captures, lookup, clock);
         backups = new BackupService(repository, engines, captures, operations, lookup, restarts, clock);

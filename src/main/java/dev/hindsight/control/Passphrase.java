@@ -62,16 +62,70 @@ public final class Passphrase {
         return java.util.Optional.of(keyFile != null ? keyFile : home.generatedPassphrase());
     }
 
+    /**
+     * Where a passphrase change keeps the new passphrase while it re-wraps the keys: a crash
+     * after the keys changed but before the passphrase file did leaves it here, and the daemon
+     * opens the repository with it ({@link #openTryingPending}).
+     */
+    static Path pending(Path file) {
+        return file.resolveSibling(file.getFileName() + ".pending");
+    }
+
+    /** Writes {@link #pending} durably, before any key is re-wrapped. */
+    public static void stagePending(Path file, char[] next) throws IOException {
+        write(pending(file), next);
+    }
+
+    /** The change is complete: the pending passphrase becomes the file's (atomically). */
+    public static void commitPending(Path file) throws IOException {
+        Files.move(pending(file), file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The change was refused before any key changed: the old passphrase stays. */
+    public static void dropPending(Path file) throws IOException {
+        Files.deleteIfExists(pending(file));
+    }
+
+    /** Something that opens a repository with a passphrase. */
+    public interface Opener<T> {
+        T open(char[] passphrase) throws IOException;
+    }
+
+    /**
+     * Opens with {@code passphrase}; if it does not unlock the repository and a passphrase change
+     * left a pending passphrase beside {@code file}, with that one, which then becomes the file's.
+     */
+    public static <T> T openTryingPending(java.util.Optional<Path> file, char[] passphrase, Opener<T> opener)
+            throws IOException {
+        try {
+            return opener.open(passphrase);
+        } catch (dev.hindsight.repo.WrongPassphraseException wrong) {
+            if (file.isEmpty() || !Files.isRegularFile(pending(file.get()))) {
+                throw wrong;
+            }
+            T opened = opener.open(read(pending(file.get())));
+            commitPending(file.get());
+            log.warn("A passphrase change was interrupted after the keys were re-wrapped: the repository opened with"
+                    + " the new passphrase, now written to {}", file.get());
+            return opened;
+        }
+    }
+
     /** Replaces a passphrase file whole (a crash leaves the old file or the new one), mode 0600. */
     public static void replace(Path file, char[] next) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".new");
+        write(tmp, next);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void write(Path tmp, char[] next) throws IOException {
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, new String(next) + "\n", StandardCharsets.UTF_8);
         try (var channel = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static char[] read(Path file) throws IOException {

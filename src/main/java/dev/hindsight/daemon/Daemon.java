@@ -83,7 +83,8 @@ public final class Daemon implements AutoCloseable {
         StorageConfigFile storageFile = new StorageConfigFile(home.storageConfig(), home.repository());
         PlacedStore placed = new PlacedStore(new Storage(storageFile.load()), Layout::serverOf, Layout.sharedObjects());
         StorageService.adoptGeoKeyring(placed);
-        repository = Repository.openOrCreate(placed, Passphrase.resolve(home, passphraseFile, true));
+        repository = Passphrase.openTryingPending(Passphrase.file(home, passphraseFile),
+                Passphrase.resolve(home, passphraseFile, true), p -> Repository.openOrCreate(placed, p));
         GeoCopier geo = new GeoCopier(repository, placed, clock);
         StorageService storage = new StorageService(storageFile, placed, repository, geo);
         storage.spreadKeyring();

@@ -122,7 +122,7 @@ final class KeyFiles {
             }
         }
         if (refused) {
-            throw HindsightException.invalid("the passphrase does not unlock data key " + id + " of the repository at "
+            throw new WrongPassphraseException("the passphrase does not unlock data key " + id + " of the repository at "
                     + store.describe() + " (" + name + ")", Keyring.PASSPHRASE_HINT
                     + "; if a passphrase change was interrupted, run it again with the same two passphrases");
         }

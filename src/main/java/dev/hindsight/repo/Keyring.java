@@ -87,7 +87,7 @@ final class Keyring {
             }
         }
         if (refusedKeyId != null) {
-            throw HindsightException.invalid("the passphrase does not unlock the repository at "
+            throw new WrongPassphraseException("the passphrase does not unlock the repository at "
                     + store.describe() + " (key id " + refusedKeyId + ")", PASSPHRASE_HINT);
         }
         return null;
