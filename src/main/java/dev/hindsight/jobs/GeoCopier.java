@@ -86,7 +86,9 @@ public final class GeoCopier {
         Store target = geo.get().store();
         boolean allCopied = true;
         try {
-            Repository.copyKeyring(placed, target);
+            if (!Repository.copyKeyring(placed, target).isEmpty()) {
+                placed.renewSharedCover(); // the geo copy's new keyring is covered at the next immutable write
+            }
         } catch (IOException e) {
             allCopied = false;
             log.warn("geo copy: cannot copy the keyring to {}: {}", geo.get().label(), e.getMessage());

@@ -162,17 +162,26 @@ public final class PlacedStore implements ReplicatedStore {
         if (period.isZero()) {
             return MirroredWriter.create(key, copies);
         }
-        sharedCover.cover(storage.primaryCopies(), Clock.systemUTC().instant().plus(period));
+        sharedCover.cover(coveredCopies(), Clock.systemUTC().instant().plus(period));
         return new ProtectingWriter(MirroredWriter.create(key, copies), key, copies, period, Clock.systemUTC());
+    }
+
+    /** Every copy the keyring must stay immutable in: the primary region's and the geo copy, whose objects it unlocks too. */
+    private List<SiteCopy> coveredCopies() {
+        List<SiteCopy> copies = new ArrayList<>(storage.primaryCopies());
+        storage.pairedCopy().ifPresent(copies::add);
+        return copies;
     }
 
     /**
      * Protects the object in every copy of the primary region that holds it and can hold it
      * immutable (long-term retention extends a protection); a copy that cannot was never asked to.
+     * The geo copy's object, once copied, is extended too; one not copied yet takes the source's
+     * protection when the geo copier copies it.
      */
     @Override
     public void protect(String key, Instant until) throws IOException {
-        sharedCover.cover(storage.primaryCopies(), until); // a longer hold (LTR) needs its keys as long
+        sharedCover.cover(coveredCopies(), until); // a longer hold (LTR) needs its keys as long
         boolean found = false;
         boolean protectedSomewhere = false;
         String refused = null;
@@ -194,6 +203,14 @@ public final class PlacedStore implements ReplicatedStore {
         }
         if (!protectedSomewhere) {
             throw new IOException("cannot make " + key + " immutable: no copy holding it can (" + refused + ")");
+        }
+        Optional<SiteCopy> geo = storage.pairedCopy();
+        if (geo.isPresent() && geo.get().store().immutabilityRefusal().isEmpty()) {
+            try {
+                geo.get().store().protect(key, until);
+            } catch (NoSuchObjectException notCopiedYet) {
+                // the geo copier copies it with the protection the primary's copy now has
+            }
         }
     }
 

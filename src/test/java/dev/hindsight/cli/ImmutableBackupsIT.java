@@ -148,6 +148,10 @@ class ImmutableBackupsIT {
             assertThatThrownBy(() -> Files.delete(copied)).as("a raw delete in the geo site")
                     .isInstanceOf(FileSystemException.class);
             assertThat(new dev.hindsight.store.FileStore(west).protectedUntil(manifest)).contains(primaryUntil);
+            // the geo copy's keyring unlocks those objects: the next immutable write covers it there too
+            hs.cli("backup", "create", "--server", "worm-geo").ok();
+            assertThat(new dev.hindsight.store.FileStore(west).protectedUntil(Layout.KEYRING))
+                    .as("the geo copy's keyring").hasValueSatisfying(until -> assertThat(until).isAfter(primaryUntil));
 
             // pairing another region whose site cannot enforce it would silently end the protection: refused
             try (TestS3 east = TestS3.start(null)) {
