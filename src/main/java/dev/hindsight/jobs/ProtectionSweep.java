@@ -3,8 +3,10 @@ package dev.hindsight.jobs;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
+import dev.hindsight.storage.PlacedStore;
 import dev.hindsight.store.NoSuchObjectException;
 import dev.hindsight.store.ObjectInfo;
+import dev.hindsight.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,12 +14,14 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An immutable server's object is protected right after it is committed, before it is
- * acknowledged; a daemon that died in between left it committed but unprotected. At start, each
- * immutable server's objects written in the last {@link #LOOKBACK} without a protection are
- * protected until their write time plus the period, as they would have been.
+ * acknowledged; a daemon that died in between left it committed but unprotected, in some copies
+ * or all. At start, each immutable server's objects written within {@link #LOOKBACK} of its
+ * newest one (the moment the old daemon stopped writing, however long ago) that some copy holds
+ * unprotected are protected until their write time plus the period, as they would have been.
  */
 public final class ProtectionSweep {
     private static final Logger log = LoggerFactory.getLogger(ProtectionSweep.class);
@@ -34,12 +38,14 @@ public final class ProtectionSweep {
                 continue;
             }
             try {
-                for (ObjectInfo o : repository.list(Layout.serverPrefix(server.id()))) {
-                    if (o.modified().isBefore(now.minus(LOOKBACK))) {
+                List<ObjectInfo> objects = repository.list(Layout.serverPrefix(server.id()));
+                Instant newest = objects.stream().map(ObjectInfo::modified).max(Instant::compareTo).orElse(now);
+                for (ObjectInfo o : objects) {
+                    if (o.modified().isBefore(newest.minus(LOOKBACK))) {
                         continue;
                     }
                     Instant until = o.modified().plus(server.immutability());
-                    if (until.isAfter(now) && repository.store().protectedUntil(o.key()).isEmpty()) {
+                    if (until.isAfter(now) && weakestProtection(repository.store(), o.key()).isEmpty()) {
                         try {
                             repository.store().protect(o.key(), until);
                             protectedNow++;
@@ -58,5 +64,9 @@ public final class ProtectionSweep {
                     protectedNow);
         }
         return protectedNow;
+    }
+
+    private static Optional<Instant> weakestProtection(Store store, String key) throws IOException {
+        return store instanceof PlacedStore placed ? placed.weakestProtection(key) : store.protectedUntil(key);
     }
 }

@@ -214,6 +214,28 @@ public final class PlacedStore implements ReplicatedStore {
         }
     }
 
+    /**
+     * The earliest protection among the primary region's copies that hold the object and can
+     * enforce one; empty when one of them holds it unprotected (a write cut short between the
+     * copies' protections).
+     */
+    public Optional<Instant> weakestProtection(String key) throws IOException {
+        Optional<Instant> earliest = Optional.empty();
+        for (SiteCopy copy : storage.primaryCopies()) {
+            if (copy.store().immutabilityRefusal().isPresent() || copy.store().stat(key).isEmpty()) {
+                continue;
+            }
+            Optional<Instant> until = copy.store().protectedUntil(key);
+            if (until.isEmpty()) {
+                return Optional.empty();
+            }
+            if (earliest.isEmpty() || until.get().isBefore(earliest.get())) {
+                earliest = until;
+            }
+        }
+        return earliest;
+    }
+
     /** The latest protection any copy of the primary region holds the object under. */
     @Override
     public Optional<Instant> protectedUntil(String key) throws IOException {
