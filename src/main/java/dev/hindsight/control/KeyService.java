@@ -50,10 +50,8 @@ public final class KeyService {
                     + " passphrase", "give both: \"current\" and \"new\"");
         }
         List<dev.hindsight.store.Store> copies = storage.everyCopy();
-        if (passphraseFile.isPresent()) {
-            // before any key changes: a crash in between leaves the daemon a passphrase that opens the result
-            Passphrase.stagePending(passphraseFile.get(), next);
-        }
+        // before any key changes: a crash in between leaves the daemon a passphrase that opens the result
+        boolean staged = passphraseFile.isPresent() && Passphrase.stagePending(passphraseFile.get(), next);
         int files;
         try {
             files = repository.changePassphrase(copies, current, next);
@@ -61,7 +59,7 @@ public final class KeyService {
             // a refusal (wrong current passphrase, an immutable or damaged key file) comes before
             // any write and changes nothing; a failure part way keeps the pending passphrase, which
             // the daemon tries when the old one no longer opens the repository
-            if (passphraseFile.isPresent() && java.util.Set.of(dev.hindsight.util.HindsightException.Kind.INVALID_INPUT,
+            if (staged && java.util.Set.of(dev.hindsight.util.HindsightException.Kind.INVALID_INPUT,
                     dev.hindsight.util.HindsightException.Kind.CONFLICT, dev.hindsight.util.HindsightException.Kind.CORRUPT)
                     .contains(refused.kind())) {
                 Passphrase.dropPending(passphraseFile.get());

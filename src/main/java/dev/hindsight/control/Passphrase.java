@@ -71,15 +71,41 @@ public final class Passphrase {
         return file.resolveSibling(file.getFileName() + ".pending");
     }
 
-    /** Writes {@link #pending} durably, before any key is re-wrapped. */
-    public static void stagePending(Path file, char[] next) throws IOException {
-        write(pending(file), next);
+    /**
+     * Writes {@link #pending} durably, before any key is re-wrapped; returns false when it already
+     * holds {@code next} (a change being finished). Refused when it holds another passphrase: an
+     * interrupted change may have wrapped keys with it, and it is their only record.
+     */
+    public static boolean stagePending(Path file, char[] next) throws IOException {
+        Path pending = pending(file);
+        if (Files.isRegularFile(pending)) {
+            if (java.util.Arrays.equals(read(pending), next)) {
+                return false;
+            }
+            throw HindsightException.conflict("an earlier passphrase change to another new passphrase was cut short;"
+                    + " its new passphrase is kept in " + pending + ", and keys may be wrapped with it",
+                    "finish that change: run it again with the new passphrase in " + pending + " (then change again"
+                            + " if you like); if it never began (the current passphrase still opens every key,"
+                            + " `hindsight repository verify`), delete " + pending);
+        }
+        write(pending, next);
+        syncDirectory(file);
+        return true;
     }
 
     /** The change is complete: the pending passphrase becomes the file's (atomically). */
     public static void commitPending(Path file) throws IOException {
         Files.move(pending(file), file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(file);
+    }
+
+    /** A new or renamed file's name survives a power loss once its directory is synced. */
+    private static void syncDirectory(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        try (var channel = java.nio.channels.FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 
     /** The change was refused before any key changed: the old passphrase stays. */

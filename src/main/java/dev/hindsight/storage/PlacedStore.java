@@ -162,15 +162,13 @@ public final class PlacedStore implements ReplicatedStore {
         if (period.isZero()) {
             return MirroredWriter.create(key, copies);
         }
-        sharedCover.cover(coveredCopies(), Clock.systemUTC().instant().plus(period));
+        coverShared(Clock.systemUTC().instant().plus(period));
         return new ProtectingWriter(MirroredWriter.create(key, copies), key, copies, period, Clock.systemUTC());
     }
 
-    /** Every copy the keyring must stay immutable in: the primary region's and the geo copy, whose objects it unlocks too. */
-    private List<SiteCopy> coveredCopies() {
-        List<SiteCopy> copies = new ArrayList<>(storage.primaryCopies());
-        storage.pairedCopy().ifPresent(copies::add);
-        return copies;
+    /** Covers the keyring in the primary region's copies, and as far as it answers in the geo copy, whose objects it unlocks too. */
+    private void coverShared(Instant until) throws IOException {
+        sharedCover.cover(storage.primaryCopies(), storage.pairedCopy().map(List::of).orElse(List.of()), until);
     }
 
     /**
@@ -181,7 +179,7 @@ public final class PlacedStore implements ReplicatedStore {
      */
     @Override
     public void protect(String key, Instant until) throws IOException {
-        sharedCover.cover(coveredCopies(), until); // a longer hold (LTR) needs its keys as long
+        coverShared(until); // a longer hold (LTR) needs its keys as long
         boolean found = false;
         boolean protectedSomewhere = false;
         String refused = null;
@@ -210,6 +208,9 @@ public final class PlacedStore implements ReplicatedStore {
                 geo.get().store().protect(key, until);
             } catch (NoSuchObjectException notCopiedYet) {
                 // the geo copier copies it with the protection the primary's copy now has
+            } catch (IOException geoDown) {
+                log.warn("Could not extend the protection of {} in the geo copy {} until {}: {}", key,
+                        geo.get().label(), until, geoDown.getMessage());
             }
         }
     }

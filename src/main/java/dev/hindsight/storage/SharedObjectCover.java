@@ -18,6 +18,7 @@ import java.util.Optional;
  * passed over: no server's immutable objects live there.
  */
 final class SharedObjectCover {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SharedObjectCover.class);
     static final Duration AHEAD = Duration.ofDays(1);
 
     private final List<String> keys;
@@ -33,34 +34,26 @@ final class SharedObjectCover {
         coveredUntil = Instant.MIN;
     }
 
-    /** Makes sure every shared object is immutable until at least {@code until}, in each copy that can hold it so. */
-    synchronized void cover(List<SiteCopy> copies, Instant until) throws IOException {
+    /**
+     * Makes sure every shared object is immutable until at least {@code until}, in each copy that
+     * can hold it so: in {@code copies} or the write fails; in {@code bestEffort} (the geo copy,
+     * whose region may be down) as far as it answers, the next cover trying again.
+     */
+    synchronized void cover(List<SiteCopy> copies, List<SiteCopy> bestEffort, Instant until) throws IOException {
         if (keys.isEmpty() || !until.isAfter(coveredUntil)) {
             return;
         }
         Instant target = until.plus(AHEAD);
         List<String> covered = new ArrayList<>();
         for (SiteCopy copy : copies) {
-            Store store = copy.store();
-            Optional<String> refusal = store.immutabilityRefusal();
-            if (refusal.isPresent()) {
-                continue;
-            }
-            List<String> here = new ArrayList<>();
-            for (String key : keys) {
-                if (key.endsWith("/")) {
-                    store.list(key).forEach(o -> here.add(o.key())); // files added later (rotated keys)
-                } else {
-                    here.add(key);
-                }
-            }
-            for (String key : here) {
-                try {
-                    store.protect(key, target);
-                    covered.add(key);
-                } catch (NoSuchObjectException e) {
-                    // this copy lacks it; another copy holds it, and an opener writes it back
-                }
+            covered.addAll(coverIn(copy.store(), target));
+        }
+        for (SiteCopy copy : bestEffort) {
+            try {
+                coverIn(copy.store(), target);
+            } catch (IOException | RuntimeException e) {
+                log.warn("Could not keep the keyring immutable in site copy {} until {}: {}; tried again at the next"
+                        + " cover", copy.label(), target, e.getMessage());
             }
         }
         for (String key : keys) {
@@ -71,5 +64,30 @@ final class SharedObjectCover {
             }
         }
         coveredUntil = target;
+    }
+
+    /** The shared objects protected in {@code store}; none where it cannot hold objects immutable. */
+    private List<String> coverIn(Store store, Instant target) throws IOException {
+        List<String> covered = new ArrayList<>();
+        if (store.immutabilityRefusal().isPresent()) {
+            return covered;
+        }
+        List<String> here = new ArrayList<>();
+        for (String key : keys) {
+            if (key.endsWith("/")) {
+                store.list(key).forEach(o -> here.add(o.key())); // files added later (rotated keys)
+            } else {
+                here.add(key);
+            }
+        }
+        for (String key : here) {
+            try {
+                store.protect(key, target);
+                covered.add(key);
+            } catch (NoSuchObjectException e) {
+                // this copy lacks it; another copy holds it, and an opener writes it back
+            }
+        }
+        return covered;
     }
 }

@@ -51,6 +51,10 @@ class PassphraseTest {
         assertThat(Passphrase.openTryingPending(Optional.of(file), "old-one".toCharArray(),
                 repositoryOpenedBy("old-one"))).as("the keys were never re-wrapped").isEqualTo("opened with old-one");
         assertThat(file).content().isEqualToIgnoringNewLines("old-one");
+        assertThat(Passphrase.stagePending(file, "new-one".toCharArray())).as("the same change, finished").isFalse();
+        assertThatThrownBy(() -> Passphrase.stagePending(file, "mistyped".toCharArray()))
+                .isInstanceOf(dev.hindsight.util.HindsightException.class).hasMessageContaining("cut short");
+        assertThat(Passphrase.pending(file)).content().isEqualToIgnoringNewLines("new-one");
         Passphrase.dropPending(file);
         assertThat(Passphrase.pending(file)).doesNotExist();
         assertThatThrownBy(() -> Passphrase.openTryingPending(Optional.empty(), "x".toCharArray(),

@@ -47,9 +47,10 @@ final class MariaDbBackup {
 
     /**
      * A backup taken on the server's replica ({@code --slave-info}), tagged {@code source} in its
-     * manifest; its position is the server's, through {@code log}.
+     * manifest; its position is the server's, through {@code log}; {@code lsn} is the replica's
+     * InnoDB LSN before the backup (a differential's base must not reach past it).
      */
-    record FromReplica(String source, PrimaryLog log) {
+    record FromReplica(String source, long lsn, PrimaryLog log) {
     }
 
     private final MariaDbInstallation installation;
@@ -115,7 +116,9 @@ final class MariaDbBackup {
             Matcher m = BINLOG_POS.matcher(info.getOrDefault("binlog_pos", ""));
             BinlogPosition position;
             if (replica != null) {
-                position = positionOnTheServer(replica, ReplicaPoint.fromLog(Files.readString(stderr)));
+                ReplicaPoint point = ReplicaPoint.fromLog(Files.readString(stderr));
+                position = positionOnTheServer(replica, m.find() && m.group(3) != null
+                        ? point.withOwnGtid(m.group(3)) : point);
             } else if (m.find()) {
                 position = new BinlogPosition(m.group(1), Long.parseLong(m.group(2)),
                         m.group(3) == null ? "" : m.group(3));

@@ -14,16 +14,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns a replica's point into the place in its primary's binary log that a restore
- * replays from: the end of the last transaction the position names, read with
- * {@code SHOW BINLOG EVENTS} from a transaction boundary at or before it (the replica's executed
- * position seen before the backup). A replica applies its primary's log in order, so what it
- * holds is a prefix of that log; a position that is not one (domains applied out of order) is
- * refused rather than replayed with a gap.
+ * Places a replica's backup in its primary's binary log, where a restore replays from, and proves
+ * the place: the server's own GTID position there ({@code BINLOG_GTID_POS}) must be exactly the
+ * replica's. By position, the place is the one --slave-info names. By GTID, it is the start of the
+ * first transaction after the replica's GTID position, read with {@code SHOW BINLOG EVENTS} from a
+ * transaction boundary at or before it (the replica's executed position seen before the backup);
+ * a transaction start is a boundary whatever the transaction is (DDL, XA, rolled back). A replica
+ * that wrote transactions of its own, follows another server or applied GTID domains out of order
+ * holds no such place, and is refused rather than replayed with a gap or twice.
  */
 final class MariaDbGtidLocator {
-    private static final Pattern GTID_EVENT = Pattern.compile("^(BEGIN )?GTID (\\d+)-(\\d+)-(\\d+)");
+    private static final Pattern GTID_EVENT = Pattern.compile("(?:^|\\s)GTID (\\d+)-(\\d+)-(\\d+)");
     private static final Pattern GTID = Pattern.compile("(\\d+)-(\\d+)-(\\d+)");
+
+    /** The replica's backup has no single place in the server's binary log. */
+    static final class UnmappableException extends HindsightException {
+        UnmappableException(String message) {
+            super(Kind.FAILED, message, "check the replica (SHOW SLAVE STATUS, writes made on it); until then"
+                    + " backups are taken from the server itself");
+        }
+    }
 
     private MariaDbGtidLocator() {
     }
@@ -32,6 +42,9 @@ final class MariaDbGtidLocator {
     static Map<Long, Long> parse(String gtidPosition) {
         Map<Long, Long> last = new HashMap<>();
         for (String part : gtidPosition.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
             Matcher m = GTID.matcher(part.strip());
             if (!m.matches()) {
                 throw new IllegalArgumentException("not a GTID position: '" + gtidPosition + "'");
@@ -41,72 +54,71 @@ final class MariaDbGtidLocator {
         return last;
     }
 
+    /** Whether two GTID positions name the same transactions, in whatever order they are written. */
+    static boolean same(String a, String b) {
+        return new java.util.HashSet<>(List.of(a.replace(" ", "").split(",")))
+                .equals(new java.util.HashSet<>(List.of(b.replace(" ", "").split(","))));
+    }
+
     /**
-     * @param from a transaction boundary in the primary's log at or before the end of every
-     *             transaction {@code gtidPosition} names
+     * The place of {@code point} in the server's log, with the server's GTID position there.
+     *
+     * @param executed a transaction boundary in the server's log at or before the point (used by GTID)
+     */
+    static BinlogPosition onTheServer(Connection primary, BinlogPosition executed, ReplicaPoint point)
+            throws SQLException {
+        if (point.position() != null) {
+            BinlogPosition at = gtidAt(primary, point.position());
+            if (point.ownGtid() != null && !point.ownGtid().isBlank() && !same(point.ownGtid(), at.gtid())) {
+                throw new UnmappableException("the replica's data is at GTID position " + point.ownGtid()
+                        + ", the server's binary log at " + at.text() + " at " + at.gtid()
+                        + ": the replica wrote transactions of its own or follows another server");
+            }
+            return at;
+        }
+        BinlogPosition at = gtidAt(primary, locate(primary, executed, point.gtid()));
+        if (!same(point.gtid(), at.gtid())) {
+            throw new UnmappableException("the replica's GTID position " + point.gtid() + " is no place in the"
+                    + " server's binary log (the nearest, " + at.text() + ", is at " + at.gtid() + "): it applied"
+                    + " GTID domains out of order, wrote transactions of its own or follows another server");
+        }
+        return at;
+    }
+
+    /**
+     * The start of the first transaction after {@code gtidPosition} from {@code from} on, or the
+     * end of the log when none follows.
      */
     static BinlogPosition locate(Connection primary, BinlogPosition from, String gtidPosition) throws SQLException {
         Map<Long, Long> target = parse(gtidPosition);
-        java.util.Set<Long> settled = new java.util.HashSet<>();
-        BinlogPosition end = from;
-        BinlogPosition firstBeyond = null;
+        BinlogPosition last = from;
         try (Statement s = primary.createStatement()) {
             for (String file : filesFrom(s, from)) {
                 long start = file.equals(from.file()) ? from.offset() : BinlogPosition.FIRST_EVENT;
-                boolean inTarget = false;
-                boolean grouped = false;
                 try (ResultSet rs = s.executeQuery("SHOW BINLOG EVENTS IN " + MariaDbLogins.literal(file) + " FROM "
                         + start)) {
                     while (rs.next()) {
-                        String type = rs.getString("Event_type");
                         String info = rs.getString("Info");
-                        long endPos = rs.getLong("End_log_pos");
-                        Matcher g = "Gtid".equals(type) && info != null ? GTID_EVENT.matcher(info) : null;
-                        if (g != null && g.find()) {
-                            long domain = Long.parseLong(g.group(2));
-                            long seq = Long.parseLong(g.group(4));
-                            Long wanted = target.get(domain);
-                            inTarget = wanted != null && seq == wanted;
-                            grouped = g.group(1) != null;
-                            if (wanted == null || seq > wanted) {
-                                if (firstBeyond == null) {
-                                    firstBeyond = new BinlogPosition(file, rs.getLong("Pos"));
-                                }
-                                if (wanted != null) {
-                                    settled.add(domain);
+                        if ("Gtid".equals(rs.getString("Event_type")) && info != null) {
+                            Matcher g = GTID_EVENT.matcher(info);
+                            if (g.find()) {
+                                Long wanted = target.get(Long.parseLong(g.group(1)));
+                                if (wanted == null || Long.parseLong(g.group(3)) > wanted) {
+                                    return new BinlogPosition(file, rs.getLong("Pos"));
                                 }
                             }
-                            continue;
                         }
-                        if (inTarget && (!grouped || "Xid".equals(type) || ("Query".equals(type)
-                                && "COMMIT".equalsIgnoreCase(String.valueOf(info).strip())))) {
-                            end = new BinlogPosition(file, endPos);
-                            inTarget = false;
-                        }
-                        if (settled.size() == target.size()) {
-                            break;
-                        }
+                        last = new BinlogPosition(file, rs.getLong("End_log_pos"));
                     }
-                }
-                if (settled.size() == target.size()) {
-                    break;
                 }
             }
         }
-        if (firstBeyond != null && firstBeyond.isBefore(end)) {
-            throw new HindsightException(HindsightException.Kind.FAILED, "the replica's GTID position "
-                    + gtidPosition + " is not one place in the server's binary log: a transaction at " + firstBeyond
-                    + " is not in it, one before " + end + " is (domains applied out of order)",
-                    "replicate in order (slave_parallel_mode=conservative or MASTER_USE_GTID=no); until then"
-                            + " back up the server itself");
-        }
-        return new BinlogPosition(end.file(), end.offset(), gtidPosition);
+        return last;
     }
 
     /**
      * {@code at} with the server's GTID position there, as the server computes it
-     * ({@code BINLOG_GTID_POS}): the replica's own GTID state would also count any transaction
-     * written on the replica itself.
+     * ({@code BINLOG_GTID_POS}).
      */
     static BinlogPosition gtidAt(Connection primary, BinlogPosition at) throws SQLException {
         try (java.sql.PreparedStatement s = primary.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
@@ -116,7 +128,8 @@ final class MariaDbGtidLocator {
                 rs.next();
                 String gtid = rs.getString(1);
                 if (gtid == null) {
-                    throw new SQLException("the server has no binary log position " + at);
+                    throw new UnmappableException("the server has no binary log position " + at.text()
+                            + ", where the replica's backup would start");
                 }
                 return new BinlogPosition(at.file(), at.offset(), gtid);
             }
@@ -134,8 +147,8 @@ final class MariaDbGtidLocator {
             }
         }
         if (files.isEmpty() || !files.get(0).equals(from.file())) {
-            throw new HindsightException(HindsightException.Kind.FAILED, "the server no longer has binary log "
-                    + from.file() + ", where its replica's backup starts", "back up the server itself");
+            throw new UnmappableException("the server no longer has binary log " + from.file()
+                    + ", where its replica's backup starts");
         }
         return files;
     }

@@ -29,12 +29,18 @@ final class MariaDbReplica {
      * @param unusable why not, or null if it can
      * @param executed how far it has applied the server's log (a transaction boundary), if it can
      * @param byGtid   whether it replicates by GTID (its backup names a GTID position, not a place)
+     * @param lsn      its InnoDB log sequence number now
      */
-    record Check(String unusable, BinlogPosition executed, boolean byGtid) {
+    record Check(String unusable, BinlogPosition executed, boolean byGtid, long lsn) {
         static Check no(String why) {
-            return new Check(why, null, false);
+            return new Check(why, null, false, 0);
         }
     }
+
+    /** Replication filters: a replica with any of them holds less than the server. */
+    private static final String[] FILTERS = {"Replicate_Do_DB", "Replicate_Ignore_DB", "Replicate_Do_Table",
+        "Replicate_Ignore_Table", "Replicate_Wild_Do_Table", "Replicate_Wild_Ignore_Table",
+        "Replicate_Ignore_Server_Ids", "Replicate_Do_Domain_Ids", "Replicate_Ignore_Domain_Ids"};
 
     /** The replica as mariadb-backup reaches it: the server's agent login, at the replica's address. */
     record Login(Standby replica, String user, String password) implements BinlogCapture.Source {
@@ -71,6 +77,10 @@ final class MariaDbReplica {
         if (!Files.isDirectory(Path.of(replica.dataDir(), "mysql"))) {
             return Check.no("its data directory " + replica.dataDir() + " is not readable here");
         }
+        String dataDir = variable(connection, "@@datadir");
+        if (!sameDirectory(dataDir, replica.dataDir())) {
+            return Check.no("runs on the data directory " + dataDir + ", not on " + replica.dataDir());
+        }
         long serverId = serverId(primary);
         if (serverId(connection) == serverId) {
             return Check.no("is the server itself (server_id " + serverId + ")");
@@ -82,8 +92,15 @@ final class MariaDbReplica {
                 sources++;
                 status = new LinkedHashMap<>();
                 for (String column : new String[]{"Slave_IO_Running", "Slave_SQL_Running", "Relay_Master_Log_File",
-                        "Exec_Master_Log_Pos", "Master_Server_Id", "Using_Gtid", "Last_IO_Error", "Last_SQL_Error"}) {
+                        "Exec_Master_Log_Pos", "Master_Server_Id", "Using_Gtid", "Last_IO_Error", "Last_SQL_Error",
+                        "Gtid_Slave_Pos"}) {
                     status.put(column, rs.getString(column));
+                }
+                for (String filter : FILTERS) {
+                    String value = rs.getString(filter);
+                    if (value != null && !value.isBlank()) {
+                        status.put("filter", filter + " " + value);
+                    }
                 }
             }
         }
@@ -96,6 +113,16 @@ final class MariaDbReplica {
         if (!Long.toString(serverId).equals(status.get("Master_Server_Id"))) {
             return Check.no("replicates from another server (server_id " + status.get("Master_Server_Id")
                     + "; this server's is " + serverId + ")");
+        }
+        if (status.containsKey("filter")) {
+            return Check.no("replicates only part of the server (" + status.get("filter") + ")");
+        }
+        boolean byGtid = !"No".equalsIgnoreCase(status.get("Using_Gtid"));
+        String slavePos = status.get("Gtid_Slave_Pos");
+        if (byGtid && slavePos != null && slavePos.contains(",")
+                && Long.parseLong(variable(connection, "@@slave_parallel_threads")) > 0) {
+            return Check.no("applies several GTID domains in parallel (" + slavePos + "): a backup of it has no"
+                    + " single place in the server's binary log");
         }
         if (!"Yes".equals(status.get("Slave_SQL_Running"))) {
             return Check.no("does not apply the log (Slave_SQL_Running " + status.get("Slave_SQL_Running")
@@ -115,11 +142,36 @@ final class MariaDbReplica {
             return Check.no("applies " + (lag >> 20) + " MiB behind the server (more than "
                     + (Standby.MAX_LAG_BYTES >> 20) + " MiB)");
         }
-        return new Check(null, executed, !"No".equalsIgnoreCase(status.get("Using_Gtid")));
+        return new Check(null, executed, byGtid, Long.parseLong(statusValue(connection, "Innodb_lsn_current")));
     }
 
     private static String errorOf(String error) {
         return error == null || error.isBlank() ? "" : ": " + error;
+    }
+
+    private static String variable(Connection c, String name) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String statusValue(Connection c, String name) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE '" + name
+                + "'")) {
+            if (!rs.next()) {
+                throw new SQLException("the server reports no status " + name);
+            }
+            return rs.getString(2);
+        }
+    }
+
+    private static boolean sameDirectory(String reported, String recorded) {
+        try {
+            return Path.of(reported).toRealPath().equals(Path.of(recorded).toRealPath());
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static long serverId(Connection c) throws SQLException {

@@ -44,7 +44,8 @@ final class MariaDbReplicaProvisioning {
         return List.of("# a replica of its server for backups (Hindsight)",
                 "server_id=" + MariaDbEngine.replicaServerIdOf(standby.id()),
                 "read_only=ON",
-                "log_slave_updates=ON",
+                "log_slave_updates=ON", // its binary log's GTID proves its data is the server's (MariaDbGtidLocator)
+                "binlog_expire_logs_seconds=86400", // a day of it is enough for that; the server's own is captured
                 "master_info_file=" + run.resolve("master.info"),
                 "relay_log=" + run.resolve("relay"),
                 "relay_log_index=" + run.resolve("relay.index"),

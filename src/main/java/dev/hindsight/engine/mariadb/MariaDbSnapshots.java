@@ -17,6 +17,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -42,38 +46,63 @@ final class MariaDbSnapshots implements SnapshotSource {
                 return take(record, repository, backupId, baseBackupId, progress, primary, server.dataDir(), workDir,
                         null);
             }
+            MariaDbReplica.Check check;
             try (Connection p = primary.connect()) {
-                String why;
-                try (Connection rc = MariaDbReplica.connect(standby, record.agentUser(), record.agentPassword())) {
-                    MariaDbReplica.Check check = MariaDbReplica.check(standby, p, rc);
-                    why = check.unusable();
-                    if (why == null) {
-                        log.info("Backup {} of server {}: from its replica on port {}", backupId, record.name(),
-                                standby.port());
-                        MariaDbBackup.FromReplica from = new MariaDbBackup.FromReplica(sourceOf(standby),
-                                point -> point.position() != null ? MariaDbGtidLocator.gtidAt(p, point.position())
-                                        : MariaDbGtidLocator.locate(p, check.executed(), point.gtid()));
-                        MariaDbReplica.Login login = new MariaDbReplica.Login(standby, record.agentUser(),
-                                record.agentPassword());
-                        return take(record, repository, backupId, baseBackupId, progress, login,
-                                Path.of(standby.dataDir()), workDir, from).from(BackupRecord.STANDBY, null);
-                    }
-                } catch (SQLException e) {
-                    why = "cannot be reached (" + e.getMessage() + ")";
-                }
-                String note = "the replica on " + standby.host() + ":" + standby.port() + " " + why
-                        + ": taken from the primary";
-                log.warn("Backup {} of server {}: {}", backupId, record.name(), note);
-                return take(record, repository, backupId, baseBackupId, progress, primary, server.dataDir(), workDir,
-                        null).from(null, note);
+                check = checkReplica(record, standby, p);
             } catch (SQLException e) {
                 throw new HindsightException(HindsightException.Kind.UNAVAILABLE,
                         "cannot connect to server " + record.name() + " for a backup: " + e.getMessage(),
                         "check that the server runs: `hindsight server show --name " + record.name() + "`", e);
             }
+            if (check.unusable() == null) {
+                log.info("Backup {} of server {}: from its replica on port {}", backupId, record.name(),
+                        standby.port());
+                // a connection of its own: the one of the check could have timed out during a long copy
+                MariaDbBackup.FromReplica from = new MariaDbBackup.FromReplica(sourceOf(standby), check.lsn(),
+                        point -> {
+                            try (Connection p = primary.connect()) {
+                                return MariaDbGtidLocator.onTheServer(p, check.executed(), point);
+                            }
+                        });
+                MariaDbReplica.Login login = new MariaDbReplica.Login(standby, record.agentUser(),
+                        record.agentPassword());
+                try {
+                    return take(record, repository, backupId, baseBackupId, progress, login,
+                            Path.of(standby.dataDir()), workDir, from).from(BackupRecord.STANDBY, null);
+                } catch (MariaDbGtidLocator.UnmappableException e) {
+                    // the next backups come from the server until the replica is looked at again
+                    unmappable.put(standby.id(), new Refusal(e.getMessage(), Instant.now().plus(UNMAPPABLE_PAUSE)));
+                    throw e;
+                }
+            }
+            String note = "the replica on " + standby.host() + ":" + standby.port() + " " + check.unusable()
+                    + ": taken from the primary";
+            log.warn("Backup {} of server {}: {}", backupId, record.name(), note);
+            return take(record, repository, backupId, baseBackupId, progress, primary, server.dataDir(), workDir,
+                    null).from(null, note);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Why a replica's last backup could not be placed in the server's log, and until when that holds. */
+    private record Refusal(String why, Instant until) {
+    }
+
+    private static final Duration UNMAPPABLE_PAUSE = Duration.ofHours(1);
+    private final Map<String, Refusal> unmappable = new ConcurrentHashMap<>();
+
+    private MariaDbReplica.Check checkReplica(ServerRecord record, Standby standby, Connection primary) {
+        Refusal refusal = unmappable.get(String.valueOf(standby.id()));
+        if (refusal != null && Instant.now().isBefore(refusal.until())) {
+            return MariaDbReplica.Check.no("gave a backup that has no place in the server's binary log ("
+                    + refusal.why() + "); tried again after " + refusal.until());
+        }
+        try (Connection rc = MariaDbReplica.connect(standby, record.agentUser(), record.agentPassword())) {
+            return MariaDbReplica.check(standby, primary, rc);
+        } catch (SQLException e) {
+            return MariaDbReplica.Check.no("cannot be reached (" + e.getMessage() + ")");
         }
     }
 
@@ -92,7 +121,10 @@ final class MariaDbSnapshots implements SnapshotSource {
             try {
                 MariaDbBackupManifest full = MariaDbEngine.manifest(repository, record.id(), baseBackupId);
                 String here = replica == null ? null : replica.source();
-                if (Objects.equals(full.source(), here)) {
+                if (Objects.equals(full.source(), here) && replica != null && replica.lsn() < full.toLsn()) {
+                    note = "full backup " + baseBackupId + " reaches LSN " + full.toLsn() + ", beyond the replica's "
+                            + replica.lsn() + ": the replica was rebuilt since, so a full was taken";
+                } else if (Objects.equals(full.source(), here)) {
                     base = Optional.of(new MariaDbBackup.Base(baseBackupId, full.toLsn()));
                 } else {
                     note = "full backup " + baseBackupId + " was taken on " + describe(full.source())

@@ -14,8 +14,15 @@ import java.util.regex.Pattern;
  *
  * @param position the primary's file and position; null when replicating by GTID
  * @param gtid     the GTID position; null when replicating by file and position
+ * @param ownGtid  the replica's own GTID position at the backup (mariadb-backup's "GTID of the
+ *                 last change"), when it writes a binary log: what the server's must be there
  */
-record ReplicaPoint(BinlogPosition position, String gtid) {
+record ReplicaPoint(BinlogPosition position, String gtid, String ownGtid) {
+    /** The same point, with the replica's own GTID position at it. */
+    ReplicaPoint withOwnGtid(String own) {
+        return new ReplicaPoint(position, gtid, own);
+    }
+
     private static final Pattern BY_POSITION = Pattern.compile(
             "MySQL slave binlog position: master '([^']*)' filename '([^']+)' position '(\\d+)'");
     private static final Pattern BY_GTID = Pattern.compile(
@@ -32,11 +39,11 @@ record ReplicaPoint(BinlogPosition position, String gtid) {
         Matcher byPosition = BY_POSITION.matcher(log);
         if (byPosition.find()) {
             return new ReplicaPoint(new BinlogPosition(byPosition.group(2), Long.parseLong(byPosition.group(3))),
-                    null);
+                    null, null);
         }
         Matcher byGtid = BY_GTID.matcher(log);
         if (byGtid.find() && !byGtid.group(1).isBlank()) {
-            return new ReplicaPoint(null, byGtid.group(1).strip());
+            return new ReplicaPoint(null, byGtid.group(1).strip(), null);
         }
         throw new HindsightException(HindsightException.Kind.FAILED, "mariadb-backup --slave-info recorded no"
                 + " position in the primary's binary log (is the replica replicating?)",
