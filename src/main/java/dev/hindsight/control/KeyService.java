@@ -1,6 +1,7 @@
 package dev.hindsight.control;
 
 import dev.hindsight.repo.Repository;
+import dev.hindsight.util.HindsightException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ public final class KeyService {
 
     public synchronized PassphraseChanged changePassphrase(char[] current, char[] next) throws IOException {
         if (current == null || next == null) {
-            throw dev.hindsight.util.HindsightException.invalid("a passphrase change needs the current and the new"
+            throw HindsightException.invalid("a passphrase change needs the current and the new"
                     + " passphrase", "give both: \"current\" and \"new\"");
         }
         List<dev.hindsight.store.Store> copies = storage.everyCopy();
@@ -55,13 +56,12 @@ public final class KeyService {
         int files;
         try {
             files = repository.changePassphrase(copies, current, next);
-        } catch (dev.hindsight.util.HindsightException refused) {
+        } catch (HindsightException refused) {
             // a refusal (wrong current passphrase, an immutable or damaged key file) comes before
             // any write and changes nothing; a failure part way keeps the pending passphrase, which
             // the daemon tries when the old one no longer opens the repository
-            if (staged && java.util.Set.of(dev.hindsight.util.HindsightException.Kind.INVALID_INPUT,
-                    dev.hindsight.util.HindsightException.Kind.CONFLICT, dev.hindsight.util.HindsightException.Kind.CORRUPT)
-                    .contains(refused.kind())) {
+            if (staged && java.util.Set.of(HindsightException.Kind.INVALID_INPUT, HindsightException.Kind.CONFLICT,
+                    HindsightException.Kind.CORRUPT).contains(refused.kind())) {
                 Passphrase.dropPending(passphraseFile.get());
             }
             throw refused;

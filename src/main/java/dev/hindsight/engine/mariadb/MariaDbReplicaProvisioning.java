@@ -64,7 +64,12 @@ final class MariaDbReplicaProvisioning {
             target.writeProfile(profile);
             Files.deleteIfExists(init);
             Files.createFile(init, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(init, "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port()
+            // the copy's GTID state as the replica's own: a later MASTER_USE_GTID=slave_pos starts right,
+            // and its GTID position (which its backups are checked by) covers the server's history
+            String gtidState = at.gtid().isEmpty() ? "" : "SET GLOBAL gtid_slave_pos = "
+                    + MariaDbLogins.literal(at.gtid()) + ";\n";
+            Files.writeString(init, gtidState + "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT="
+                    + primary.port()
                     + ", MASTER_USER=" + MariaDbLogins.literal(agent.user()) + ", MASTER_PASSWORD="
                     + MariaDbLogins.literal(agent.password()) + ", MASTER_LOG_FILE=" + MariaDbLogins.literal(at.file())
                     + ", MASTER_LOG_POS=" + at.offset() + ", MASTER_USE_GTID=no;\nSTART SLAVE;\n");
@@ -117,7 +122,7 @@ final class MariaDbReplicaProvisioning {
                     + prepared.tail(), "check free space and memory");
         }
         String[] info = Files.readString(standby.dataDir().resolve("xtrabackup_binlog_info")).strip().split("\\s+");
-        BinlogPosition at = new BinlogPosition(info[0], Long.parseLong(info[1]));
+        BinlogPosition at = new BinlogPosition(info[0], Long.parseLong(info[1]), info.length > 2 ? info[2] : "");
         // the copy's own records are not the replica's: its backups must not carry them
         try (DirectoryStream<Path> files = Files.newDirectoryStream(standby.dataDir(),
                 p -> p.getFileName().toString().startsWith("xtrabackup_")
