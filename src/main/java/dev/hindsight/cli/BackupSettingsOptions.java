@@ -12,6 +12,10 @@ final class BackupSettingsOptions {
     @Option(names = "--diff-interval", paramLabel = "DURATION",
             description = "time between differential backups, 5m to 24h, or off (default: 12h)")
     String diffInterval;
+    @Option(names = "--max-replay", paramLabel = "DURATION",
+            description = "the replay budget: a differential is taken when a restore would replay the log for longer"
+                    + " than this past the newest backup, 1s to 24h, or off (default: 60s)")
+    String maxReplay;
     @Option(names = "--storage-size", paramLabel = "GIB",
             description = "provisioned storage in GiB: the free backup allowance (default: the data size, rounded up)")
     Integer storageSizeGib;

@@ -35,7 +35,7 @@ final class ServerCreateCommand extends DaemonCommand {
         ApiClient client = client();
         JsonNode op = client.post("/api/v1/servers", new CreateRequest(name, engine, adminUser, adminPassword,
                 port, settings.retention, settings.fullInterval, settings.diffInterval, settings.storageSizeGib,
-                settings.redundancy, workload, tier));
+                settings.redundancy, workload, tier, settings.maxReplay));
         JsonNode server = OperationWaiter.await(client, op.path("id").asText(), err());
         ServerShowCommand.print(out(), server, output);
         if (!output.json()) {

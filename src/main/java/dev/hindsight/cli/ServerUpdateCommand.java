@@ -29,7 +29,7 @@ final class ServerUpdateCommand extends DaemonCommand {
         // the daemon checks everything (an empty update included), so the API gives the same answers
         ServerShowCommand.print(out(), client().patch("/api/v1/servers/" + name, new UpdateRequest(settings.retention,
                 settings.fullInterval, settings.diffInterval, settings.storageSizeGib, settings.redundancy, tier,
-                rehearsal, immutabilityDays)), output);
+                rehearsal, immutabilityDays, settings.maxReplay)), output);
         return ExitCodes.OK;
     }
 }

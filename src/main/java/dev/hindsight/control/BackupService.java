@@ -43,6 +43,11 @@ public final class BackupService {
      * there is no full to take it against becomes a full, and its record says so.
      */
     public Operation start(String name, BackupKind kind, String requestedBy) throws IOException {
+        return start(name, kind, requestedBy, null);
+    }
+
+    /** @param why why it was started (the replay budget's reason), kept as the backup's note */
+    public Operation start(String name, BackupKind kind, String requestedBy, String why) throws IOException {
         ManagedServer host = lookup.managed(name);
         ServerRecord record = lookup.live(name);
         if (!backingUp.add(record.id())) {
@@ -50,7 +55,7 @@ public final class BackupService {
                     "wait for it: `hindsight backup list --server " + name + "`");
         }
         try {
-            BackupRecord backup = job.register(record, kind);
+            BackupRecord backup = job.register(record, kind, why);
             Engine engine = engines.get(record.engine());
             return operations.submit("backup", name, requestedBy, progress -> {
                 try {

@@ -13,9 +13,19 @@ import java.time.Duration;
  * @param diffInterval   time between differentials; {@link Duration#ZERO} for none (fulls only)
  * @param storageSizeGib the provisioned storage (the free backup allowance), or null for the
  *                       data directory's size rounded up
+ * @param maxReplay      the replay budget: a differential is taken when a restore would replay
+ *                       longer than this past the newest backup; {@link Duration#ZERO} for none
  */
-public record BackupSettings(int retentionDays, Duration fullInterval, Duration diffInterval, Integer storageSizeGib) {
+public record BackupSettings(int retentionDays, Duration fullInterval, Duration diffInterval, Integer storageSizeGib,
+                             Duration maxReplay) {
     static final Duration MIN_INTERVAL = Duration.ofMinutes(5);
+    static final Duration MIN_MAX_REPLAY = Duration.ofSeconds(1);
+    static final Duration MAX_MAX_REPLAY = Duration.ofHours(24);
+
+    /** Settings with the default replay budget. */
+    public BackupSettings(int retentionDays, Duration fullInterval, Duration diffInterval, Integer storageSizeGib) {
+        this(retentionDays, fullInterval, diffInterval, storageSizeGib, ServerRecord.DEFAULT_MAX_REPLAY);
+    }
     static final Duration MAX_FULL_INTERVAL = Duration.ofDays(35);
     static final Duration MAX_DIFF_INTERVAL = Duration.ofDays(1);
     static final int MAX_STORAGE_GIB = 65_536;
@@ -28,7 +38,7 @@ public record BackupSettings(int retentionDays, Duration fullInterval, Duration 
 
     public static BackupSettings of(ServerRecord record) {
         return new BackupSettings(record.retentionDays(), record.fullBackupInterval(), record.diffBackupInterval(),
-                record.storageSizeGib());
+                record.storageSizeGib(), record.maxReplay());
     }
 
     /**
@@ -38,6 +48,11 @@ public record BackupSettings(int retentionDays, Duration fullInterval, Duration 
      * interval is an error.
      */
     public BackupSettings with(Integer retention, String full, String diff, Integer storageGib) {
+        return with(retention, full, diff, storageGib, null);
+    }
+
+    /** {@link #with(Integer, String, String, Integer)} and the replay budget ({@code off}, or 1s to 24h). */
+    public BackupSettings with(Integer retention, String full, String diff, Integer storageGib, String replay) {
         int days = retention == null ? retentionDays : retention;
         Validation.retentionDays(days);
         Duration fullEvery = full == null ? fullInterval
@@ -58,19 +73,25 @@ public record BackupSettings(int retentionDays, Duration fullInterval, Duration 
             throw HindsightException.invalid("storage size of " + size + " GiB is out of range",
                     "give a size between 1 and " + MAX_STORAGE_GIB + " GiB");
         }
-        return new BackupSettings(days, fullEvery, diffEvery, size);
+        Duration budget = replay == null ? maxReplay : "off".equalsIgnoreCase(replay) ? Duration.ZERO
+                : parse(replay, "replay budget", MIN_MAX_REPLAY, MAX_MAX_REPLAY, "e.g. 60s, 5m, or off");
+        return new BackupSettings(days, fullEvery, diffEvery, size, budget);
     }
 
     private static Duration parse(String text, String what, Duration max, String examples) {
+        return parse(text, what, MIN_INTERVAL, max, examples);
+    }
+
+    private static Duration parse(String text, String what, Duration min, Duration max, String examples) {
         Duration d;
         try {
             d = Duration.parse(text.toUpperCase().startsWith("P") ? text : "PT" + text);
         } catch (RuntimeException e) {
             d = null;
         }
-        if (d == null || d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(max) > 0) {
+        if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
             throw HindsightException.invalid("invalid " + what + " '" + text + "'",
-                    "give a duration between " + text(MIN_INTERVAL) + " and " + text(max) + ", " + examples);
+                    "give a duration between " + text(min) + " and " + text(max) + ", " + examples);
         }
         return d;
     }
@@ -83,6 +104,9 @@ public record BackupSettings(int retentionDays, Duration fullInterval, Duration 
         if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {
             return d.toHours() + "h";
         }
-        return d.toMinutes() + "m";
+        if (d.toMinutes() > 0 && d.equals(Duration.ofMinutes(d.toMinutes()))) {
+            return d.toMinutes() + "m";
+        }
+        return d.toSeconds() + "s";
     }
 }

@@ -32,6 +32,6 @@ final class ServerRecords {
         return new ServerRecord(id, name, engine, identity.version(), identity.systemIdentifier(), createdAt, null,
                 admin.user(), admin.password(), agent.user(), agent.password(), settings.retentionDays(),
                 settings.fullInterval(), restoredFrom, ltr, settings.diffInterval(), settings.storageSizeGib(),
-                redundancy, tier, firewallRules, null, null, null, null, null);
+                redundancy, tier, firewallRules, null, null, null, null, null, settings.maxReplay());
     }
 }

@@ -142,7 +142,8 @@ public final class ServerService {
     private PendingCreate claim(CreateRequest request) throws IOException {
         Validation.serverName(request.name());
         BackupSettings settings = BackupSettings.defaults().with(request.backupRetentionDays(),
-                request.fullBackupInterval(), request.diffBackupInterval(), request.storageSizeGib());
+                request.fullBackupInterval(), request.diffBackupInterval(), request.storageSizeGib(),
+                request.maxReplay());
         String adminUser = request.adminUser() == null ? "hsadmin" : request.adminUser();
         Validation.adminUser(adminUser, ServerRecords.AGENT_USER);
         String adminPassword = request.adminPassword() == null ? Secrets.newPassword() : request.adminPassword();
@@ -250,7 +251,7 @@ public final class ServerService {
     private ServerView updateSettings(String name, ServerRecord record, UpdateRequest request, Tier tier,
                                       ManagedServer host) throws IOException {
         BackupSettings s = BackupSettings.of(record).with(request.backupRetentionDays(), request.fullBackupInterval(),
-                request.diffBackupInterval(), request.storageSizeGib());
+                request.diffBackupInterval(), request.storageSizeGib(), request.maxReplay());
         PlacementPlanner.Choice redundancy = request.backupRedundancy() == null
                 ? new PlacementPlanner.Choice(record.backupRedundancy(), null)
                 : storage.choose(request.backupRedundancy(), null);
@@ -271,7 +272,7 @@ public final class ServerService {
                 .withRedundancy(redundancy.redundancy()).withTier(tier)
                 .withRehearsal(request.rehearsal() == null ? c.server(record.id()).orElseThrow().rehearsal()
                         : Rehearsal.parse(request.rehearsal()))
-                .withImmutabilityDays(immutability)));
+                .withImmutabilityDays(immutability).withMaxReplay(s.maxReplay())));
         ServerRecord updated = written.server(record.id()).orElseThrow();
         storage.assign(updated);
         log.info("Server {}: backup retention {} days, full every {}, differential every {}, storage {} GiB, "

@@ -21,6 +21,7 @@ import java.time.Instant;
  * @param rehearsal            how often a restore of the newest backup is rehearsed
  * @param lastRehearsal        the newest rehearsal's outcome (on whichever backup it restored), null before the first
  * @param standby              the standby backups are taken from, null: from the server itself
+ * @param maxReplay            the replay budget ({@code PT1M}), or {@code off}
  * @param immutabilityDays     for how many days the storage holds each new object immutable; 0: not at all
  */
 public record ServerView(
@@ -62,7 +63,8 @@ public record ServerView(
         String rehearsal,
         int immutabilityDays,
         dev.hindsight.repo.catalog.Verification lastRehearsal,
-        dev.hindsight.repo.catalog.Standby standby) {
+        dev.hindsight.repo.catalog.Standby standby,
+        String maxReplay) {
 
     /** The same view with a note about the redundancy chosen (at create: why it is not what the preset asks). */
     public ServerView withStorageNote(String note) {
@@ -72,6 +74,6 @@ public record ServerView(
                 logCapturePosition, logCapturePendingBytes,
                 logCaptureError, restoredFrom, createdAt, longTermRetention, backupRedundancy, backupCopies, geoSite,
                 geoLagSeconds, geoBehindBytes, geoError, note, tier, firewallRules, locks, rehearsal,
-                immutabilityDays, lastRehearsal, standby);
+                immutabilityDays, lastRehearsal, standby, maxReplay);
     }
 }

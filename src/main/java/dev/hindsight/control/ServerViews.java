@@ -77,7 +77,7 @@ public record ServerViews(Repository repository, StorageService storage, Engines
                 geo.map(GeoCopier.Status::behindBytes).orElse(null), geo.map(GeoCopier.Status::error).orElse(null),
                 storage.note(record).orElse(null), record.tier().text(), record.firewallRules(), record.locks(),
                 record.rehearsal().text(), record.immutabilityDays(), lastRehearsal(catalog.backupsOf(record.id())),
-                record.standby());
+                record.standby(), record.maxReplay().isZero() ? "off" : record.maxReplay().toString());
     }
 
     private double secondsSince(Instant t) {

@@ -5,6 +5,11 @@ import dev.hindsight.control.ManagedServer;
 import dev.hindsight.control.Operations;
 import dev.hindsight.control.ServerLookup;
 import dev.hindsight.control.ServerState;
+import dev.hindsight.engine.Engine;
+import dev.hindsight.engine.Engines;
+import dev.hindsight.plan.LogChain;
+import dev.hindsight.plan.Position;
+import dev.hindsight.plan.ReplayBudget;
 import dev.hindsight.plan.Schedule;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupKind;
@@ -21,8 +26,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Starts the full and differential backups the {@link Schedule} says are due. One pass per call. */
-public record BackupScheduler(ServerLookup lookup, Repository repository, BackupService backups,
+/**
+ * Starts the full and differential backups the {@link Schedule} says are due, and the
+ * differentials the {@link ReplayBudget} asks for. One pass of each per call.
+ */
+public record BackupScheduler(ServerLookup lookup, Repository repository, BackupService backups, Engines engines,
                               Clock clock) {
     private static final Logger log = LoggerFactory.getLogger(BackupScheduler.class);
 
@@ -41,6 +49,42 @@ public record BackupScheduler(ServerLookup lookup, Repository repository, Backup
         }
         return Schedule.differentialDue(backups, server.fullBackupInterval(), server.diffBackupInterval(), now)
                 .map(reason -> new Due(BackupKind.DIFF, reason));
+    }
+
+    /**
+     * Starts a differential of each running server whose log since its newest backup would take
+     * longer than its replay budget to replay.
+     */
+    public void budgetPass() throws IOException {
+        Catalog catalog = repository.catalog();
+        for (ManagedServer host : lookup.all()) {
+            Optional<ServerRecord> record = catalog.server(host.id());
+            if (host.state() != ServerState.RUNNING || record.isEmpty() || record.get().maxReplay().isZero()) {
+                continue;
+            }
+            List<BackupRecord> history = catalog.backupsOf(host.id());
+            Optional<BackupRecord> base = ReplayBudget.newestBase(history);
+            if (base.isEmpty()) {
+                continue;
+            }
+            Engine engine = engines.get(record.get().engine());
+            long bytes = logBytesFrom(engine.logs().chain(repository, host.id()), base.get().startPosition());
+            Optional<String> why = ReplayBudget.differentialDue(history, base.get(), bytes,
+                    engine.logs().redoBytesPerSecond(), record.get().maxReplay(), clock.instant());
+            if (why.isPresent()) {
+                log.info("Differential backup of {}: {}", host.name(), why.get());
+                try {
+                    backups.start(host.name(), BackupKind.DIFF, Operations.BY_SCHEDULE, why.get());
+                } catch (HindsightException e) {
+                    log.info("Differential backup of {} for its replay budget not started: {}", host.name(),
+                            e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static <P extends Position> long logBytesFrom(LogChain<P> chain, String start) {
+        return chain.bytesAfter(chain.position(start));
     }
 
     public void pass() throws IOException {

@@ -61,6 +61,8 @@ public final class Daemon implements AutoCloseable {
     private final ApiServer api;
     /** How fresh /metrics is: a scrape serves what the last refresh read, never the repository itself. */
     static final java.time.Duration METRICS_EVERY = java.time.Duration.ofSeconds(5);
+    /** How often the replay budget is checked: a restore overshoots it by at most about this much log. */
+    static final java.time.Duration BUDGET_EVERY = java.time.Duration.ofSeconds(10);
     /** The geo copy's pass; under normal load its lag stays within a few of these. */
     static final java.time.Duration GEO_COPY_EVERY = java.time.Duration.ofSeconds(5);
     /** Copying a large backup to the paired region takes a while: on its own thread, not the loops'. */
@@ -110,7 +112,8 @@ public final class Daemon implements AutoCloseable {
         writeOwnerOnly(home.endpoint(), Json.MAPPER.writeValueAsString(Map.of("port", api.port(),
                 "pid", ProcessHandle.current().pid())));
         Supervisor supervisor = new Supervisor(db, engines, control.restarts());
-        BackupScheduler scheduler = new BackupScheduler(control.lookup(), repository, control.backups(), clock);
+        BackupScheduler scheduler = new BackupScheduler(control.lookup(), repository, control.backups(), engines,
+                clock);
         loops.scheduleWithFixedDelay(guard("supervisor", supervisor::pass), 5, 5, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(guard("scheduler", () -> {
             try {
@@ -119,6 +122,13 @@ public final class Daemon implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
         }), 30, 30, TimeUnit.SECONDS);
+        loops.scheduleWithFixedDelay(guard("replay budget", () -> {
+            try {
+                scheduler.budgetPass();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), BUDGET_EVERY.toSeconds(), BUDGET_EVERY.toSeconds(), TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(guard("metrics", metrics::refresh), METRICS_EVERY.toMillis(),
                 METRICS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(guard("usage sample", control.usage()::sample), 1, 60, TimeUnit.MINUTES);

@@ -35,4 +35,11 @@ public interface LogSource {
      */
     record LogUsage(int objects, long logicalBytes) {
     }
+
+    /**
+     * How fast a restore here replays this engine's log, for the replay budget: a conservative
+     * figure (slower than measured on a small machine), so the budget errs on the side of a
+     * differential too many.
+     */
+    double redoBytesPerSecond();
 }

@@ -54,6 +54,11 @@ public final class BackupJob {
      * differential is taken against the newest completed full; without one it becomes a full.
      */
     public BackupRecord register(ServerRecord server, BackupKind kind) throws java.io.IOException {
+        return register(server, kind, null);
+    }
+
+    /** @param why why it was started, kept as its note (null: asked for, or by the schedule) */
+    public BackupRecord register(ServerRecord server, BackupKind kind, String why) throws java.io.IOException {
         BackupRecord[] registered = new BackupRecord[1];
         repository.updateCatalog(c -> {
             Optional<BackupRecord> base = kind != BackupKind.DIFF ? Optional.empty() : c.backupsOf(server.id())
@@ -61,7 +66,7 @@ public final class BackupJob {
                     .max(Comparator.comparing(BackupRecord::consistentAt));
             BackupKind taken = base.isPresent() ? kind : BackupKind.FULL;
             String note = kind == BackupKind.DIFF && base.isEmpty()
-                    ? "no completed full backup to take a differential against: a full backup was taken instead" : null;
+                    ? "no completed full backup to take a differential against: a full backup was taken instead" : why;
             registered[0] = BackupRecord.running(newBackupId(clock, taken), server.id(), taken,
                     base.map(BackupRecord::id).orElse(null), clock.instant(), note);
             return c.withBackup(registered[0]);

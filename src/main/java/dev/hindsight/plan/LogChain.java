@@ -33,4 +33,11 @@ public interface LogChain<P extends Position> {
 
         Optional<String> gap();
     }
+
+    /**
+     * The log bytes held after {@code start}, to the newest stored: what a restore to the latest
+     * point replays from there. A measure for the replay budget; a hole or an open segment still
+     * counts what lies beyond it.
+     */
+    long bytesAfter(P start);
 }

@@ -51,4 +51,22 @@ class BackupSettingsTest {
                 .isInstanceOf(HindsightException.class)
                 .satisfies(e -> assertThat(e.getMessage() + " " + ((HindsightException) e).hint()).contains(message));
     }
+
+    @Test
+    void theReplayBudgetIsSixtySecondsByDefaultADurationOrOffAndNothingElse() {
+        assertThat(BackupSettings.defaults().maxReplay()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(BackupSettings.defaults().with(null, null, null, null, "5m").maxReplay())
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThat(BackupSettings.defaults().with(null, null, null, null, "30s").maxReplay())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(BackupSettings.defaults().with(null, null, null, null, "off").maxReplay()).isZero();
+        BackupSettings off = BackupSettings.defaults().with(null, null, null, null, "off");
+        assertThat(off.with(3, null, null, null).maxReplay()).as("kept when not given").isZero();
+        for (String bad : new String[]{"0s", "500ms", "25h", "soon"}) {
+            assertThatThrownBy(() -> BackupSettings.defaults().with(null, null, null, null, bad))
+                    .isInstanceOf(HindsightException.class)
+                    .satisfies(e -> assertThat(e.getMessage() + " " + ((HindsightException) e).hint())
+                            .contains("invalid replay budget", "between 1s and 24h", "off"));
+        }
+    }
 }

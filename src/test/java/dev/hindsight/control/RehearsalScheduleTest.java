@@ -22,7 +22,7 @@ class RehearsalScheduleTest {
     private static ServerRecord server(Rehearsal schedule) {
         return new ServerRecord("s1", "prod", "postgres", "17", "42", NOW.minus(Duration.ofDays(30)), null, "a", "p",
                 "g", "q", 7, Duration.ofDays(7), null, null, Duration.ofHours(12), null, Redundancy.LOCAL, null, null,
-                null, null, schedule, null, null);
+                null, null, schedule, null, null, null);
     }
 
     private static BackupRecord full(Duration ago, Duration rehearsedAgo) {

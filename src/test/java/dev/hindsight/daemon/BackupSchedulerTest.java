@@ -18,7 +18,7 @@ class BackupSchedulerTest {
 
     static ServerRecord server(Duration full, Duration diff) {
         return new ServerRecord("s1", "prod", "postgres", "17", "42", NOW.minus(Duration.ofDays(30)), null, "a", "p",
-                "g", "q", 7, full, null, null, diff, null, Redundancy.LOCAL, null, null, null, null, null, null, null);
+                "g", "q", 7, full, null, null, diff, null, Redundancy.LOCAL, null, null, null, null, null, null, null, null);
     }
 
     static BackupRecord completed(String id, BackupKind kind, String base, Duration ago) {

@@ -89,6 +89,6 @@ class ProtectionSweepTest {
     private static ServerRecord server(String id, int immutabilityDays) {
         return new ServerRecord(id, "name-" + id, "postgres", "17", "1", Instant.EPOCH, null, "a", "p", "g", "q", 7,
                 Duration.ofDays(7), null, null, Duration.ofHours(12), null, Redundancy.LOCAL, null, null, null, null,
-                null, immutabilityDays, null);
+                null, immutabilityDays, null, null);
     }
 }

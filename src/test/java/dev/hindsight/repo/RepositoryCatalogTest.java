@@ -152,7 +152,7 @@ class RepositoryCatalogTest {
     static ServerRecord server(String id) {
         return new ServerRecord(id, "name-" + id, "postgres", "17.2", "7441234567890123456", T0, null,
                 "admin", "admin-secret", "hindsight_agent", "agent-secret", 7, Duration.ofHours(24), null, null,
-                Duration.ofHours(12), null, null, null, null, null, null, null, null, null);
+                Duration.ofHours(12), null, null, null, null, null, null, null, null, null, null);
     }
 
     private List<String> keys() throws IOException {

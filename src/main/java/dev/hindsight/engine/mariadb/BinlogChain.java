@@ -87,6 +87,19 @@ public final class BinlogChain implements LogChain<BinlogPosition> {
     }
 
     @Override
+    public long bytesAfter(BinlogPosition start) {
+        long bytes = 0;
+        for (FileReach f : files) {
+            if (f.sequence() == start.sequence()) {
+                bytes += Math.max(0, f.reach() - start.offset());
+            } else if (f.sequence() > start.sequence()) {
+                bytes += f.reach();
+            }
+        }
+        return bytes;
+    }
+
+    @Override
     public BinlogPosition position(String text) {
         return BinlogPosition.parse(text);
     }

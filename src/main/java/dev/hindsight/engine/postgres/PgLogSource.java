@@ -20,6 +20,14 @@ import java.util.Optional;
  * of each segment beside it for differentials; read back as a {@link WalChain}.
  */
 final class PgLogSource implements LogSource {
+    /** PostgreSQL's single-threaded redo read ~120 MB/s of pgbench WAL on 2 cores (docs/BENCHMARKS.md). */
+    private static final double REDO_BYTES_PER_SECOND = 48.0 * 1024 * 1024;
+
+    @Override
+    public double redoBytesPerSecond() {
+        return REDO_BYTES_PER_SECOND;
+    }
+
     private static final Logger log = LoggerFactory.getLogger(PgLogSource.class);
 
     private final Map<String, PgWalSummarizer> summarizers;

@@ -84,6 +84,11 @@ public final class WalChain implements LogChain<Lsn> {
     }
 
     @Override
+    public long bytesAfter(Lsn start) {
+        return bySegno.isEmpty() ? 0 : Math.max(0, bySegno.lastEntry().getValue().end().value() - start.value());
+    }
+
+    @Override
     public long unitOf(Lsn position) {
         return position.segment();
     }

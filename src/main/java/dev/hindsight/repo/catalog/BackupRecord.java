@@ -86,10 +86,12 @@ public record BackupRecord(
                 immutableUntil, where);
     }
 
-    /** The differential this was meant to be became a full, for the reason {@code note}. */
+    /** The differential this was meant to be became a full, for the reason {@code note} (after why it was started). */
     public BackupRecord fullInstead(String note) {
+        String merged = reason == null ? note : note == null ? reason : reason + "; " + note;
         return new BackupRecord(id, serverId, BackupKind.FULL, null, status, startedAt, consistentAt, finishedAt,
-                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, note, ltr, verification, immutableUntil, takenFrom);
+                startPosition, stopPosition, timeline, files, logicalBytes, storedBytes, merged, ltr, verification,
+                immutableUntil, takenFrom);
     }
 
     /** This backup held until {@code hold.until()}, unless an existing hold already lasts longer. */

@@ -59,13 +59,19 @@ public record ServerRecord(
         List<ManagementLock> locks,
         Rehearsal rehearsal,
         Integer immutabilityDays,
-        Standby standby) {
+        Standby standby,
+        Duration maxReplay) {
 
     /** The longest immutability a server can have: ten years, as long as long-term retention holds. */
     public static final int MAX_IMMUTABILITY_DAYS = 3650;
 
     public static final Duration DEFAULT_FULL_INTERVAL = Duration.ofDays(7);
     public static final Duration DEFAULT_DIFF_INTERVAL = Duration.ofHours(12);
+    /**
+     * How long a restore may replay log past its newest full or differential: a differential is
+     * taken when the log since would take longer (zero: no such differentials).
+     */
+    public static final Duration DEFAULT_MAX_REPLAY = Duration.ofSeconds(60);
 
     public ServerRecord {
         // catalogs written before differentials existed
@@ -76,6 +82,7 @@ public record ServerRecord(
         locks = locks == null ? List.of() : List.copyOf(locks); // catalogs before locks
         rehearsal = rehearsal == null ? Rehearsal.DEFAULT : rehearsal;
         immutabilityDays = immutabilityDays == null ? 0 : immutabilityDays; // catalogs before immutability
+        maxReplay = maxReplay == null ? DEFAULT_MAX_REPLAY : maxReplay; // catalogs before the replay budget
     }
 
     @JsonIgnore
@@ -87,56 +94,56 @@ public record ServerRecord(
     public ServerRecord withDeletedAt(Instant when, Instant finalLog) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, when,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLog, locks, rehearsal, immutabilityDays, standby);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLog, locks, rehearsal, immutabilityDays, standby, maxReplay);
     }
 
     public ServerRecord withBackupSettings(int retention, Duration fullInterval, Duration diffInterval,
                                            Integer storageGib) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retention, fullInterval, restoredFrom, ltr,
-                diffInterval, storageGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
+                diffInterval, storageGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby, maxReplay);
     }
 
     public ServerRecord withRedundancy(Redundancy redundancy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
+                diffBackupInterval, storageSizeGib, redundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby, maxReplay);
     }
 
     public ServerRecord withLtr(LtrPolicy policy) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom,
-                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
+                policy, diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby, maxReplay);
     }
 
     public ServerRecord withSystemIdentifier(String system, String version) {
         return new ServerRecord(id, name, engine, version, system, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby, maxReplay);
     }
 
     public ServerRecord withTier(Tier next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
+                diffBackupInterval, storageSizeGib, backupRedundancy, next, firewallRules, finalLogAt, locks, rehearsal, immutabilityDays, standby, maxReplay);
     }
 
     public ServerRecord withFirewallRules(List<FirewallRule> rules) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules, finalLogAt, locks, rehearsal, immutabilityDays, standby);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, rules, finalLogAt, locks, rehearsal, immutabilityDays, standby, maxReplay);
     }
 
     public ServerRecord withLocks(List<ManagementLock> next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, next, rehearsal, immutabilityDays, standby);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, next, rehearsal, immutabilityDays, standby, maxReplay);
     }
 
     public ServerRecord withRehearsal(Rehearsal next) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
-                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, next, immutabilityDays, standby);
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, next, immutabilityDays, standby, maxReplay);
     }
 
     /** Backups are taken from {@code next} from now on; null: from the primary. */
@@ -144,14 +151,21 @@ public record ServerRecord(
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
                 diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal,
-                immutabilityDays, next);
+                immutabilityDays, next, maxReplay);
     }
 
     public ServerRecord withImmutabilityDays(int days) {
         return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
                 adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
                 diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal,
-                days, standby);
+                days, standby, maxReplay);
+    }
+
+    public ServerRecord withMaxReplay(Duration next) {
+        return new ServerRecord(id, name, engine, engineVersion, systemIdentifier, createdAt, deletedAt,
+                adminUser, adminPassword, agentUser, agentPassword, retentionDays, fullBackupInterval, restoredFrom, ltr,
+                diffBackupInterval, storageSizeGib, backupRedundancy, tier, firewallRules, finalLogAt, locks, rehearsal,
+                immutabilityDays, standby, next);
     }
 
     /** How long the storage holds each new object of the server immutable; zero if it does not. */
