@@ -7,6 +7,8 @@ import dev.hindsight.control.ServerLookup;
 import dev.hindsight.control.ServerState;
 import dev.hindsight.engine.Engine;
 import dev.hindsight.engine.Engines;
+import dev.hindsight.engine.LogCapture;
+import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.plan.LogChain;
 import dev.hindsight.plan.Position;
 import dev.hindsight.plan.ReplayBudget;
@@ -24,14 +26,21 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Starts the full and differential backups the {@link Schedule} says are due, and the
  * differentials the {@link ReplayBudget} asks for. One pass of each per call.
  */
 public record BackupScheduler(ServerLookup lookup, Repository repository, BackupService backups, Engines engines,
-                              Clock clock) {
+                              CaptureManager captures, Map<String, String> measured, Clock clock) {
+    public BackupScheduler(ServerLookup lookup, Repository repository, BackupService backups, Engines engines,
+                           CaptureManager captures, Clock clock) {
+        this(lookup, repository, backups, engines, captures, new ConcurrentHashMap<>(), clock);
+    }
+
     private static final Logger log = LoggerFactory.getLogger(BackupScheduler.class);
 
     /** A backup the schedule says is due, and why. */
@@ -67,8 +76,19 @@ public record BackupScheduler(ServerLookup lookup, Repository repository, Backup
             if (base.isEmpty()) {
                 continue;
             }
+            // a server whose log was within its budget and has not moved since: no listing of the repository
+            String state = base.get().id() + "@" + captures.capture(host.id()).flatMap(LogCapture::durablePosition)
+                    .map(Position::text).orElse("?") + "/" + record.get().maxReplay();
+            if (state.equals(measured.get(host.id()))) {
+                continue;
+            }
             Engine engine = engines.get(record.get().engine());
             long bytes = logBytesFrom(engine.logs().chain(repository, host.id()), base.get().startPosition());
+            if (ReplayBudget.within(bytes, engine.logs().redoBytesPerSecond(), record.get().maxReplay())) {
+                measured.put(host.id(), state);
+                continue;
+            }
+            measured.remove(host.id());
             Optional<String> why = ReplayBudget.differentialDue(history, base.get(), bytes,
                     engine.logs().redoBytesPerSecond(), record.get().maxReplay(), clock.instant());
             if (why.isPresent()) {

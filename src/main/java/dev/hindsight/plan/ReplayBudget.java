@@ -32,6 +32,11 @@ public final class ReplayBudget {
         return backups.stream().filter(BackupRecord::isCompleted).max(Comparator.comparing(BackupRecord::consistentAt));
     }
 
+    /** Whether replaying {@code logBytes} at {@code redoBytesPerSecond} takes at most {@code budget}. */
+    public static boolean within(long logBytes, double redoBytesPerSecond, Duration budget) {
+        return logBytes / redoBytesPerSecond <= budget.toMillis() / 1000.0;
+    }
+
     /**
      * Why a differential is due for the budget, or empty if it is not.
      *
@@ -49,10 +54,10 @@ public final class ReplayBudget {
                 && lastAttempt.get().startedAt().plus(Schedule.RETRY_AFTER_FAILURE).isAfter(now)) {
             return Optional.empty();
         }
-        double seconds = logBytes / redoBytesPerSecond;
-        if (seconds <= budget.toMillis() / 1000.0) {
+        if (within(logBytes, redoBytesPerSecond, budget)) {
             return Optional.empty();
         }
+        double seconds = logBytes / redoBytesPerSecond;
         return Optional.of(String.format(java.util.Locale.ROOT, "replay budget: the log since backup %s (%.0f MiB)"
                         + " would take about %.0f s to replay at %.0f MiB/s, more than the %d s budget", base.id(),
                 logBytes / MIB, seconds, redoBytesPerSecond / MIB, budget.toSeconds()));
