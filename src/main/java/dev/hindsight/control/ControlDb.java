@@ -54,6 +54,9 @@ public final class ControlDb implements AutoCloseable {
                           seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
                           action TEXT NOT NULL, target TEXT, status INTEGER NOT NULL, detail TEXT)""");
                 s.execute("""
+                        CREATE TABLE IF NOT EXISTS redo_samples (
+                          engine TEXT NOT NULL, at TEXT NOT NULL, bytes INTEGER NOT NULL, millis INTEGER NOT NULL)""");
+                s.execute("""
                         CREATE TABLE IF NOT EXISTS usage_samples (
                           server_id TEXT NOT NULL, at TEXT NOT NULL, stored INTEGER NOT NULL,
                           allowance INTEGER NOT NULL, PRIMARY KEY (server_id, at))""");
@@ -114,6 +117,25 @@ public final class ControlDb implements AutoCloseable {
                 Usage.ByType byType = rs.wasNull() ? null
                         : new Usage.ByType(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7));
                 out.add(new Usage.Sample(Instant.parse(rs.getString(1)), rs.getLong(2), rs.getLong(3), byType));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    public synchronized void insertRedoSample(dev.hindsight.engine.RedoSample sample, Instant at) {
+        update("INSERT INTO redo_samples(engine, at, bytes, millis) VALUES (?,?,?,?)", sample.engine(), at.toString(),
+                sample.bytes(), sample.millis());
+    }
+
+    /** The newest {@code limit} redo samples of {@code engine}. */
+    public synchronized List<dev.hindsight.engine.RedoSample> redoSamples(String engine, int limit) {
+        try (PreparedStatement ps = prepare("SELECT bytes, millis FROM redo_samples WHERE engine = ? ORDER BY at DESC"
+                + " LIMIT " + limit, engine); ResultSet rs = ps.executeQuery()) {
+            List<dev.hindsight.engine.RedoSample> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new dev.hindsight.engine.RedoSample(engine, rs.getLong(1), rs.getLong(2)));
             }
             return out;
         } catch (SQLException e) {

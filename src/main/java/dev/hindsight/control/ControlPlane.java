@@ -36,6 +36,7 @@ public final class ControlPlane {
     private final FirewallService firewall;
     private final Restarts restarts = new Restarts();
     private final ActivityFeed activity = new ActivityFeed();
+    private final RedoRates redoRates;
 
     public ControlPlane(Home home, ControlDb db, Repository repository, PlacedStore placed, StorageService storage,
                         Engines engines, CaptureManager captures, Operations operations, Clock clock,
@@ -52,7 +53,9 @@ public final class ControlPlane {
         newServers = new NewServers(home, db, repository, storage, captures, backups, ports, clock);
         servers = new ServerService(db, repository, storage, engines, captures, newServers, views, lookup, names, home,
                 operations, backups, clock);
-        restores = new RestoreService(db, repository, storage, engines, captures, newServers, lookup, names, clock);
+        redoRates = new RedoRates(db, clock);
+        restores = new RestoreService(db, repository, storage, engines, captures, newServers, lookup, names, redoRates,
+                clock);
         exports = new ExportService(restores, engines, clock);
         keys = new KeyService(repository, storage, passphraseFile);
         retention = new RetentionService(repository, engines, lookup, views, clock);
@@ -62,7 +65,8 @@ public final class ControlPlane {
         consoleLinks = new ConsoleLinks(tokens, clock);
         deletedServers = new DeletedServers(repository, engines);
         locks = new LockService(repository, lookup, clock);
-        rehearsals = new RehearsalService(home, repository, engines, captures, lookup, operations, ports, clock);
+        rehearsals = new RehearsalService(home, repository, engines, captures, lookup, operations, ports, redoRates,
+                clock);
         audit = new AuditLog(db, activity, clock);
         operations.onChange(op -> activity.publish(ActivityFeed.Kind.OPERATION, op));
         firewall = new FirewallService(repository, engines, lookup, backups);
@@ -126,6 +130,10 @@ public final class ControlPlane {
 
     public RestoreService restores() {
         return restores;
+    }
+
+    public RedoRates redoRates() {
+        return redoRates;
     }
 
     public ExportService exports() {

@@ -49,6 +49,7 @@ public final class RehearsalService {
     private final ServerLookup lookup;
     private final Operations operations;
     private final Ports ports;
+    private final RedoRates redoRates;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
@@ -59,8 +60,9 @@ public final class RehearsalService {
     private static final String MARKER = "rehearsal.json";
 
     public RehearsalService(Home home, Repository repository, Engines engines, CaptureManager captures,
-                            ServerLookup lookup, Operations operations, Ports ports, Clock clock) {
+                            ServerLookup lookup, Operations operations, Ports ports, RedoRates redoRates, Clock clock) {
         this.ports = ports;
+        this.redoRates = redoRates;
         this.home = home;
         this.repository = repository;
         this.engines = engines;
@@ -153,9 +155,9 @@ public final class RehearsalService {
             Files.createDirectories(scratch.runDir());
             dev.hindsight.util.Json.MAPPER.writeValue(dir.resolve(MARKER).toFile(),
                     new Marker(record.engine(), id, scratch.port()));
-            engine.restorer().restoreAndPromote(repository, plan, record, scratch, dir.resolve("restore-wal"),
-                    new Credentials(record.agentUser(), record.agentPassword()), RestoreService.RECOVERY_TIMEOUT,
-                    progress);
+            redoRates.record(engine.restorer().restoreAndPromote(repository, plan, record, scratch,
+                    dir.resolve("restore-wal"), new Credentials(record.agentUser(), record.agentPassword()),
+                    RestoreService.RECOVERY_TIMEOUT, progress));
             progress.update("checking integrity", 0, -1);
             IntegrityCheck check = engine.restorer().check(scratch, new Credentials(record.adminUser(),
                     record.adminPassword()));

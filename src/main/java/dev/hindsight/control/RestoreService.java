@@ -40,6 +40,7 @@ public final class RestoreService {
     private static final Logger log = LoggerFactory.getLogger(RestoreService.class);
     static final Duration RECOVERY_TIMEOUT = Duration.ofHours(2);
     private final ControlDb db;
+    private final RedoRates redoRates;
     private final Repository repository;
     private final StorageService storage;
     private final Engines engines;
@@ -51,8 +52,9 @@ public final class RestoreService {
 
     public RestoreService(ControlDb db, Repository repository, StorageService storage, Engines engines,
                           CaptureManager captures, NewServers newServers, ServerLookup lookup, NameLocks names,
-                          Clock clock) {
+                          RedoRates redoRates, Clock clock) {
         this.db = db;
+        this.redoRates = redoRates;
         this.repository = repository;
         this.storage = storage;
         this.engines = engines;
@@ -242,8 +244,8 @@ public final class RestoreService {
             // tier always, firewall rules where the engine keeps them (MariaDB), as the managed services do
             List<FirewallRule> rules = engine.restorer().inheritsFirewallRules() ? source.firewallRules() : List.of();
             ServerProfile profile = ServerProfile.of(source.tier(), rules);
-            engine.restorer().restoreAndPromote(from.repository(), plan, source, host.spec(profile), staging,
-                    new Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT, progress);
+            redoRates.record(engine.restorer().restoreAndPromote(from.repository(), plan, source, host.spec(profile),
+                    staging, new Credentials(source.agentUser(), source.agentPassword()), RECOVERY_TIMEOUT, progress));
             FileTrees.deleteRecursively(staging);
             IntegrityCheck check = body.check() ? checkIntegrity(engine, host, source, body.name(), progress) : null;
             ServerRecord record = ServerRecords.newServer(host.id(), body.name(), source.engine(),

@@ -2,6 +2,7 @@ package dev.hindsight.daemon;
 
 import dev.hindsight.control.BackupService;
 import dev.hindsight.control.ManagedServer;
+import dev.hindsight.control.RedoRates;
 import dev.hindsight.control.Operations;
 import dev.hindsight.control.ServerLookup;
 import dev.hindsight.control.ServerState;
@@ -35,10 +36,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * differentials the {@link ReplayBudget} asks for. One pass of each per call.
  */
 public record BackupScheduler(ServerLookup lookup, Repository repository, BackupService backups, Engines engines,
-                              CaptureManager captures, Map<String, String> measured, Clock clock) {
+                              CaptureManager captures, RedoRates redoRates, Map<String, String> measured,
+                              Clock clock) {
     public BackupScheduler(ServerLookup lookup, Repository repository, BackupService backups, Engines engines,
-                           CaptureManager captures, Clock clock) {
-        this(lookup, repository, backups, engines, captures, new ConcurrentHashMap<>(), clock);
+                           CaptureManager captures, RedoRates redoRates, Clock clock) {
+        this(lookup, repository, backups, engines, captures, redoRates, new ConcurrentHashMap<>(), clock);
     }
 
     private static final Logger log = LoggerFactory.getLogger(BackupScheduler.class);
@@ -84,13 +86,14 @@ public record BackupScheduler(ServerLookup lookup, Repository repository, Backup
             }
             Engine engine = engines.get(record.get().engine());
             long bytes = logBytesFrom(engine.logs().chain(repository, host.id()), base.get().startPosition());
-            if (ReplayBudget.within(bytes, engine.logs().redoBytesPerSecond(), record.get().maxReplay())) {
+            double rate = redoRates.of(engine);
+            if (ReplayBudget.within(bytes, rate, record.get().maxReplay())) {
                 measured.put(host.id(), state);
                 continue;
             }
             measured.remove(host.id());
-            Optional<String> why = ReplayBudget.differentialDue(history, base.get(), bytes,
-                    engine.logs().redoBytesPerSecond(), record.get().maxReplay(), clock.instant());
+            Optional<String> why = ReplayBudget.differentialDue(history, base.get(), bytes, rate,
+                    record.get().maxReplay(), clock.instant());
             if (why.isPresent()) {
                 log.info("Differential backup of {}: {}", host.name(), why.get());
                 try {

@@ -113,7 +113,7 @@ public final class Daemon implements AutoCloseable {
                 "pid", ProcessHandle.current().pid())));
         Supervisor supervisor = new Supervisor(db, engines, control.restarts());
         BackupScheduler scheduler = new BackupScheduler(control.lookup(), repository, control.backups(), engines,
-                captures, clock);
+                captures, control.redoRates(), clock);
         loops.scheduleWithFixedDelay(guard("supervisor", supervisor::pass), 5, 5, TimeUnit.SECONDS);
         loops.scheduleWithFixedDelay(guard("scheduler", () -> {
             try {

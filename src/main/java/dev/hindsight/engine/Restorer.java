@@ -15,9 +15,10 @@ import java.util.Optional;
 public interface Restorer {
     /**
      * Restores into a new managed server and returns once it is promoted and accepts
-     * connections; log replay may start while later log is still being staged.
+     * connections; log replay may start while later log is still being staged. Returns how fast
+     * it replayed the log, when it replayed any.
      */
-    void restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source, ServerSpec server,
+    Optional<RedoSample> restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source, ServerSpec server,
                            Path stagingDir, Credentials agent, Duration timeout, Progress progress) throws IOException;
 
     /**

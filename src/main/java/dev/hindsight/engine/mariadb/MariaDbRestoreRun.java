@@ -1,5 +1,6 @@
 package dev.hindsight.engine.mariadb;
 
+import dev.hindsight.engine.RedoSample;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
@@ -18,6 +19,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One restore of a MariaDB server into a new data directory, to the plan's point: the backup
@@ -47,7 +49,8 @@ final class MariaDbRestoreRun {
         this.replayThreads = replayThreads;
     }
 
-    void run(Progress progress) throws IOException {
+    /** Restores; returns how fast the binary log was replayed, when any was. */
+    Optional<RedoSample> run(Progress progress) throws IOException {
         MariaDbBackupManifest backup = MariaDbEngine.manifest(repository, source.id(), plan.backup().id());
         List<MariaDbBackupManifest> chain = new ArrayList<>();
         if (MariaDbBackupManifest.DIFF.equals(backup.kind())) {
@@ -63,7 +66,7 @@ final class MariaDbRestoreRun {
                 stagingDir.resolve("binlog"), progress);
         try {
             if (logs.until().isPresent()) {
-                replay(start, logs.replayed(), logs.until().get(), backup.gtid(), progress);
+                return Optional.of(replay(start, logs.replayed(), logs.until().get(), backup.gtid(), progress));
             } else {
                 cluster.start(MariaDbEngine.START_TIMEOUT);
                 try (Connection c = admin()) {
@@ -71,6 +74,7 @@ final class MariaDbRestoreRun {
                 }
                 log.info("Restored {} to backup {} at {}: no transaction to replay", source.name(), backup.position(),
                         plan.pointInTime());
+                return Optional.empty();
             }
         } catch (SQLException e) {
             throw new HindsightException(HindsightException.Kind.FAILED, "the restored server in " + cluster.dataDir()
@@ -84,8 +88,14 @@ final class MariaDbRestoreRun {
         }
     }
 
-    private void replay(BinlogPosition start, List<Path> files, BinlogTransactions.TransactionEnd until, String gtid,
-                        Progress progress) throws IOException, SQLException, InterruptedException {
+    private RedoSample replay(BinlogPosition start, List<Path> files, BinlogTransactions.TransactionEnd until,
+                              String gtid, Progress progress) throws IOException, SQLException, InterruptedException {
+        // the first file from the backup's position, the last to the transaction replayed to; sized
+        // before they move into the data directory as relay logs
+        long bytes = -start.offset();
+        for (int i = 0; i < files.size(); i++) {
+            bytes += i == files.size() - 1 ? until.end() : Files.size(files.get(i));
+        }
         MariaDbReplay.installRelayLogs(files, cluster.dataDir());
         cluster.osUser().giveOwnership(cluster.dataDir());
         cluster.start(MariaDbEngine.START_TIMEOUT, MariaDbReplay.serverOptions(replayThreads));
@@ -95,10 +105,11 @@ final class MariaDbRestoreRun {
             MariaDbReplay.adoptGtidState(c, gtid);
             MariaDbReplay.apply(c, start, until, REPLAY_TIMEOUT);
         }
-        log.info("Replay of {} into {} took {} ms", source.name(), cluster.dataDir(),
-                (System.nanoTime() - began) / 1_000_000);
+        long millis = (System.nanoTime() - began) / 1_000_000;
+        log.info("Replay of {} into {} took {} ms", source.name(), cluster.dataDir(), millis);
         cluster.stop(MariaDbEngine.START_TIMEOUT);
         cluster.start(MariaDbEngine.START_TIMEOUT);
+        return new RedoSample("mariadb", Math.max(0, bytes), millis);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hindsight.engine.mariadb;
 
+import dev.hindsight.engine.RedoSample;
 import dev.hindsight.engine.Credentials;
 import dev.hindsight.engine.Restorer;
 import dev.hindsight.engine.ServerProfile;
@@ -62,19 +63,19 @@ final class MariaDbRestorer implements Restorer {
     }
 
     @Override
-    public void restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source, ServerSpec server,
-                                  Path stagingDir, Credentials agent, Duration timeout, Progress progress)
-            throws IOException {
+    public Optional<RedoSample> restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source,
+                                                  ServerSpec server, Path stagingDir, Credentials agent,
+                                                  Duration timeout, Progress progress) throws IOException {
         MariaDbCluster cluster = MariaDbEngine.cluster(server);
         // the tier and firewall rules are the source's, as the managed service keeps them; until
         // the logins' hosts follow the rules, the server listens on 127.0.0.1 alone
         ServerProfile profile = server.profileOrDefaults();
         cluster.writeProfile(profile.withoutFirewallRules());
-        restore(repository, plan, source, cluster, stagingDir, progress);
+        Optional<RedoSample> replayed = restore(repository, plan, source, cluster, stagingDir, progress);
         if (!profile.listensBeyondLoopback()) {
             // on 127.0.0.1 alone every login the restore point had is safe as it came back; an
             // attached source's login may not even be allowed to read mysql.user
-            return;
+            return replayed;
         }
         // the logins came back as they were at the restore point; their hosts follow today's rules
         MariaDbLifecycle.applyFirewall(cluster, server, new Credentials(source.adminUser(), source.adminPassword()),
@@ -83,11 +84,13 @@ final class MariaDbRestorer implements Restorer {
             cluster.stop(MariaDbEngine.START_TIMEOUT);
             cluster.start(MariaDbEngine.START_TIMEOUT);
         }
+        return replayed;
     }
 
-    private static void restore(Repository repository, RestorePlan plan, ServerRecord source, MariaDbCluster cluster,
-                                Path stagingDir, Progress progress) throws IOException {
-        new MariaDbRestoreRun(repository, plan, source, cluster, stagingDir, REPLAY_THREADS).run(progress);
+    private static Optional<RedoSample> restore(Repository repository, RestorePlan plan, ServerRecord source,
+                                                MariaDbCluster cluster, Path stagingDir, Progress progress)
+            throws IOException {
+        return new MariaDbRestoreRun(repository, plan, source, cluster, stagingDir, REPLAY_THREADS).run(progress);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.hindsight.engine.postgres;
 
 import dev.hindsight.engine.Credentials;
+import dev.hindsight.engine.RedoSample;
 import dev.hindsight.engine.Restorer;
 import dev.hindsight.engine.ServerProfile;
 import dev.hindsight.engine.ServerSpec;
@@ -51,9 +52,9 @@ final class PgRestorer implements Restorer {
     }
 
     @Override
-    public void restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source, ServerSpec server,
-                                  Path stagingDir, Credentials agent, Duration timeout, Progress progress)
-            throws IOException {
+    public Optional<RedoSample> restoreAndPromote(Repository repository, RestorePlan plan, ServerRecord source,
+                                                  ServerSpec server, Path stagingDir, Credentials agent,
+                                                  Duration timeout, Progress progress) throws IOException {
         PgRestore restore = new PgRestore(repository, plan, PostgresEngine.databaseUser());
         restore.materialize(server.dataDir(), progress);
         restore.openStaging(stagingDir);
@@ -63,9 +64,12 @@ final class PgRestorer implements Restorer {
         CompletableFuture<Void> staging = restore.stageSegmentsInBackground(stagingDir, progress);
         PgRecovery recovery = new PgRecovery(server.dataDir(), stagingDir);
         recovery.prepare(restore.target());
+        long recovering = System.nanoTime();
+        long millis;
         try {
             recovery.startAndAwaitPromotion(PgRecoveryServer.of(PostgresEngine.cluster(server), agent.user(),
                     agent.password()), timeout);
+            millis = (System.nanoTime() - recovering) / 1_000_000;
             staging.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -83,6 +87,25 @@ final class PgRestorer implements Restorer {
             staging.cancel(false);
         }
         keepTimelineHistories(server, new WalArchive(repository, server.id()));
+        return redoSample(server, agent, plan, millis);
+    }
+
+    /**
+     * The WAL recovery replayed, from the backup's start to where the promoted server's new
+     * timeline began, and the time from start to promotion (startup and the end-of-recovery
+     * checkpoint included: a slower figure than redo alone, on the safe side for the budget).
+     */
+    private static Optional<RedoSample> redoSample(ServerSpec server, Credentials agent, RestorePlan plan,
+                                                   long millis) {
+        try (java.sql.Connection c = PostgresEngine.cluster(server).connect(agent.user(), agent.password(),
+                "postgres"); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()")) {
+            rs.next();
+            long bytes = Lsn.parse(rs.getString(1)).value() - Lsn.parse(plan.backup().startPosition()).value();
+            return bytes <= 0 ? Optional.empty() : Optional.of(new RedoSample("postgres", bytes, millis));
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return Optional.empty(); // a figure missed, nothing more
+        }
     }
 
     /**
