@@ -73,36 +73,45 @@ public record BackupScheduler(ServerLookup lookup, Repository repository, Backup
             if (host.state() != ServerState.RUNNING || record.isEmpty() || record.get().maxReplay().isZero()) {
                 continue;
             }
-            List<BackupRecord> history = catalog.backupsOf(host.id());
-            Optional<BackupRecord> base = ReplayBudget.newestBase(history);
-            if (base.isEmpty()) {
-                continue;
+            try {
+                keepWithinBudget(host, record.get(), catalog.backupsOf(host.id()));
+            } catch (IOException | RuntimeException e) {
+                // one server's unreadable log must not keep the others from their budget
+                log.warn("Replay budget of {} not checked: {}", host.name(), e.getMessage());
             }
-            // a server whose log was within its budget and has not moved since: no listing of the repository
-            String state = base.get().id() + "@" + captures.capture(host.id()).flatMap(LogCapture::durablePosition)
-                    .map(Position::text).orElse("?") + "/" + record.get().maxReplay();
-            if (state.equals(measured.get(host.id()))) {
-                continue;
-            }
-            Engine engine = engines.get(record.get().engine());
-            long bytes = logBytesFrom(engine.logs().chain(repository, host.id()), base.get().startPosition());
-            double rate = redoRates.of(engine);
-            if (ReplayBudget.within(bytes, rate, record.get().maxReplay())) {
-                measured.put(host.id(), state);
-                continue;
-            }
-            measured.remove(host.id());
-            Optional<String> why = ReplayBudget.differentialDue(history, base.get(), bytes, rate,
-                    record.get().maxReplay(), clock.instant());
-            if (why.isPresent()) {
-                log.info("Differential backup of {}: {}", host.name(), why.get());
-                try {
-                    backups.start(host.name(), BackupKind.DIFF, Operations.BY_SCHEDULE, why.get());
-                } catch (HindsightException e) {
-                    log.info("Differential backup of {} for its replay budget not started: {}", host.name(),
-                            e.getMessage());
-                }
-            }
+        }
+    }
+
+    private void keepWithinBudget(ManagedServer host, ServerRecord server, List<BackupRecord> history)
+            throws IOException {
+        Optional<BackupRecord> base = ReplayBudget.newestBase(history);
+        if (base.isEmpty()) {
+            return;
+        }
+        // a server whose log was within its budget and has not moved since: no listing of the repository
+        String state = base.get().id() + "@" + captures.capture(host.id()).flatMap(LogCapture::durablePosition)
+                .map(Position::text).orElse("?") + "/" + server.maxReplay();
+        if (state.equals(measured.get(host.id()))) {
+            return;
+        }
+        Engine engine = engines.get(server.engine());
+        long bytes = logBytesFrom(engine.logs().chain(repository, host.id()), base.get().startPosition());
+        double rate = redoRates.of(engine);
+        if (ReplayBudget.within(bytes, rate, server.maxReplay())) {
+            measured.put(host.id(), state);
+            return;
+        }
+        measured.remove(host.id());
+        Optional<String> why = ReplayBudget.differentialDue(history, base.get(), bytes, rate, server.maxReplay(),
+                clock.instant());
+        if (why.isEmpty()) {
+            return;
+        }
+        log.info("Differential backup of {}: {}", host.name(), why.get());
+        try {
+            backups.start(host.name(), BackupKind.DIFF, Operations.BY_SCHEDULE, why.get());
+        } catch (HindsightException e) {
+            log.info("Differential backup of {} for its replay budget not started: {}", host.name(), e.getMessage());
         }
     }
 

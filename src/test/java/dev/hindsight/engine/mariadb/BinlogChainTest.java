@@ -21,6 +21,16 @@ class BinlogChainTest {
     }
 
     @Test
+    void theLogAfterAPositionCountsTheRestOfItsFileAndEveryLaterOneHolesOrNot() {
+        BinlogChain chain = new BinlogChain(List.of(
+                piece("binlog.000001", 0, 900, 1, true), piece("binlog.000002", 0, 300, 3, true),
+                piece("binlog.000004", 0, 180, 6, false)));
+        assertThat(chain.bytesAfter(BinlogPosition.parse("binlog.000001:600"))).isEqualTo(300 + 300 + 180);
+        assertThat(chain.bytesAfter(BinlogPosition.parse("binlog.000002:300"))).isEqualTo(180);
+        assertThat(chain.bytesAfter(BinlogPosition.parse("binlog.000004:180"))).isZero();
+    }
+
+    @Test
     void runsThroughSealedFilesAndStopsAtTheOpenOne() {
         BinlogChain chain = new BinlogChain(List.of(
                 piece("binlog.000001", 0, 500, 1, false), piece("binlog.000001", 500, 900, 2, true),
