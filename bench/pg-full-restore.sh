@@ -32,6 +32,7 @@
 #   STORE        fs (default): the repositories are directories in the work directory;
 #                s3: buckets of S3Proxy (see above; needs the test dependencies in ~/.m2 and
 #                the ports S3_PORT (9480) and S3_TLS_PORT (9481) free)
+#   MAX_REPLAY   the Hindsight server's --max-replay (e.g. 2s, off); unset: Hindsight's default
 #   RATE         pgbench -R (tps) for the load; unset: no limit, so the WAL to replay depends
 #                on how fast each side ran (the tps/WAL line of the report shows it)
 #   ANCHOR_PG_CONF  extra postgresql.conf lines for the pgBackRest side's source server,
@@ -57,7 +58,7 @@ HINDSIGHT_BIN=${HINDSIGHT_BIN:-}
 STORE=${STORE:-fs}
 case $STORE in fs|s3) ;; *) echo "STORE must be fs or s3, not '$STORE'" >&2; exit 2 ;; esac
 BENCH_STORE=$STORE        # bench/lib/common.sh sets up both sides' repositories from it
-CMDLINE="$([[ $STORE == fs ]] || echo "STORE=$STORE ")SCALE=$SCALE LOAD_SECONDS=$LOAD_SECONDS CLIENTS=$CLIENTS${RATE:+ RATE=$RATE}${ANCHOR_PG_CONF:+ ANCHOR_PG_CONF='$ANCHOR_PG_CONF'} bench/pg-full-restore.sh${*:+ $*}"
+CMDLINE="$([[ $STORE == fs ]] || echo "STORE=$STORE ")${MAX_REPLAY:+MAX_REPLAY=$MAX_REPLAY }SCALE=$SCALE LOAD_SECONDS=$LOAD_SECONDS CLIENTS=$CLIENTS${RATE:+ RATE=$RATE}${ANCHOR_PG_CONF:+ ANCHOR_PG_CONF='$ANCHOR_PG_CONF'} bench/pg-full-restore.sh${*:+ $*}"
 
 # shellcheck source=lib/common.sh
 source "$ROOT/bench/lib/common.sh"

@@ -200,7 +200,9 @@ hs_daemon_ready() { kill -0 "$HS_PID" 2>/dev/null && HINDSIGHT_HOME=$HS_HOME tim
 hs_create_server() {
   local json port
   log "hindsight: server create bench"
-  json=$(hs server create --name bench --engine postgres --admin-user bench --admin-password "$HS_ADMIN_PASSWORD" --output json)
+  # MAX_REPLAY: the server's replay budget (--max-replay), else Hindsight's default
+  json=$(hs server create --name bench --engine postgres --admin-user bench --admin-password "$HS_ADMIN_PASSWORD" \
+         ${MAX_REPLAY:+--max-replay "$MAX_REPLAY"} --output json)
   port=$(jq -r '.port // empty' <<<"$json")
   HS_URI=$(hs_uri bench)
   [[ -n $HS_URI ]] || die "hindsight: no connection string for bench"
