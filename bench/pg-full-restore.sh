@@ -160,8 +160,16 @@ run_anchor() {
 hs_full_backup() {
   local t0 t1 last id stored dir
   log "hindsight: backup create (on demand, full)"
-  t0=$(now); hs backup create --server bench >"$WORK/hindsight-backup.log" 2>&1 || {
-    cat "$WORK/hindsight-backup.log" >&2; return 1; }
+  # the daemon's own backups (the first full, one the replay budget asks for after pgbench -i)
+  # may be running: wait for them, and again if another started meanwhile
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    hs_wait_backups 900
+    t0=$(now)
+    if hs backup create --server bench --type full >"$WORK/hindsight-backup.log" 2>&1; then break; fi
+    grep -q "already running" "$WORK/hindsight-backup.log" && (( attempt < 5 )) || {
+      cat "$WORK/hindsight-backup.log" >&2; return 1; }
+  done
   t1=$(now)
   last=$(hs_backups | jq -c 'sort_by(.startedAt) | last')
   [[ $(jq -r .status <<<"$last") == COMPLETED ]] || die "hindsight: newest backup is not COMPLETED: $last"
