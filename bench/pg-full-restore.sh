@@ -204,11 +204,19 @@ hs_restore() {
     cat "$WORK/hindsight-restore.log" >&2; return 1; }
   t1=$(now)
   HS_R_URI=$(hs_uri bench-r)
+  record hindsight_restore_base "$(grep -o 'from backup [^ )]*' "$WORK/hindsight-restore.log" | tail -1 | cut -d' ' -f3)"
   [[ $(h_rsql "select pg_is_in_recovery()") == f ]] || die "hindsight: bench-r is still in recovery after restore returned"
   record hindsight_restore_s "$(secs "$t0" "$t1")"
   # the daemon's own figure for materializing the backup's files (PgRestore logs it)
   record hindsight_restore_files_ms "$(grep -o 'Restored [0-9]* files ([0-9]* bytes) of backup [^ ]* in [0-9]* ms' \
       "$WORK/hindsight-serve.log" | tail -1 | sed 's/.* in \([0-9]*\) ms$/\1/')"
+  # the restored server's own log (redo, promotion, checkpoints): the daemon deletes it with the server
+  local pglog
+  pglog=$(find "$HS_HOME/servers" -path '*/bench-r-*' -name postgresql.log -print -quit 2>/dev/null || true)
+  if [[ -n $pglog ]]; then
+    cp "$pglog" "$WORK/hindsight-restore-pg.log"
+    record hindsight_redo_s "$(grep -o 'redo done at.*elapsed: [0-9.]* s' "$pglog" | sed 's/.*elapsed: \([0-9.]*\) s/\1/' | tail -1 || true)"
+  fi
   log "hindsight: restore to promoted took $(secs "$t0" "$t1") s"
 }
 
@@ -238,7 +246,7 @@ report() {
            hindsight_backup_s hindsight_backup_bytes hindsight_backup_stored_bytes hindsight_backup_logical_bytes
            hindsight_restore_s hindsight_checksum_ok hindsight_db_bytes hindsight_load_tps hindsight_load_wal_bytes
            hindsight_settings hindsight_version hindsight_target hindsight_wal_repo_bytes
-           anchor_backup_logical_bytes hindsight_restore_files_ms' k
+           anchor_backup_logical_bytes hindsight_restore_files_ms hindsight_redo_s hindsight_restore_base' k
   for k in $v; do [[ -n ${!k:-} ]] || printf -v "$k" '%s' '–'; done
   ratio() { awk -v h="$1" -v a="$2" 'BEGIN { if (h+0 > 0 && a+0 > 0) printf "%.2f", h / a; else printf "–" }'; }
   size() { [[ $1 =~ ^[0-9]+$ ]] && mb "$1" || echo "$1"; }
@@ -277,7 +285,8 @@ report() {
          "WAL archive in repository $(size "$anchor_wal_repo_bytes") MB. Hindsight: backup storedBytes" \
          "$(size "$hindsight_backup_stored_bytes") MB, logicalBytes $(size "$hindsight_backup_logical_bytes") MB," \
          "WAL in repository $(size "$hindsight_wal_repo_bytes") MB (both WAL figures: everything since the server was set up, pgbench -i included)," \
-         "materializing the backup's files $hindsight_restore_files_ms ms (daemon log)."
+         "materializing the backup's files $hindsight_restore_files_ms ms (daemon log), PostgreSQL redo $hindsight_redo_s s," \
+         "restored from backup $hindsight_restore_base."
     echo "Throughput, data directory MB (uncompressed: pgBackRest info's size, Hindsight's logicalBytes) per second:" \
          "full backup $(mbps "$anchor_backup_logical_bytes" "$anchor_backup_s") / $(mbps "$hindsight_backup_logical_bytes" "$hindsight_backup_s") MB/s," \
          "restore to T until promoted $(mbps "$anchor_backup_logical_bytes" "$anchor_restore_s") / $(mbps "$hindsight_backup_logical_bytes" "$hindsight_restore_s") MB/s" \

@@ -261,14 +261,15 @@ hs_cleanup() {
 }
 
 # The jar just built, copied into the work directory: bin/hindsight would rebuild when someone
-# edits src/ during the run, and a Maven build inside a timed command spoils the figure.
+# edits src/ during the run, and a Maven build inside a timed command spoils the figure. The
+# commands still start through bin/hindsight, with its JVM options and class-data archive.
 pin_hindsight_jar() {
   local built=$ROOT/${HINDSIGHT_BUILD_DIR:-target}/hindsight.jar
   [[ -f $built ]] || die "no $built (scripts/setup should have built it)"
   cp "$built" "$WORK/hindsight.jar"
   cat >"$WORK/hindsight" <<EOF
 #!/usr/bin/env bash
-exec java \${HINDSIGHT_JAVA_OPTS:-} -jar "$WORK/hindsight.jar" "\$@"
+HINDSIGHT_JAR="$WORK/hindsight.jar" exec "$ROOT/bin/hindsight" "\$@"
 EOF
   chmod 755 "$WORK/hindsight"
   HINDSIGHT_BIN=$WORK/hindsight

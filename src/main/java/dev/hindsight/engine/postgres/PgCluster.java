@@ -124,6 +124,17 @@ public final class PgCluster {
         }
     }
 
+    /** Asks a server in recovery to promote and returns at once (the server decides when: a standby at the end of its WAL). */
+    public void promote() {
+        Processes.Result result = Processes.runAllowingFailure(osUser.command(List.of(
+                tool("pg_ctl"), "promote", "-W", "-D", dataDir.toString())), Map.of(), NEUTRAL_DIR, Duration.ofSeconds(30));
+        if (!result.succeeded()) {
+            throw new HindsightException(HindsightException.Kind.FAILED,
+                    "PostgreSQL in " + dataDir + " could not be asked to promote: " + result.tail().strip(),
+                    "see " + logFile() + "; pg_ctl promote works only while the server is in recovery");
+        }
+    }
+
     /** Stops the server (fast mode: open transactions are rolled back, clients disconnected); no-op if not running. */
     public void stop() {
         if (!isRunning()) {

@@ -35,6 +35,7 @@ public final class PgRecovery {
     public record Promotion(int timeline, Lsn switchLsn, RecoveryTarget targetUsed, boolean replayedToEnd) {
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PgRecovery.class);
     static final String TARGET_NOT_REACHED = "recovery ended before configured recovery target was reached";
     private static final Duration POLL = Duration.ofMillis(100);
 
@@ -45,23 +46,46 @@ public final class PgRecovery {
     /** Why the last start failed, if pg_ctl said so: the cause of the error we report. */
     private RuntimeException startFailure;
 
-    /**
-     * @param walStagingDir holds the WAL segments (and history files) recovery may ask for; the
-     *                      server's OS user must be able to read it
-     */
-    public PgRecovery(Path dataDir, Path walStagingDir) {
+    /** Whether {@link #startAndAwaitPromotion} asks for promotion (see {@link PgRecoverySettings#duringPromotedOnRequest}). */
+    private final boolean promotedOnRequest;
+
+    private PgRecovery(Path dataDir, Path walStagingDir, boolean promotedOnRequest) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.walStagingDir = walStagingDir.toAbsolutePath().normalize();
         this.files = new PgRecoveryFiles(this.dataDir);
+        this.promotedOnRequest = promotedOnRequest;
+    }
+
+    /**
+     * Recovery that promotes itself at its target: for a data directory a user starts.
+     *
+     * @param walStagingDir holds the WAL segments (and history files) recovery may ask for; the
+     *                      server's OS user must be able to read it
+     */
+    public static PgRecovery selfPromoting(Path dataDir, Path walStagingDir) {
+        return new PgRecovery(dataDir, walStagingDir, false);
+    }
+
+    /** Recovery as a standby that {@link #startAndAwaitPromotion} promotes: no end-of-recovery checkpoint to wait for. */
+    public static PgRecovery promotedOnRequest(Path dataDir, Path walStagingDir) {
+        return new PgRecovery(dataDir, walStagingDir, true);
     }
 
     /** Writes the recovery settings for {@code target}; the server must not be running. */
     public void prepare(RecoveryTarget target) throws IOException {
         files.requireDataDirectory();
-        files.writeSettings(PgRecoverySettings.during(target, walStagingDir));
+        if (promotedOnRequest) {
+            files.writeSettings(PgRecoverySettings.duringPromotedOnRequest(target, walStagingDir));
+        } else {
+            files.writeSettings(PgRecoverySettings.during(target, walStagingDir));
+        }
         files.ensureIncluded();
         files.neutralizeAutoConf();
-        files.signalRecovery();
+        if (promotedOnRequest) {
+            files.signalStandby();
+        } else {
+            files.signalRecovery();
+        }
         this.target = target;
     }
 
@@ -91,8 +115,22 @@ public final class PgRecovery {
         }
         Promotion promotion = new Promotion(timeline(server), files.switchLsn(), target,
                 !target.equals(asked));
+        if (promotedOnRequest) {
+            reloadOwnCheckpointSettings(server);
+        }
         files.writeSettings(PgRecoverySettings.after());
         return promotion;
+    }
+
+    /** The recovery-only settings that put restartpoints off give way to the server's own. */
+    private void reloadOwnCheckpointSettings(PgRecoveryServer server) throws IOException {
+        files.writeSettings(PgRecoverySettings.promotedOnRequestUntuned(target, walStagingDir));
+        try {
+            server.reload();
+        } catch (RuntimeException e) {
+            log.warn("PostgreSQL in {} was promoted but did not reload its settings; until it does or restarts,"
+                    + " it checkpoints only after 64 GB of WAL or a day: {}", dataDir, e.getMessage());
+        }
     }
 
     /** One start: true once promoted, false if the server stopped. */
@@ -105,6 +143,17 @@ public final class PgRecovery {
                 return false;
             }
             // pg_ctl gave up waiting, but the server is still replaying: keep watching it
+        }
+        if (promotedOnRequest) {
+            try {
+                // now, not at the end: a standby promotes only once the staged WAL is used up
+                server.promote();
+            } catch (RuntimeException e) {
+                if (!server.isRunning()) {
+                    return false;
+                }
+                throw e;
+            }
         }
         while (Instant.now().isBefore(deadline)) {
             if (!server.isRunning()) {

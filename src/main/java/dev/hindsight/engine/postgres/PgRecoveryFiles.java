@@ -64,6 +64,12 @@ final class PgRecoveryFiles {
         write(dataDir.resolve("recovery.signal"), "");
     }
 
+    /** standby.signal: recovery that waits for more WAL at its end, until it is asked to promote. */
+    void signalStandby() throws IOException {
+        Files.deleteIfExists(dataDir.resolve("recovery.signal"));
+        write(dataDir.resolve("standby.signal"), "");
+    }
+
     /**
      * Where the newest timeline branched off, from its history file in pg_wal (last line:
      * "parent-tli  switch-lsn  reason"); null if there is none.

@@ -14,6 +14,12 @@ public interface PgRecoveryServer {
 
     boolean isRunning();
 
+    /** Asks the server in recovery to promote (pg_ctl promote, not waiting for it). */
+    void promote();
+
+    /** Makes the running server re-read its configuration files. */
+    void reload();
+
     /** A connection to any database; may fail while the server starts or stops. */
     Connection connect() throws SQLException;
 
@@ -31,6 +37,16 @@ public interface PgRecoveryServer {
             @Override
             public boolean isRunning() {
                 return cluster.isRunning();
+            }
+
+            @Override
+            public void promote() {
+                cluster.promote();
+            }
+
+            @Override
+            public void reload() {
+                cluster.reload();
             }
 
             @Override

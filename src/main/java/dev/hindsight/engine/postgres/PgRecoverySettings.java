@@ -43,7 +43,45 @@ final class PgRecoverySettings {
     private PgRecoverySettings() {
     }
 
+    /** Recovery that promotes itself at its target: for a data directory someone else starts. */
     static String during(RecoveryTarget target, Path walStagingDir) {
+        return endOfRecovery(header(walStagingDir), target, "promote");
+    }
+
+    /**
+     * Recovery as a standby that Hindsight promotes (pg_ctl promote) once it runs. A requested
+     * promotion ends recovery with an end-of-recovery record and checkpoints afterwards, while the
+     * server already accepts writes; recovery that promotes itself at its target first writes out
+     * every buffer redo dirtied, seconds after a long replay. A standby promotes only when the
+     * staged WAL is used up, so the early request loses nothing; at a target it pauses, and the
+     * request ends the pause. Until then, restartpoints are left for after promotion: each one
+     * writes out dirty buffers on the cores redo needs, and a restore that fails starts afresh.
+     */
+    static String duringPromotedOnRequest(RecoveryTarget target, Path walStagingDir) {
+        return promotedOnRequest(target, walStagingDir, true);
+    }
+
+    /**
+     * The same once promoted, restartpoints no longer put off: reloaded, it gives the server its
+     * own checkpoint settings back while every setting that needs a restart stays as the server
+     * runs (a reload that drops those logs that the file "contains errors"). {@link #after()}
+     * follows without a reload, for the next start.
+     */
+    static String promotedOnRequestUntuned(RecoveryTarget target, Path walStagingDir) {
+        return promotedOnRequest(target, walStagingDir, false);
+    }
+
+    private static String promotedOnRequest(RecoveryTarget target, Path walStagingDir, boolean restartpointsPutOff) {
+        StringBuilder conf = header(walStagingDir);
+        conf.append("hot_standby = on\n"); // a pause needs it: without it, PostgreSQL shuts down instead
+        if (restartpointsPutOff) {
+            conf.append("checkpoint_timeout = '1d'\n");
+            conf.append("max_wal_size = '64GB'\n");
+        }
+        return endOfRecovery(conf, target, "pause");
+    }
+
+    private static StringBuilder header(Path walStagingDir) {
         StringBuilder conf = new StringBuilder("""
                 # Written by Hindsight for one recovery; emptied of these settings after promotion.
                 # The staging directory holds every WAL segment the restore needs; a segment that is
@@ -51,7 +89,7 @@ final class PgRecoverySettings {
                 """);
         conf.append("restore_command = ").append(quote(restoreCommand(walStagingDir))).append('\n');
         conf.append("recovery_target_timeline = 'latest'\n");
-        return endOfRecovery(conf, target);
+        return conf;
     }
 
     /**
@@ -65,18 +103,18 @@ final class PgRecoverySettings {
         StringBuilder conf = new StringBuilder("\n# Added by Hindsight's backup export: recovers " + what
                 + " from the WAL in " + dir + ",\n# then promotes. Remove these lines once it has.\n");
         conf.append("restore_command = ").append(quote("cp \"" + dir + "/%f\" \"%p\"")).append('\n');
-        return endOfRecovery(conf, target);
+        return endOfRecovery(conf, target, "promote");
     }
 
-    /** The target, promotion at it, and no archiving into the source's archive. */
-    private static String endOfRecovery(StringBuilder conf, RecoveryTarget target) {
+    /** The target, what to do there, and no archiving into the source's archive. */
+    private static String endOfRecovery(StringBuilder conf, RecoveryTarget target, String action) {
         if (target instanceof RecoveryTarget.Time t) {
             conf.append("recovery_target_time = ").append(quote(formatTime(t.at()))).append('\n');
             conf.append("recovery_target_inclusive = on\n");
         } else if (target instanceof RecoveryTarget.Immediate) {
             conf.append("recovery_target = 'immediate'\n");
         }
-        conf.append("recovery_target_action = 'promote'\n");
+        conf.append("recovery_target_action = '").append(action).append("'\n");
         conf.append(ARCHIVE_OFF);
         return conf.toString();
     }

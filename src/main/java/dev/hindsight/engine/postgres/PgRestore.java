@@ -60,7 +60,7 @@ final class PgRestore {
         PgCluster cluster = new PgCluster(PgInstallation.locate(), owner, dataDir, socketDir, port);
         cluster.writeManagedConfig(port, profile);
         cluster.writeHba(agentUser, profile);
-        new PgRecovery(dataDir, stagingDir).prepare(target());
+        PgRecovery.selfPromoting(dataDir, stagingDir).prepare(target());
         owner.giveOwnership(dataDir);
     }
 

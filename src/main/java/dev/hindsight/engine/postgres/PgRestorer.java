@@ -62,7 +62,7 @@ final class PgRestorer implements Restorer {
         restore.configure(server.dataDir(), stagingDir, server.port(), server.runDir(), source.agentUser(),
                 server.profileOrDefaults().withoutFirewallRules());
         CompletableFuture<Void> staging = restore.stageSegmentsInBackground(stagingDir, progress);
-        PgRecovery recovery = new PgRecovery(server.dataDir(), stagingDir);
+        PgRecovery recovery = PgRecovery.promotedOnRequest(server.dataDir(), stagingDir);
         recovery.prepare(restore.target());
         long recovering = System.nanoTime();
         long millis;

@@ -33,9 +33,30 @@ class PgRecoverySettingsTest {
     }
 
     @Test
+    void promotedOnRequestPausesAtTheTargetAndPutsRestartpointsOff() {
+        String conf = PgRecoverySettings.duringPromotedOnRequest(
+                RecoveryTarget.time(Instant.parse("2026-11-21T09:30:00Z")), STAGING);
+        assertThat(conf).contains("recovery_target_time = '2026-11-21 09:30:00.000000+00'\n")
+                .contains("recovery_target_action = 'pause'\n").doesNotContain("'promote'")
+                .contains("hot_standby = on\n").contains("checkpoint_timeout = '1d'\n")
+                .contains("max_wal_size = '64GB'\n").contains("archive_mode = off\n")
+                .contains("mv \"/var/lib/hindsight/restore-1/wal/%f\" \"%p\"'\n");
+    }
+
+    @Test
+    void untunedDiffersOnlyInTheCheckpointSettings() {
+        RecoveryTarget target = RecoveryTarget.time(Instant.parse("2026-11-21T09:30:00Z"));
+        String tuned = PgRecoverySettings.duringPromotedOnRequest(target, STAGING);
+        String untuned = PgRecoverySettings.promotedOnRequestUntuned(target, STAGING);
+        assertThat(untuned).doesNotContain("checkpoint_timeout").doesNotContain("max_wal_size");
+        assertThat(untuned).isEqualTo(tuned.replace("checkpoint_timeout = '1d'\n", "")
+                .replace("max_wal_size = '64GB'\n", ""));
+    }
+
+    @Test
     void afterPromotionNothingAboutRecoveryIsLeft() {
         assertThat(PgRecoverySettings.after()).doesNotContain("restore_command").doesNotContain("recovery_target")
-                .contains("archive_mode = off");
+                .doesNotContain("checkpoint_timeout").doesNotContain("max_wal_size").contains("archive_mode = off");
     }
 
     @Test

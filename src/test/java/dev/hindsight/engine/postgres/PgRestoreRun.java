@@ -47,7 +47,7 @@ final class PgRestoreRun implements AutoCloseable {
     }
 
     PgRecovery.Promotion recover(RecoveryTarget target) throws Exception {
-        PgRecovery recovery = new PgRecovery(cluster.dataDir(), staging);
+        PgRecovery recovery = PgRecovery.promotedOnRequest(cluster.dataDir(), staging);
         recovery.prepare(target);
         long began = System.nanoTime();
         PgRecovery.Promotion p = recovery.startAndAwaitPromotion(
