@@ -38,8 +38,9 @@ servers() {
   for i in $(seq -w 1 "$N_MARIADB"); do echo "my-$i mariadb"; done
 }
 
-# cpu_ticks PID: utime + stime + cutime + cstime (clock ticks)
+# cpu_ticks PID: utime + stime + cutime + cstime (clock ticks); child_ticks PID: cutime + cstime
 cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
+child_ticks() { awk '{ print $16 + $17 }' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
@@ -88,6 +89,8 @@ run_hindsight() {
   local pid c0 c1 rss max_rss=0 end
   pid=$(daemon_pid)
   c0=$(cpu_ticks "$pid")
+  local k0 k1
+  k0=$(child_ticks "$pid")
   t0=$(now)
   end=$(( $(date +%s) + IDLE_SECONDS ))
   while (( $(date +%s) < end )); do
@@ -95,6 +98,8 @@ run_hindsight() {
     sleep 5
   done
   c1=$(cpu_ticks "$pid")
+  k1=$(child_ticks "$pid")
+  record child_cpu_s "$(awk -v t=$(( k1 - k0 )) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')"
   local elapsed
   elapsed=$(secs "$t0" "$(now)")
   record idle_s "$elapsed"
@@ -133,7 +138,7 @@ report() {
     echo
     echo "| measure | Hindsight | goal |"
     echo "|---|---|---|"
-    echo "| daemon CPU over the idle window, % of one core | ${cpu_share:-–} (${cpu_s:-–} s) | < 5 |"
+    echo "| daemon CPU over the idle window, % of one core | ${cpu_share:-–} (${cpu_s:-–} s, ${child_cpu_s:-–} s of it in child processes) | < 5 |"
     echo "| daemon resident memory, MiB (largest sample / VmHWM) | ${rss_max_mib:-–} / ${hwm_mib:-–} | < 1024 |"
     echo "| GET /metrics, ms (min / median / max of $REPEAT; ${metrics_bytes:-?} bytes) | ${metrics_ms:-–} | < 200 |"
     echo "| \`server list\`, whole command, ms (min / median / max of $REPEAT) | ${list_ms:-–} | < 200 |"

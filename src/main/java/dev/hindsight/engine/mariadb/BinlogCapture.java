@@ -78,6 +78,8 @@ public final class BinlogCapture implements LogCapture {
     /** A heartbeat came: the server had nothing more to send then; the next tick checks whether all is stored. */
     private boolean heartbeatSeen;
     private Instant caughtUpAt;
+    /** The caught-up check's connection to the server, see {@link #serverEnd()}. */
+    private volatile Connection statusConnection;
     private volatile State state = State.NEW;
     private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Exception lastError;
@@ -366,20 +368,48 @@ public final class BinlogCapture implements LogCapture {
     private void checkCaughtUp() {
         Instant asked = clock.instant();
         BinlogPosition serverEnd;
-        try (Connection c = source.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
-            if (!rs.next()) {
+        try {
+            Optional<BinlogPosition> end = serverEnd();
+            if (end.isEmpty()) {
                 return;
             }
-            serverEnd = new BinlogPosition(rs.getString(1), rs.getLong(2));
+            serverEnd = end.get();
         } catch (SQLException | RuntimeException e) {
             log.debug("Binary log capture of {}: cannot read the server's log end: {}", name, e.toString());
+            dropStatusConnection();
             return;
         }
         synchronized (lock) {
             if (writer.durable().equals(Optional.of(serverEnd))) {
                 caughtUpAt = asked;
                 lock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * SHOW MASTER STATUS on a connection kept open between ticks (the flusher's thread only): a
+     * new connection per heartbeat, every second for every idle server, cost far more than the query.
+     */
+    private Optional<BinlogPosition> serverEnd() throws SQLException {
+        Connection c = statusConnection;
+        if (c == null || c.isClosed()) {
+            c = source.connect();
+            statusConnection = c;
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+            return rs.next() ? Optional.of(new BinlogPosition(rs.getString(1), rs.getLong(2))) : Optional.empty();
+        }
+    }
+
+    private void dropStatusConnection() {
+        Connection c = statusConnection;
+        statusConnection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // it is going anyway
             }
         }
     }
@@ -484,6 +514,7 @@ public final class BinlogCapture implements LogCapture {
             }
         }
         flusher.shutdownNow();
+        dropStatusConnection();
         synchronized (lock) {
             if (writer != null) {
                 try {

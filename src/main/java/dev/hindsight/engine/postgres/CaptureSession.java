@@ -21,7 +21,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class CaptureSession {
     private static final Logger log = LoggerFactory.getLogger(CaptureSession.class);
-    private static final Duration IDLE_POLL = Duration.ofMillis(10);
+    /**
+     * How long an empty read waits before the next: the latest restore point trails by up to this
+     * much more, while each idle server's capture wakes 1000 / this many times a second.
+     */
+    private static final Duration IDLE_POLL = Duration.ofMillis(50);
 
     private final PgWalCapture capture;
     private final Connection conn;
