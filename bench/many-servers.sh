@@ -41,18 +41,15 @@ servers() {
 # cpu_ticks PID: utime + stime + cutime + cstime (clock ticks); child_ticks PID: cutime + cstime
 cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
 child_ticks() { awk '{ print $16 + $17 }' "/proc/$1/stat"; }
+ticks_s() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
 # stats: min / median / max of the numbers on stdin
 stats() { sort -n | awk '{ v[NR] = $1 } END { printf "%.0f / %.0f / %.0f", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
 
-# the daemon's own pid: bin/hindsight execs java, so the launcher's pid is the JVM's
-daemon_pid() { echo "$HS_PID"; }
-
 protected() { # NAME: its newest backup is COMPLETED
-  [[ $(hs backup list --server "$1" --output json |
-       jq -r 'if type == "array" then . else (.backups // .items // []) end | sort_by(.startedAt) | last.status // "NONE"') == COMPLETED ]]
+  [[ $(hs_backups "$1" | jq -r 'sort_by(.startedAt) | last.status // "NONE"') == COMPLETED ]]
 }
 
 many_cleanup() {
@@ -86,10 +83,9 @@ run_hindsight() {
   log "hindsight: $((N_PG + N_MARIADB)) servers protected; 30 s to settle, then ${IDLE_SECONDS} s idle"
   sleep 30
 
-  local pid c0 c1 rss max_rss=0 end
-  pid=$(daemon_pid)
+  # bin/hindsight execs java, so the launcher's pid is the daemon's JVM
+  local pid=$HS_PID c0 c1 k0 k1 rss max_rss=0 end elapsed
   c0=$(cpu_ticks "$pid")
-  local k0 k1
   k0=$(child_ticks "$pid")
   t0=$(now)
   end=$(( $(date +%s) + IDLE_SECONDS ))
@@ -99,12 +95,11 @@ run_hindsight() {
   done
   c1=$(cpu_ticks "$pid")
   k1=$(child_ticks "$pid")
-  record child_cpu_s "$(awk -v t=$(( k1 - k0 )) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')"
-  local elapsed
   elapsed=$(secs "$t0" "$(now)")
   record idle_s "$elapsed"
-  record cpu_share "$(awk -v t=$(( c1 - c0 )) -v hz="$(getconf CLK_TCK)" -v s="$elapsed" 'BEGIN { printf "%.2f", 100 * t / hz / s }')"
-  record cpu_s "$(awk -v t=$(( c1 - c0 )) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')"
+  record cpu_s "$(ticks_s $(( c1 - c0 )))"
+  record child_cpu_s "$(ticks_s $(( k1 - k0 )))"
+  record cpu_share "$(awk -v c="$(ticks_s $(( c1 - c0 )))" -v s="$elapsed" 'BEGIN { printf "%.2f", 100 * c / s }')"
   record rss_max_mib "$(( max_rss / 1024 ))"
   record hwm_mib "$(( $(hwm_kib "$pid") / 1024 ))"
 

@@ -161,7 +161,8 @@ h_sql() { "$PGBIN/psql" -X -d "$HS_URI" -Atq -v ON_ERROR_STOP=1 -c "$1"; }
 h_rsql() { "$PGBIN/psql" -X -d "$HS_R_URI" -Atq -v ON_ERROR_STOP=1 -c "$1"; }
 h_pgbench() { "$PGBIN/pgbench" "$@" "$HS_URI"; }
 # backup list as a JSON array, whatever it is wrapped in
-hs_backups() { hs backup list --server bench --output json | jq -c 'if type == "array" then . else (.backups // .items // []) end'; }
+# hs_backups [SERVER]: the server's backups (default: bench) as a JSON array
+hs_backups() { hs backup list --server "${1:-bench}" --output json | jq -c 'if type == "array" then . else (.backups // .items // []) end'; }
 hs_uri() { hs server show-connection-string --name "$1" | grep -Eo 'postgres(ql)?://[^[:space:]]+' | head -1; }
 
 H_BUCKET=hindsight

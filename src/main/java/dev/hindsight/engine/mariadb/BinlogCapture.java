@@ -392,10 +392,17 @@ public final class BinlogCapture implements LogCapture {
      * new connection per heartbeat, every second for every idle server, cost far more than the query.
      */
     private Optional<BinlogPosition> serverEnd() throws SQLException {
+        if (closed) {
+            return Optional.empty(); // close() dropped the connection: none is opened after it
+        }
         Connection c = statusConnection;
         if (c == null || c.isClosed()) {
             c = source.connect();
             statusConnection = c;
+            if (closed) { // close() ran while this connection was being made
+                dropStatusConnection();
+                return Optional.empty();
+            }
         }
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
             return rs.next() ? Optional.of(new BinlogPosition(rs.getString(1), rs.getLong(2))) : Optional.empty();

@@ -1,6 +1,8 @@
 package dev.hindsight.engine.postgres;
 
 import dev.hindsight.util.HindsightException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +37,7 @@ public final class PgRecovery {
     public record Promotion(int timeline, Lsn switchLsn, RecoveryTarget targetUsed, boolean replayedToEnd) {
     }
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PgRecovery.class);
+    private static final Logger log = LoggerFactory.getLogger(PgRecovery.class);
     static final String TARGET_NOT_REACHED = "recovery ended before configured recovery target was reached";
     private static final Duration POLL = Duration.ofMillis(100);
 
