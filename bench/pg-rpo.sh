@@ -91,14 +91,40 @@ load() {
   sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out" | head -1 | awk '{ printf "%.0f\n", $1 }'
 }
 
-# hs_load: load() on the managed server, with the daemon's CPU over it in $WORK/cpu-s
+# thread_ticks PID: "<thread name> <utime + stime> <stime>" per thread of the process (names with their
+# numbers cut off, so that one server's capture thread is one line however it is numbered; the
+# fields are counted after the name's closing parenthesis, as a name may hold spaces)
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    awk -v name="$(sed -E 's/-[0-9a-f]+$//; s/[0-9]+$//' "$t/comm" 2>/dev/null)" '{ sub(/.*\) /, ""); print name, $12 + $13, $13 }' "$t/stat" 2>/dev/null
+  done
+}
+
+# hs_load: load() on the managed server, with the daemon's CPU over it in $WORK/cpu-s and
+# per thread (and the children it waited for) in $WORK/threads-*
 hs_load() {
-  local c0 c1 tps
-  c0=$(cpu_ticks "$HS_PID")
+  local c0 c1 k0 k1 tps
+  c0=$(cpu_ticks "$HS_PID"); k0=$(awk '{ print $16 + $17 }' "/proc/$HS_PID/stat")
+  thread_ticks "$HS_PID" >"$WORK/threads-before"
   tps=$(load h_sql h_pgbench)
-  c1=$(cpu_ticks "$HS_PID")
+  thread_ticks "$HS_PID" >"$WORK/threads-after"
+  c1=$(cpu_ticks "$HS_PID"); k1=$(awk '{ print $16 + $17 }' "/proc/$HS_PID/stat")
   ticks_s $(( c1 - c0 )) >>"$WORK/cpu-s"; echo >>"$WORK/cpu-s"
+  # per thread name: ticks after - before (a thread that ended meanwhile is not counted)
+  { awk '{ s = $NF; n = $(NF - 1); $NF = ""; $(NF - 1) = ""; sub(/ +$/, ""); d[$0] -= n; ds[$0] -= s }
+         END { for (k in d) print k "\t" d[k] "\t" ds[k] }' "$WORK/threads-before"
+    awk '{ s = $NF; n = $(NF - 1); $NF = ""; $(NF - 1) = ""; sub(/ +$/, ""); print $0 "\t" n "\t" s }' "$WORK/threads-after"
+    printf 'child processes\t%s\t0\n' $(( k1 - k0 ))
+  } >>"$WORK/threads-delta"
   echo "$tps"
+}
+
+# the daemon's threads by CPU over all managed loads: "name s (system s), …" (the largest 8)
+thread_report() {
+  awk -F'\t' -v hz="$(getconf CLK_TCK)" '{ d[$1] += $2; ds[$1] += $3 }
+      END { for (k in d) if (d[k] > 0) printf "%.1f\t%s\t%.1f\n", d[k] / hz, k, ds[k] / hz }' "$WORK/threads-delta" |
+    sort -rn | head -8 | awk -F'\t' '{ printf "%s%s %s s (system %s)", (NR > 1 ? ", " : ""), $2, $1, $3 }'
 }
 
 # caught_up: the managed server's latest restore point is within 2 s of now
@@ -127,7 +153,7 @@ run_hindsight() {
   wait_until 300 "the capture to catch up with pgbench -i" caught_up
 
   local r plain_tps hs_tps
-  : >"$WORK/cpu-s"; : >"$WORK/plain-tps"; : >"$WORK/hs-tps"
+  : >"$WORK/cpu-s"; : >"$WORK/threads-delta"; : >"$WORK/plain-tps"; : >"$WORK/hs-tps"
   for r in $(seq 1 "$ROUNDS"); do
     if (( r % 2 )); then
       log "round $r: plain, then managed"
@@ -143,6 +169,7 @@ run_hindsight() {
   record plain_tps "$(paste -sd' ' "$WORK/plain-tps")"
   record hs_tps "$(paste -sd' ' "$WORK/hs-tps")"
   record cpu_s "$(grep . "$WORK/cpu-s" | paste -sd' ')"
+  record threads "$(thread_report)"
 
   log "RPO: one more load on the managed server, the latest restore point sampled every ${SAMPLE_MS} ms"
   python3 "$ROOT/bench/lib/rpo-sampler.py" "$URL" "$TOKEN" bench "$(awk -v m="$SAMPLE_MS" 'BEGIN { print m / 1000 }')" \
@@ -179,6 +206,7 @@ report() {
     echo "| managed server (WAL captured), tps per round | ${hs_tps:-–} | |"
     echo "| the capture's cost, 1 − median managed / median plain, % | $cost | < 5 |"
     echo "| daemon CPU per managed load, s (of ${LOAD_SECONDS} s) | ${cpu_s:-–} | |"
+    echo "| … by thread, summed over those loads (child processes: their system time not split off) | ${threads:-–} | |"
     echo "| latest restore point's lag under load, s (p50 / p99 / max; every ${SAMPLE_MS} ms; that load ${rpo_tps:-–} tps) | ${rpo_lag:-–} | p99 ≤ 1 |"
   } >"$md"
   cat "$md"

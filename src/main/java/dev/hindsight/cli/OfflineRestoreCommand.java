@@ -8,6 +8,7 @@ import dev.hindsight.engine.Restorer;
 import dev.hindsight.engine.ServerPlans;
 import dev.hindsight.plan.RestorePlan;
 import dev.hindsight.plan.RestoreRequest;
+import dev.hindsight.repo.JitWarmup;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.ServerRecord;
@@ -69,6 +70,7 @@ final class OfflineRestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         target.checkExactlyOne();
+        JitWarmup.startInBackground(); // the whole backup is decrypted here, not in a daemon
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Repository repo = open();

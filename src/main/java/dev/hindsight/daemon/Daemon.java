@@ -16,6 +16,7 @@ import dev.hindsight.engine.Engines;
 import dev.hindsight.jobs.CaptureManager;
 import dev.hindsight.jobs.GeoCopier;
 import dev.hindsight.jobs.ProtectionSweep;
+import dev.hindsight.repo.JitWarmup;
 import dev.hindsight.repo.Layout;
 import dev.hindsight.repo.Repository;
 import dev.hindsight.repo.catalog.BackupStatus;
@@ -81,6 +82,7 @@ public final class Daemon implements AutoCloseable {
             throws IOException {
         this.home = home;
         this.lockChannel = lockChannel;
+        JitWarmup.startInBackground(); // before the first backup or captured WAL needs the fast paths
         Clock clock = Clock.systemUTC();
         StorageConfigFile storageFile = new StorageConfigFile(home.storageConfig(), home.repository());
         PlacedStore placed = new PlacedStore(new Storage(storageFile.load()), Layout::serverOf, Layout.sharedObjects());

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,18 +32,24 @@ final class PgChangedBlocks {
     private static final long DEFAULT_TABLESPACE = 1663;
     private static final long GLOBAL_TABLESPACE = 1664;
 
-    private static final Pattern BLOCK_REF = Pattern.compile(
-            "blkref #\\d+: rel (\\d+)/(\\d+)/(\\d+)(?: fork (\\w+))? blk (\\d+)");
+    /** A block reference: {@code blkref #<n>: rel <tablespace>/<database>/<relfilenode>[ fork <name>] blk <block>}. */
+    private static final String BLOCK_REF = "blkref #";
     private static final Pattern CREATE = Pattern.compile("rmgr: Storage .*desc: CREATE (\\S+)");
     private static final Pattern TRUNCATE = Pattern.compile("rmgr: Storage .*desc: TRUNCATE (\\S+) to (\\d+) blocks");
     private static final Pattern NEW_DATABASE = Pattern.compile(
             "rmgr: Database .*desc: (?:CREATE_FILE_COPY copy dir \\d+/\\d+ to|CREATE_WAL_LOG create dir) (\\d+)/(\\d+)");
-    private static final Pattern TABLESPACE = Pattern.compile("rmgr: Tablespace ");
+    private static final String TABLESPACE = "rmgr: Tablespace ";
     private static final String SWITCH = "desc: SWITCH";
     private static final int FORMAT = 1;
 
     /** Per segment file ("base/5/16384", "base/5/16384.1", "base/5/16384_vm"): blocks within it. */
     private final Map<String, BitSet> blocks = new HashMap<>();
+    /**
+     * Per relation as the records name it ("1663/5/16384 fork vm"): its segment files' entries of
+     * {@link #blocks}, so a block reference costs one lookup, not a path built and hashed; null
+     * for a relation outside the data directory. Only used while reading.
+     */
+    private final Map<String, Relation> relations = new HashMap<>();
     /** Per relation fork ("base/5/16384", "base/5/16384_vm"): the first relation block that counts as changed. */
     private final Map<String, Long> changedFrom = new HashMap<>();
     /** Directories ("base/16390/") whose every file counts as changed. */
@@ -97,21 +104,19 @@ final class PgChangedBlocks {
         if (!placeable) {
             return;
         }
-        if (TABLESPACE.matcher(line).lookingAt()) {
+        if (line.startsWith(TABLESPACE)) {
             placeable = false;
             return;
         }
-        Matcher ref = BLOCK_REF.matcher(line);
-        while (ref.find()) {
-            String relation = relationPath(Long.parseLong(ref.group(1)), ref.group(2), ref.group(3), ref.group(4));
-            if (relation == null) {
+        // by hand, not by regular expression: this runs for every record of every WAL segment
+        for (int i = line.indexOf(BLOCK_REF); i >= 0; i = line.indexOf(BLOCK_REF, i + 1)) {
+            if (!addBlockRef(line, i)) {
                 placeable = false;
                 return;
             }
-            long block = Long.parseLong(ref.group(5));
-            long segment = block / BLOCKS_PER_SEGMENT;
-            blocks.computeIfAbsent(segment == 0 ? relation : relation + "." + segment, k -> new BitSet())
-                    .set((int) (block % BLOCKS_PER_SEGMENT));
+        }
+        if (!line.startsWith("rmgr: Storage ") && !line.startsWith("rmgr: Database ")) {
+            return;
         }
         Matcher m;
         if ((m = TRUNCATE.matcher(line)).lookingAt()) {
@@ -128,6 +133,92 @@ final class PgChangedBlocks {
                 return;
             }
             wholeDirectories.add("base/" + m.group(2) + "/");
+        }
+    }
+
+    /**
+     * Reads the block reference at {@code at} (a {@link #BLOCK_REF}) and marks its block; false if
+     * it names a relation outside the data directory. Text after "blkref #" that is not a block
+     * reference is passed over.
+     */
+    private boolean addBlockRef(String line, int at) {
+        int i = digits(line, at + BLOCK_REF.length());
+        if (i < 0 || !line.startsWith(": rel ", i)) {
+            return true;
+        }
+        int relStart = i + 6;
+        int slash1 = digits(line, relStart);
+        int slash2 = slash1 < 0 || !line.startsWith("/", slash1) ? -1 : digits(line, slash1 + 1);
+        int relEnd = slash2 < 0 || !line.startsWith("/", slash2) ? -1 : digits(line, slash2 + 1);
+        if (relEnd < 0) {
+            return true;
+        }
+        int forkStart = -1;
+        if (line.startsWith(" fork ", relEnd)) {
+            forkStart = relEnd + 6;
+            relEnd = word(line, forkStart);
+            if (relEnd < 0) {
+                return true;
+            }
+        }
+        int blockEnd = line.startsWith(" blk ", relEnd) ? digits(line, relEnd + 5) : -1;
+        if (blockEnd < 0) {
+            return true;
+        }
+        String name = line.substring(relStart, relEnd);
+        Relation relation = relations.get(name);
+        if (relation == null && !relations.containsKey(name)) {
+            String path = relationPath(Long.parseLong(line, relStart, slash1, 10), line.substring(slash1 + 1, slash2),
+                    line.substring(slash2 + 1, forkStart < 0 ? relEnd : forkStart - 6),
+                    forkStart < 0 ? null : line.substring(forkStart, relEnd));
+            relation = path == null ? null : new Relation(path);
+            relations.put(name, relation);
+        }
+        if (relation == null) {
+            return false;
+        }
+        long block = Long.parseLong(line, relEnd + 5, blockEnd, 10);
+        relation.segment((int) (block / BLOCKS_PER_SEGMENT)).set((int) (block % BLOCKS_PER_SEGMENT));
+        return true;
+    }
+
+    /** The end of the decimal digits (at least one) starting at {@code from}; -1 if there are none. */
+    private static int digits(String line, int from) {
+        int i = from;
+        while (i < line.length() && line.charAt(i) >= '0' && line.charAt(i) <= '9') {
+            i++;
+        }
+        return i > from ? i : -1;
+    }
+
+    /** The end of the word characters (letters, digits, '_'; at least one) starting at {@code from}; -1 if none. */
+    private static int word(String line, int from) {
+        int i = from;
+        while (i < line.length() && (Character.isLetterOrDigit(line.charAt(i)) || line.charAt(i) == '_')) {
+            i++;
+        }
+        return i > from ? i : -1;
+    }
+
+    /** One relation fork's segment files, each an entry of {@link #blocks}. */
+    private final class Relation {
+        private final String path;
+        private BitSet[] segments = new BitSet[1];
+
+        Relation(String path) {
+            this.path = path;
+        }
+
+        BitSet segment(int n) {
+            if (n >= segments.length) {
+                segments = Arrays.copyOf(segments, Math.max(n + 1, segments.length * 2));
+            }
+            BitSet bits = segments[n];
+            if (bits == null) {
+                bits = blocks.computeIfAbsent(n == 0 ? path : path + "." + n, k -> new BitSet());
+                segments[n] = bits;
+            }
+            return bits;
         }
     }
 

@@ -37,6 +37,24 @@ class PgChangedBlocksTest {
     }
 
     @Test
+    void aRelationNamedAgainAddsToItsFilesAndTextThatIsNoBlockReferenceIsPassedOver() throws Exception {
+        String prefix = "rmgr: Heap        len (rec/tot):     54/    54, tx:        738, lsn: 0/0301A1C8, prev 0/0301A190, ";
+        PgChangedBlocks c = parse(
+                prefix + "desc: LOCK off 12: xid 738, blkref #0: rel 1663/5/16398 blk 0",
+                prefix + "desc: HOT_UPDATE, blkref #0: rel 1663/5/16398 fork main blk 262150",
+                prefix + "desc: HOT_UPDATE, blkref #0: rel 1663/5/16398 blk 5, blkref #1: rel 1663/5/16398 blk 262151",
+                prefix + "desc: odd blkref #: rel 1663/5/1 blk 1, blkref #2: rel 1663/5 blk 9, "
+                        + "blkref #3: rel 1663/5/2 fork  blk 3, blkref #4: rel 1663/5/3 blk x").orElseThrow();
+        assertThat(c.mayHaveChanged("base/5/16398", 0)).isTrue();
+        assertThat(c.mayHaveChanged("base/5/16398", 5)).isTrue();
+        assertThat(c.mayHaveChanged("base/5/16398.2", 6)).as("fork main is the relation itself").isTrue();
+        assertThat(c.mayHaveChanged("base/5/16398.2", 7)).isTrue();
+        assertThat(c.mayHaveChanged("base/5/16398.1", 6)).isFalse();
+        assertThat(c.blocksNamed()).as("nothing from the malformed references").isEqualTo(4);
+        assertThat(c.lastRecord()).contains(Lsn.parse("0/0301A1C8"));
+    }
+
+    @Test
     void truncationsCreationsAndNewDatabasesCountEverythingAfterThemAsChanged() throws Exception {
         PgChangedBlocks c = parse(
                 "rmgr: Storage     len (rec/tot):     46/    46, tx:        727, lsn: 0/01BC5778, prev 0/01BC3728, "
