@@ -180,8 +180,21 @@ public final class Repository {
      * nothing is published. The body may close the stream it is given.
      */
     public long write(String key, BodyWriter body) throws IOException {
+        return write(key, codec.level(), body);
+    }
+
+    /**
+     * {@link #write} for an object soon replaced by a larger one that holds its bytes too (a WAL
+     * tail piece, dropped once its segment is sealed): compressed at {@link Codec#SHORT_LIVED_LEVEL},
+     * since under load every byte is compressed twice, once in a piece and once in its segment.
+     */
+    public long writeShortLived(String key, BodyWriter body) throws IOException {
+        return write(key, Codec.SHORT_LIVED_LEVEL, body);
+    }
+
+    private long write(String key, int zstdLevel, BodyWriter body) throws IOException {
         try (ObjectWriter out = store.create(key)) {
-            Encoder encoder = codec.encoder(key, new KeepOpen(out));
+            Encoder encoder = codec.encoder(key, new KeepOpen(out), zstdLevel);
             try {
                 body.write(encoder);
                 encoder.finish();

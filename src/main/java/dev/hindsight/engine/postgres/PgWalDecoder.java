@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class PgWalDecoder {
     private static final long TIMEOUT_MINUTES = 10;
+    /** How far a yielding decoder gives way: at 10, a busy server's processes get ~90 % of a contended core. */
+    private static final int NICENESS = 10;
 
     /**
      * What one run read. pg_waldump prints a record only once it has read all of it, so
@@ -29,9 +32,20 @@ final class PgWalDecoder {
     }
 
     private final PgInstallation pg;
+    private final boolean yielding;
 
+    /** A decoder for work someone waits on (a differential summarizing the WAL it needs). */
     PgWalDecoder(PgInstallation pg) {
+        this(pg, false);
+    }
+
+    /**
+     * @param yielding run pg_waldump under {@code nice}: for background work (summarizing WAL as
+     *                 it arrives), which on a busy machine should give way to the database itself
+     */
+    PgWalDecoder(PgInstallation pg, boolean yielding) {
         this.pg = pg;
+        this.yielding = yielding;
     }
 
     /**
@@ -45,9 +59,13 @@ final class PgWalDecoder {
         Path err = Files.createTempFile(dir, "waldump-", ".err");
         try {
             // --timeline: pg_waldump assumes 1, and every restored server runs on a later one
-            Process p = new ProcessBuilder(List.of(pg.tool("pg_waldump").toString(), "--path=" + dir,
-                    "--timeline=" + timeline, "--start=" + start, "--end=" + end))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            List<String> command = new ArrayList<>();
+            if (yielding) {
+                command.addAll(List.of("nice", "-n", String.valueOf(NICENESS)));
+            }
+            command.addAll(List.of(pg.tool("pg_waldump").toString(), "--path=" + dir,
+                    "--timeline=" + timeline, "--start=" + start, "--end=" + end));
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             int exit;
             try {
                 if (p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {

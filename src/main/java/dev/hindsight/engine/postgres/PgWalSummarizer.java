@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * staging and decoding all the WAL since its full (PostgreSQL 17's walsummarizer does the same
  * inside the server).
  * <p>
- * The capture hands over what it flushes of the open segment (each second while WAL flows) and
- * each segment it seals; the WAL received so far is decoded then, so sealing — which a
+ * The capture hands over what it flushes of the open segment (twice a second while WAL flows) and
+ * each segment it seals; the WAL received so far is decoded then (the open segment's at most once a second), so sealing — which a
  * differential's own {@code pg_backup_start} causes and then waits for — has little left to do.
  * Decoding picks up at the last record the previous run read (a record running past what is
  * there can only be read later), or at the next segment after a switch; the segments from there
@@ -43,6 +43,7 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
     /** Segments kept for a record that spans them; beyond, decoding starts afresh at the next one. */
     private static final int MAX_SPOOLED = 4;
     private static final Duration SEALED_WAIT = Duration.ofSeconds(30);
+    private static final Duration FLUSHED_DECODE_EVERY = Duration.ofSeconds(1);
     private static final int SEGMENT = (int) Lsn.SEGMENT_SIZE;
     private static final int WAL_PAGE = 8192;
 
@@ -73,6 +74,8 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
     private Lsn resume;
     /** Bytes of segment lastSegno + 1 (the open one) in the spool directory. */
     private int openSpooled;
+    /** When pg_waldump last started (System.nanoTime). */
+    private long lastDecodeNanos = System.nanoTime() - FLUSHED_DECODE_EVERY.toNanos();
     /** What the records in [pendingStart, resume) name, not stored yet: it goes out with the seal. */
     private Lsn pendingStart;
     private PgChangedBlocks pending;
@@ -81,7 +84,7 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
     private Lsn summarizedTo;
 
     PgWalSummarizer(PgInstallation pg, WalArchive archive, PgWalSummaries summaries) throws IOException {
-        this.decoder = new PgWalDecoder(pg);
+        this.decoder = new PgWalDecoder(pg, true); // background work: the database comes first
         this.archive = archive;
         this.summaries = summaries;
         this.serverId = archive.serverId();
@@ -219,7 +222,9 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
         }
         writeSpooled(f.segno(), f.from(), f.bytes(), 0, f.to() - f.from());
         openSpooled = f.to();
-        if (openSpooled >= WAL_PAGE) { // pg_waldump refuses a segment file shorter than one page
+        // pg_waldump refuses a segment file shorter than one page; and each run is a process, so
+        // a busy server's tail is decoded at most every FLUSHED_DECODE_EVERY, however often it is flushed
+        if (openSpooled >= WAL_PAGE && System.nanoTime() - lastDecodeNanos >= FLUSHED_DECODE_EVERY.toNanos()) {
             decode(Lsn.of(f.segno(), f.to()), false);
         }
     }
@@ -234,6 +239,7 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
             return;
         }
         long began = System.nanoTime();
+        lastDecodeNanos = began;
         PgWalDecoder.Decoded d = decoder.decode(spool, timeline, resume, end);
         PgChangedBlocks changes = d.changes();
         // the last record read is read again next time unless it is a switch: where the record

@@ -50,7 +50,13 @@ public final class WalArchive {
         }
         int length = (int) (file.endOffset() - file.startOffset());
         try {
-            repo.write(file.key(serverId), out -> out.write(buf, off, length));
+            String key = file.key(serverId);
+            Repository.BodyWriter body = out -> out.write(buf, off, length);
+            if (file.sealed()) {
+                repo.write(key, body);
+            } else {
+                repo.writeShortLived(key, body); // a tail piece: dropped once its segment is sealed
+            }
         } catch (ObjectExistsException e) {
             // an earlier attempt got through before failing; same name, same bytes
         }
