@@ -47,6 +47,23 @@ class RepositoryTest {
     }
 
     @Test
+    void aShortLivedObjectIsCompressedFasterButReadsBackTheSame() throws IOException {
+        Repository repository = Repository.openOrCreate(store, PASSPHRASE);
+        // compressible but not trivially: levels 1 and 3 store it in different sizes
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 200_000; i++) {
+            text.append(Integer.toHexString(i * 7919 % 65_521)).append(i % 13 == 0 ? '\n' : ' ');
+        }
+        byte[] plain = bytes(text.toString());
+        long standard = repository.write("servers/a/standard", out -> out.write(plain));
+        long shortLived = repository.writeShortLived("servers/a/short-lived", out -> out.write(plain));
+
+        assertThat(repository.readBytes("servers/a/short-lived")).isEqualTo(plain);
+        assertThat(repository.readBytes("servers/a/standard")).isEqualTo(plain);
+        assertThat(shortLived).as("zstd level 1 against level 3").isNotEqualTo(standard);
+    }
+
+    @Test
     void keyringRecordsItsParametersAsPlainJson() throws IOException {
         Repository repository = Repository.openOrCreate(store, PASSPHRASE);
         JsonNode keyring = Json.MAPPER.readTree(root.resolve(Layout.KEYRING).toFile());

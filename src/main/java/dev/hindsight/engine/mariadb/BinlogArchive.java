@@ -43,8 +43,22 @@ public final class BinlogArchive {
      * the content.
      */
     public void put(BinlogPiece piece, byte[] buf, int off) throws IOException {
+        put(piece, buf, off, false);
+    }
+
+    /** {@link #put} for a tail piece, which its chunk rewrites: compressed at the short-lived level. */
+    public void putTail(BinlogPiece piece, byte[] buf, int off) throws IOException {
+        put(piece, buf, off, true);
+    }
+
+    private void put(BinlogPiece piece, byte[] buf, int off, boolean tail) throws IOException {
+        Repository.BodyWriter body = out -> out.write(buf, off, (int) piece.length());
         try {
-            repo.write(piece.key(serverId), out -> out.write(buf, off, (int) piece.length()));
+            if (tail) {
+                repo.writeShortLived(piece.key(serverId), body);
+            } else {
+                repo.write(piece.key(serverId), body);
+            }
         } catch (ObjectExistsException e) {
             // an earlier attempt got through before failing; same name, same bytes
         }

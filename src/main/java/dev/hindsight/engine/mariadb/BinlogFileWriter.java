@@ -165,7 +165,7 @@ final class BinlogFileWriter {
             return false;
         }
         Instant now = clock.instant();
-        archive.put(new BinlogPiece(file, durable, received, now, false), buffer, (int) (durable - chunkStart));
+        archive.putTail(new BinlogPiece(file, durable, received, now, false), buffer, (int) (durable - chunkStart));
         durable = received;
         durableAt = now;
         return true;
