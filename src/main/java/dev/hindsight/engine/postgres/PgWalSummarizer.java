@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * inside the server).
  * <p>
  * The capture hands over what it flushes of the open segment (twice a second while WAL flows) and
- * each segment it seals; the WAL received so far is decoded then (the open segment's at most once a second), so sealing — which a
- * differential's own {@code pg_backup_start} causes and then waits for — has little left to do.
+ * each segment it seals; the WAL received so far is decoded then (the open segment's at most
+ * once a second), so sealing — which a differential's own {@code pg_backup_start} causes and
+ * then waits for — has little left to do.
  * Decoding picks up at the last record the previous run read (a record running past what is
  * there can only be read later), or at the next segment after a switch; the segments from there
  * on are kept in a spool directory. The capture never waits: a flush that finds {@link #QUEUE}
