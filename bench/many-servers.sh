@@ -38,10 +38,6 @@ servers() {
   for i in $(seq -w 1 "$N_MARIADB"); do echo "my-$i mariadb"; done
 }
 
-# cpu_ticks PID: utime + stime + cutime + cstime (clock ticks); child_ticks PID: cutime + cstime
-cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
-child_ticks() { awk '{ print $16 + $17 }' "/proc/$1/stat"; }
-ticks_s() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 

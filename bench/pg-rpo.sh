@@ -39,9 +39,6 @@ source "$ROOT/bench/lib/common.sh"
 bench_options "$@"
 run_anchor=0
 
-cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
-ticks_s() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'; }
-
 # ---------------------------------------------------------------------------------------
 # the plain server: same settings, nobody reading its WAL
 # ---------------------------------------------------------------------------------------
@@ -105,11 +102,11 @@ thread_ticks() {
 # per thread (and the children it waited for) in $WORK/threads-*
 hs_load() {
   local c0 c1 k0 k1 tps
-  c0=$(cpu_ticks "$HS_PID"); k0=$(awk '{ print $16 + $17 }' "/proc/$HS_PID/stat")
+  c0=$(cpu_ticks "$HS_PID"); k0=$(child_ticks "$HS_PID")
   thread_ticks "$HS_PID" >"$WORK/threads-before"
   tps=$(load h_sql h_pgbench)
   thread_ticks "$HS_PID" >"$WORK/threads-after"
-  c1=$(cpu_ticks "$HS_PID"); k1=$(awk '{ print $16 + $17 }' "/proc/$HS_PID/stat")
+  c1=$(cpu_ticks "$HS_PID"); k1=$(child_ticks "$HS_PID")
   ticks_s $(( c1 - c0 )) >>"$WORK/cpu-s"; echo >>"$WORK/cpu-s"
   # per thread name: ticks after - before (a thread that ended meanwhile is not counted)
   { awk '{ s = $NF; n = $(NF - 1); $NF = ""; $(NF - 1) = ""; sub(/ +$/, ""); d[$0] -= n; ds[$0] -= s }

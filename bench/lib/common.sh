@@ -35,6 +35,11 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 as_pg() { runuser -u postgres -- "$@"; }
+# a process's CPU from /proc/PID/stat, in clock ticks: cpu_ticks = utime + stime + cutime + cstime
+# (its own and that of the children it waited for), child_ticks = cutime + cstime; ticks_s T: in seconds
+cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
+child_ticks() { awk '{ print $16 + $17 }' "/proc/$1/stat"; }
+ticks_s() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'; }
 # record KEY VALUE: results of a side (each side runs in a subshell; the file survives it)
 record() { printf '%s=%q\n' "$1" "$2" >>"$WORK/results.env"; }
 
