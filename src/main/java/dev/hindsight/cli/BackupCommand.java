@@ -2,7 +2,6 @@ package dev.hindsight.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "backup", description = "List, take and export backups.",
-        subcommands = {BackupListCommand.class, BackupCreateCommand.class, BackupExportCommand.class})
+@Command(name = "backup", description = "List, take and export backups.")
 final class BackupCommand {
 }

@@ -4,12 +4,10 @@ import dev.hindsight.util.HindsightException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
-/** The {@code hindsight} command line. */
-@Command(name = "hindsight", mixinStandardHelpOptions = true, version = "hindsight 0.1",
-        description = "Automated backups and point-in-time restore for PostgreSQL.",
-        subcommands = {ServeCommand.class, ServerCommand.class, BackupCommand.class, StorageCommand.class,
-                RepositoryCommand.class, TokenCommand.class, ConsoleUrlCommand.class, OfflineRestoreCommand.class,
-                CommandLine.HelpCommand.class})
+/** The {@code hindsight} command line; its commands are in {@link CommandTree}. */
+// INHERIT: --help and --version on every command, as the parameter errors' hint promises
+@Command(name = "hindsight", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "hindsight 0.1",
+        description = "Automated backups and point-in-time restore for PostgreSQL.")
 public final class Main {
     public static void main(String[] args) {
         // the Azure SDK sets Content-Length itself; without this the JDK's HTTP client drops it with a warning a request
@@ -23,7 +21,7 @@ public final class Main {
 
     /** Runs one command with its output going to the given writers (tests read them). */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = CommandTree.commandLine(args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -2,7 +2,6 @@ package dev.hindsight.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "token", description = "Make, list and revoke API tokens (admin).",
-        subcommands = {TokenCreateCommand.class, TokenListCommand.class, TokenRevokeCommand.class})
+@Command(name = "token", description = "Make, list and revoke API tokens (admin).")
 final class TokenCommand {
 }
