@@ -6,10 +6,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.Arrays;
 
 /**
  * Turns the received WAL of one timeline into archive objects. The open segment is kept whole in
- * memory (16 MiB): {@link #flush} writes its not-yet-durable tail as a piece, and a segment that
+ * memory, in a buffer that grows to 16 MiB as the segment fills (an idle server's segment holds
+ * a few KiB for hours, and a daemon keeps one per PostgreSQL server): {@link #flush} writes its not-yet-durable tail as a piece, and a segment that
  * fills is written as one sealed object, after which its pieces are dropped. Bytes below the
  * durable position (re-received after a restart) only fill the buffer, so nothing is written twice.
  * Single-threaded: owned by the capture thread.
@@ -17,6 +19,7 @@ import java.time.Clock;
 final class WalSegmentWriter {
     private static final Logger log = LoggerFactory.getLogger(WalSegmentWriter.class);
     private static final int SEGMENT = (int) Lsn.SEGMENT_SIZE;
+    static final int INITIAL_BUFFER = 256 * 1024;
 
     /**
      * Hears of the WAL as it is written: each flushed stretch of the open segment and each sealed
@@ -40,7 +43,8 @@ final class WalSegmentWriter {
     private final SegmentListener listener;
     private final int timeline;
     private final Clock clock;
-    private final byte[] buffer = new byte[SEGMENT];
+    /** Holds bytes [0, received) of the open segment; grown by doubling, never shrunk (a busy server refills it). */
+    private byte[] buffer = new byte[INITIAL_BUFFER];
     private long segno;
     /** Bytes [0, received) of the segment are in {@link #buffer}. */
     private int received;
@@ -73,6 +77,7 @@ final class WalSegmentWriter {
         }
         while (data.hasRemaining()) {
             int n = Math.min(SEGMENT - received, data.remaining());
+            ensureCapacity(received + n);
             data.get(buffer, received, n);
             received += n;
             if (received == SEGMENT) {
@@ -110,6 +115,21 @@ final class WalSegmentWriter {
         }
         segno++;
         received = 0;
+    }
+
+    private void ensureCapacity(int needed) {
+        if (needed > buffer.length) {
+            int size = buffer.length;
+            while (size < needed) {
+                size = Math.min(SEGMENT, size * 2);
+            }
+            buffer = Arrays.copyOf(buffer, size);
+        }
+    }
+
+    /** The open segment's buffer size now (tests). */
+    int bufferSize() {
+        return buffer.length;
     }
 
     Lsn received() {

@@ -74,6 +74,26 @@ class WalSegmentWriterTest {
     }
 
     @Test
+    void anIdleSegmentKeepsASmallBufferWhichGrowsWithTheSegmentAndStaysWholeAcrossTheSeal() throws Exception {
+        WalSegmentWriter w = new WalSegmentWriter(archive, 1, Lsn.of(10, 0), Lsn.of(10, 0), clock);
+        feed(w, 0, 3000, 1000);
+        w.flush();
+        assertThat(w.bufferSize()).isEqualTo(WalSegmentWriter.INITIAL_BUFFER);
+
+        feed(w, 3000, WalSegmentWriter.INITIAL_BUFFER + 10, 4096); // one message straddles the first growth
+        w.flush();
+        assertThat(w.bufferSize()).isEqualTo(2 * WalSegmentWriter.INITIAL_BUFFER);
+        feed(w, WalSegmentWriter.INITIAL_BUFFER + 10, SEG + 70_000, 500_000);
+        assertThat(w.bufferSize()).isEqualTo(SEG);
+        w.flush();
+
+        Path st = Files.createDirectories(tmp.resolve("st"));
+        assertThat(Files.readAllBytes(archive.stageSegment(1, 10, st))).isEqualTo(java.util.Arrays.copyOf(wal, SEG));
+        byte[] open = Files.readAllBytes(archive.stageSegment(1, 11, st));
+        assertThat(java.util.Arrays.copyOf(open, 70_000)).isEqualTo(java.util.Arrays.copyOfRange(wal, SEG, SEG + 70_000));
+    }
+
+    @Test
     void resumingRereadsButDoesNotRewriteDurableBytes() throws Exception {
         WalSegmentWriter first = new WalSegmentWriter(archive, 1, Lsn.of(10, 0), Lsn.of(10, 0), clock);
         feed(first, 0, 50_000, 8192);
