@@ -22,10 +22,17 @@ import java.util.concurrent.TimeUnit;
 final class CaptureSession {
     private static final Logger log = LoggerFactory.getLogger(CaptureSession.class);
     /**
-     * How long an empty read waits before the next: the latest restore point trails by up to this
-     * much more, while each idle server's capture wakes 1000 / this many times a second.
+     * How long an empty read waits before the next, right after WAL came: the latest restore point
+     * trails by up to this much more, while each idle server's capture wakes 1000 / this many
+     * times a second.
      */
-    private static final Duration IDLE_POLL = Duration.ofMillis(50);
+    static final Duration IDLE_POLL = Duration.ofMillis(50);
+    /**
+     * The wait doubles with each empty read in a row up to this: a server quiet for a second is
+     * polled 4 times a second instead of 20 (a daemon with many idle servers wakes for each), and
+     * its first WAL after the quiet is read at most this late.
+     */
+    static final Duration QUIET_POLL = Duration.ofMillis(250);
 
     private final PgWalCapture capture;
     private final Connection conn;
@@ -103,6 +110,7 @@ final class CaptureSession {
             throws SQLException, IOException {
         long flushIntervalNanos = capture.options().flushInterval().toNanos();
         long lastFlush = System.nanoTime() - flushIntervalNanos; // the first bytes after idle go out at once
+        long pollMillis = IDLE_POLL.toMillis();
         while (!capture.stopping()) {
             Instant asked = capture.clock().instant(); // before the read: what was sent by now is read if it returns null
             readStartedNanos = System.nanoTime();
@@ -113,6 +121,7 @@ final class CaptureSession {
                 readStartedNanos = 0;
             }
             if (data != null) {
+                pollMillis = IDLE_POLL.toMillis();
                 Lsn end = new Lsn(stream.stream().getLastReceiveLSN().asLong());
                 Lsn sealedBefore = writer.durable();
                 writer.append(end.plus(-data.remaining()), data);
@@ -132,9 +141,15 @@ final class CaptureSession {
                 capture.onDurable(writer.durable());
                 PgWalCapture.report(stream, writer.durable());
             } else if (data == null) {
-                capture.awaitStop(IDLE_POLL);
+                capture.awaitStop(Duration.ofMillis(pollMillis));
+                pollMillis = nextPoll(pollMillis);
             }
         }
+    }
+
+    /** The wait after one more empty read in a row. */
+    static long nextPoll(long millis) {
+        return Math.min(QUIET_POLL.toMillis(), millis * 2);
     }
 
     /** Writes what was received (durability does not depend on the connection), then tells the server if it can still listen. */

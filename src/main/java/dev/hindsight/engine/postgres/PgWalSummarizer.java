@@ -151,12 +151,9 @@ final class PgWalSummarizer implements WalSegmentWriter.SegmentListener, AutoClo
         while (!closed) {
             Piece piece;
             try {
-                piece = queue.poll(200, TimeUnit.MILLISECONDS);
+                piece = queue.take(); // close() interrupts
             } catch (InterruptedException e) {
                 return;
-            }
-            if (piece == null) {
-                continue;
             }
             if (piece.bytes() != null) {
                 queuedWithBytes.decrementAndGet();
