@@ -9,8 +9,9 @@
 #     waited for (pg_waldump, mariadb-backup …) from /proc/PID/stat, as a share of one core;
 #     the database servers' own processes are not the daemon's and are not counted
 #   - its resident memory: VmRSS sampled every 5 s (the largest), VmHWM at the end
-#   - GET /metrics (curl, the admin token) and `server list` (the whole CLI command), REPEAT times
-#     each after the idle window: min / median / max in ms
+#   - GET /metrics and GET /api/v1/servers (curl, the admin token: the daemon's part of
+#     `server list`), and `server list` (the whole CLI command), REPEAT times each after the idle
+#     window: min / median / max in ms
 # Writes bench/out/many-servers-results.md. Run by hand as root; ~4 min plus IDLE_SECONDS.
 #
 # Environment: N_PG (10), N_MARIADB (10), IDLE_SECONDS (600), REPEAT (20),
@@ -103,13 +104,16 @@ run_hindsight() {
   url=http://127.0.0.1:$(jq -r '.port // empty' "$HS_HOME/daemon.json")
   [[ $url =~ :[0-9]+$ ]] || die "no port in $HS_HOME/daemon.json: $(cat "$HS_HOME/daemon.json")"
   token=$(cat "$HS_HOME/daemon.token")
-  : >"$WORK/metrics-ms" ; : >"$WORK/list-ms"
+  : >"$WORK/metrics-ms" ; : >"$WORK/api-ms" ; : >"$WORK/list-ms"
   for i in $(seq 1 "$REPEAT"); do
     curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$url/metrics" |
       awk '{ printf "%.1f\n", $1 * 1000 }' >>"$WORK/metrics-ms"
+    curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$url/api/v1/servers" |
+      awk '{ printf "%.1f\n", $1 * 1000 }' >>"$WORK/api-ms"
     s=$(now); hs server list >/dev/null; secs "$s" "$(now)" | awk '{ printf "%.0f\n", $1 * 1000 }' >>"$WORK/list-ms"
   done
   record metrics_ms "$(stats <"$WORK/metrics-ms")"
+  record api_ms "$(stats <"$WORK/api-ms")"
   record list_ms "$(stats <"$WORK/list-ms")"
   record metrics_bytes "$(curl -fsS -H "Authorization: Bearer $token" "$url/metrics" | wc -c)"
 }
@@ -132,6 +136,7 @@ report() {
     echo "| daemon CPU over the idle window, % of one core | ${cpu_share:-–} (${cpu_s:-–} s, ${child_cpu_s:-–} s of it in child processes) | < 5 |"
     echo "| daemon resident memory, MiB (largest sample / VmHWM) | ${rss_max_mib:-–} / ${hwm_mib:-–} | < 1024 |"
     echo "| GET /metrics, ms (min / median / max of $REPEAT; ${metrics_bytes:-?} bytes) | ${metrics_ms:-–} | < 200 |"
+    echo "| GET /api/v1/servers (the daemon's part of \`server list\`), ms (min / median / max of $REPEAT) | ${api_ms:-–} | |"
     echo "| \`server list\`, whole command, ms (min / median / max of $REPEAT) | ${list_ms:-–} | < 200 |"
   } >"$md"
   cat "$md"
