@@ -1,5 +1,7 @@
 package dev.hindsight.cli;
 
+import dev.hindsight.util.FileTrees;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,10 +54,7 @@ public final class ClassDataTraining {
                 Main.run(discard, discard, help ? words : withHome(words, home));
             }
         } finally {
-            for (String f : List.of("daemon.json", "daemon.token")) {
-                Files.deleteIfExists(home.resolve(f));
-            }
-            Files.deleteIfExists(home);
+            FileTrees.deleteRecursively(home);
         }
     }
 

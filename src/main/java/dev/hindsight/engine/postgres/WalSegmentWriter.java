@@ -11,9 +11,10 @@ import java.util.Arrays;
 /**
  * Turns the received WAL of one timeline into archive objects. The open segment is kept whole in
  * memory, in a buffer that grows to 16 MiB as the segment fills (an idle server's segment holds
- * a few KiB for hours, and a daemon keeps one per PostgreSQL server): {@link #flush} writes its not-yet-durable tail as a piece, and a segment that
- * fills is written as one sealed object, after which its pieces are dropped. Bytes below the
- * durable position (re-received after a restart) only fill the buffer, so nothing is written twice.
+ * a few KiB for hours, and a daemon keeps one per PostgreSQL server): {@link #flush} writes its
+ * not-yet-durable tail as a piece, and a segment that fills is written as one sealed object,
+ * after which its pieces are dropped. Bytes below the durable position (re-received after a
+ * restart) only fill the buffer, so nothing is written twice.
  * Single-threaded: owned by the capture thread.
  */
 final class WalSegmentWriter {
@@ -43,7 +44,7 @@ final class WalSegmentWriter {
     private final SegmentListener listener;
     private final int timeline;
     private final Clock clock;
-    /** Holds bytes [0, received) of the open segment; grown by doubling, never shrunk (a busy server refills it). */
+    /** Grown by doubling, never shrunk: a server that filled it once is likely to again. */
     private byte[] buffer = new byte[INITIAL_BUFFER];
     private long segno;
     /** Bytes [0, received) of the segment are in {@link #buffer}. */
